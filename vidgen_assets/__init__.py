@@ -1,0 +1,1 @@
+"""vidgen: documents and recordings to narrated, subtitled videos, as a Dagster asset graph."""

@@ -1,0 +1,33 @@
+"""Errors a user can act on: each names the file or backend at fault and, where known, the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class VidgenError(Exception):
+    """Base class: the message is shown to the user as one line."""
+
+
+class InputError(VidgenError):
+    """The dropped file cannot be turned into a video (empty, corrupt, unsupported, too long)."""
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class BackendUnavailable(VidgenError):
+    """A configured backend cannot run here. Never silently replaced by another backend."""
+
+    def __init__(self, backend: str, missing: str, fix: str = ""):
+        self.backend = backend
+        self.missing = missing
+        self.fix = fix
+        message = f"backend {backend!r} is unavailable: {missing}"
+        super().__init__(f"{message}. {fix}" if fix else message)
+
+
+class StorageBusy(VidgenError):
+    """The DuckDB file is held by another program for longer than we are willing to wait."""

@@ -1,0 +1,1 @@
+"""Media tools: ffmpeg (probe, audio, assembly), the frame renderer and subtitles."""

@@ -1,0 +1,1 @@
+"""Reading dropped files: kind detection and text/figure extraction."""
