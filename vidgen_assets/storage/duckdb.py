@@ -16,6 +16,7 @@ import duckdb
 from vidgen_assets.errors import StorageBusy
 
 SCHEMA: dict[str, str] = {
+    "documents": "doc_id VARCHAR PRIMARY KEY, path VARCHAR UNIQUE, registered_at TIMESTAMP DEFAULT current_timestamp",
     "source_documents": """
         doc_id VARCHAR PRIMARY KEY, path VARCHAR, kind VARCHAR, sha256 VARCHAR, size_bytes BIGINT,
         title VARCHAR, page_count INTEGER, text VARCHAR, sections JSON, metadata JSON,
