@@ -1,0 +1,105 @@
+"""narration_scripts and narration_audio: the words to be spoken, and the speech itself."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from vidgen_assets.assets.source_documents import RECORDING_KINDS, load_document
+from vidgen_assets.errors import InputError
+from vidgen_assets.media.audio import extract_original_audio, is_silent, normalize_for_recognition
+from vidgen_assets.media.ffmpeg import probe
+from vidgen_assets.narration.script import write_script
+from vidgen_assets.partitions import documents
+from vidgen_assets.progress import Progress
+from vidgen_assets.registry import source_path
+from vidgen_assets.resources import SettingsResource, SpeechResource, StorageResource
+from vidgen_assets.storage.files import atomic_path
+from vidgen_assets.timeline import Segment, Word
+
+NARRATION_WAV = "narration.wav"
+RECOGNITION_WAV = "recognition.wav"  # 16 kHz mono copy of a recording, for Whisper
+TIMINGS_JSON = "narration.timings.json"  # exact sentence and word times from the synthesizer
+
+
+@asset(partitions_def=documents, group_name="narration", deps=["source_documents"], kinds={"duckdb"})
+def narration_scripts(
+    context: AssetExecutionContext, storage: StorageResource, settings: SettingsResource
+) -> MaterializeResult:
+    """The sentences to be spoken, in spoken style (no citations, URLs or symbol-by-symbol
+    equations), drawn from the abstract, introduction, key results and conclusion to the target
+    length. Empty for recordings: their words come from the transcript."""
+    doc_id = context.partition_key
+    db = storage.database()
+    doc = load_document(db, doc_id)
+    script = [] if doc.kind in RECORDING_KINDS else write_script(
+        doc, target_seconds=settings.target_seconds, words_per_minute=settings.words_per_minute
+    )
+    db.replace_partition(doc_id, {"narration_scripts": [
+        {"idx": i, "text": s.text, "section": s.section} for i, s in enumerate(script)
+    ]})
+    words = sum(len(s.text.split()) for s in script)
+    return MaterializeResult(metadata={
+        "sentences": len(script),
+        "words": words,
+        "estimated_minutes": round(words / settings.words_per_minute, 2),
+        "preview": MetadataValue.md(" ".join(s.text for s in script[:12]) or "(recording)"),
+    })
+
+
+@asset(partitions_def=documents, group_name="narration", deps=["narration_scripts"], kinds={"duckdb", "wav"})
+def narration_audio(
+    context: AssetExecutionContext, storage: StorageResource, speech: SpeechResource
+) -> MaterializeResult:
+    """The narration as a WAV file: the script synthesized sentence by sentence (so every
+    sentence's time is exact), or, for a recording, the original audio plus a 16 kHz copy for
+    recognition."""
+    doc_id = context.partition_key
+    db = storage.database()
+    artifacts = storage.paths().artifacts(doc_id)
+    wav = artifacts / NARRATION_WAV
+    doc = load_document(db, doc_id)
+    if doc.kind in RECORDING_KINDS:
+        source = source_path(db, doc_id)
+        extract_original_audio(source, wav)
+        normalize_for_recognition(source, artifacts / RECOGNITION_WAV)
+        if is_silent(artifacts / RECOGNITION_WAV):
+            raise InputError(source, "is silent: no speech to narrate")
+        backend, voice = "recording", source.name
+    else:
+        sentences = [r["text"] for r in db.rows("narration_scripts", doc_id, order_by="idx")]
+        if not sentences:
+            raise InputError(source_path(db, doc_id), "yields no sentences to narrate")
+        synthesizer = speech.synthesizer()
+        segments = synthesizer.synthesize(sentences, wav, progress=Progress("narration_audio", context.log.info))
+        save_timings(segments, artifacts / TIMINGS_JSON)
+        backend, voice = synthesizer.name, synthesizer.voice
+    info = probe(wav)
+    audio = info.of_type("audio")[0]
+    duration = audio.duration_s or info.duration_s
+    db.replace_partition(doc_id, {"narration_audio": [{
+        "path": str(wav), "duration_s": duration, "sample_rate": audio.sample_rate,
+        "backend": backend, "voice": voice,
+    }]})
+    return MaterializeResult(metadata={
+        "path": MetadataValue.path(str(wav)),
+        "duration_s": round(duration, 2),
+        "size_bytes": wav.stat().st_size,
+        "backend": backend,
+        "voice": voice,
+    })
+
+
+def save_timings(segments: list[Segment], path: Path) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps([asdict(s) for s in segments]))
+
+
+def load_timings(path: Path) -> list[Segment]:
+    return [
+        Segment(**{**s, "words": tuple(Word(**w) for w in s["words"])})
+        for s in json.loads(Path(path).read_text())
+    ]

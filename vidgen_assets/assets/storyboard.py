@@ -1,0 +1,71 @@
+"""summaries and image_prompts: what each chunk is about, and the picture to show for it."""
+
+from __future__ import annotations
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from vidgen_assets.assets.source_documents import load_document
+from vidgen_assets.figure_mentions import mentioned_figure
+from vidgen_assets.partitions import documents
+from vidgen_assets.progress import Progress
+from vidgen_assets.resources import StorageResource, TextModelResource
+from vidgen_assets.storyboard import image_prompt, summarize_chunk, visual_style
+
+
+@asset(partitions_def=documents, group_name="storyboard", deps=["chunks"], kinds={"duckdb"})
+def summaries(
+    context: AssetExecutionContext, storage: StorageResource, text_model: TextModelResource
+) -> MaterializeResult:
+    """The single concept of each chunk, one short sentence, written by the language model
+    under a JSON schema. Shown as the key point on the chunk's frame."""
+    doc_id = context.partition_key
+    db = storage.database()
+    title = load_document(db, doc_id).title
+    rows = db.rows("chunks", doc_id, order_by="idx")
+    model = text_model.text_model()
+    progress = Progress("summaries", context.log.info)
+    out = []
+    for n, chunk in enumerate(rows):
+        out.append({"chunk_idx": chunk["idx"], "summary": summarize_chunk(model, chunk["text"], title),
+                    "backend": model.name})
+        progress(n + 1, len(rows))
+    db.replace_partition(doc_id, {"summaries": out})
+    return MaterializeResult(metadata={
+        "summaries": len(out),
+        "backend": model.name,
+        "preview": MetadataValue.md("\n".join(f"{r['chunk_idx']}. {r['summary']}" for r in out[:12])),
+    })
+
+
+@asset(partitions_def=documents, group_name="storyboard", deps=["summaries"], kinds={"duckdb"})
+def image_prompts(
+    context: AssetExecutionContext, storage: StorageResource, text_model: TextModelResource
+) -> MaterializeResult:
+    """One image prompt per chunk (structured output), all sharing one document-wide visual
+    style so the frames look like one film; a chunk that mentions one of the paper's figures
+    is tied to it."""
+    doc_id = context.partition_key
+    db = storage.database()
+    doc = load_document(db, doc_id)
+    model = text_model.text_model()
+    style = visual_style(model, doc.title, doc.text[:1500])
+    labels = [f.label for f in doc.figures if f.image_path]
+    chunk_text = {c["idx"]: c["text"] for c in db.rows("chunks", doc_id)}
+    rows = db.rows("summaries", doc_id, order_by="chunk_idx")
+    progress = Progress("image_prompts", context.log.info)
+    out = []
+    for n, row in enumerate(rows):
+        out.append({
+            "chunk_idx": row["chunk_idx"],
+            "prompt": image_prompt(model, row["summary"], style),
+            "style": style,
+            "figure": mentioned_figure(chunk_text[row["chunk_idx"]], labels),
+        })
+        progress(n + 1, len(rows))
+    db.replace_partition(doc_id, {"image_prompts": out})
+    return MaterializeResult(metadata={
+        "prompts": len(out),
+        "style": style,
+        "figures_used": MetadataValue.json(sorted({r["figure"] for r in out if r["figure"]})),
+        "preview": MetadataValue.md("\n".join(f"{r['chunk_idx']}. {r['prompt']}" for r in out[:8])),
+    })

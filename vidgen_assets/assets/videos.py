@@ -1,0 +1,52 @@
+"""videos: the finished MP4 with subtitles, and its thumbnail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from vidgen_assets.assets.transcripts import load_segments
+from vidgen_assets.media.ffmpeg import assemble_video, extract_thumbnail
+from vidgen_assets.media.subtitles import build_cues, write_srt, write_vtt
+from vidgen_assets.partitions import documents
+from vidgen_assets.progress import Progress
+from vidgen_assets.resources import StorageResource
+
+
+@asset(partitions_def=documents, group_name="videos", deps=["frames"], kinds={"duckdb", "mp4"})
+def videos(context: AssetExecutionContext, storage: StorageResource) -> MaterializeResult:
+    """The finished MP4 (H.264 + AAC, faststart) with soft subtitles, .srt and .vtt files
+    beside it, and a thumbnail. Each frame is on screen exactly for its chunk's span."""
+    doc_id = context.partition_key
+    db = storage.database()
+    paths = storage.paths()
+    progress = Progress("videos", context.log.info)
+    narration = db.row("narration_audio", doc_id)
+    duration = narration["duration_s"]
+    out = paths.video(doc_id)
+    cues = build_cues(load_segments(db, doc_id))
+    srt = write_srt(cues, out.with_suffix(".srt"))
+    vtt = write_vtt(cues, out.with_suffix(".vtt"))
+    progress(1, 3)
+    spans = [(Path(f["path"]), f["start_s"], f["end_s"]) for f in db.rows("frames", doc_id, order_by="chunk_idx")]
+    info = assemble_video(spans, Path(narration["path"]), duration, srt, out)
+    progress(2, 3)
+    thumbnail = extract_thumbnail(out, min(duration / 2, spans[1][1] + 0.5 if len(spans) > 1 else 0.5),
+                                  out.with_suffix(".jpg"))
+    progress(3, 3)
+    video = info.of_type("video")[0]
+    db.replace_partition(doc_id, {"videos": [{
+        "path": str(out), "duration_s": info.duration_s, "width": video.width, "height": video.height,
+        "size_bytes": out.stat().st_size, "srt_path": str(srt), "vtt_path": str(vtt),
+        "thumbnail_path": str(thumbnail),
+    }]})
+    context.log.info(f"video written: {out}")
+    return MaterializeResult(metadata={
+        "path": MetadataValue.path(str(out)),
+        "duration_s": round(info.duration_s or 0.0, 2),
+        "resolution": f"{video.width}x{video.height}",
+        "size_mb": round(out.stat().st_size / 1e6, 2),
+        "subtitle_cues": len(cues),
+        "thumbnail": MetadataValue.path(str(thumbnail)),
+    })

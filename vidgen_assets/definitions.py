@@ -1,0 +1,35 @@
+"""Everything Dagster loads: the asset graph, its checks, the job, sensor, schedule and resources."""
+
+from dagster import Definitions
+
+from vidgen_assets import checks
+from vidgen_assets.assets.frames import frames
+from vidgen_assets.assets.narration import narration_audio, narration_scripts
+from vidgen_assets.assets.source_documents import source_documents
+from vidgen_assets.assets.storyboard import image_prompts, summaries
+from vidgen_assets.assets.transcripts import chunks, transcripts
+from vidgen_assets.assets.videos import videos
+from vidgen_assets.jobs import make_video
+from vidgen_assets.resources import resources_from_env
+from vidgen_assets.schedules import backfill_schedule
+from vidgen_assets.sensors import inbox_sensor
+
+# In graph order: source file -> finished video.
+PARTITIONED_ASSETS = [
+    source_documents, narration_scripts, narration_audio, transcripts, chunks,
+    summaries, image_prompts, frames, videos,
+]
+
+ASSET_CHECKS = [
+    checks.audio_not_silent, checks.every_chunk_has_a_frame, checks.no_blank_frame,
+    checks.video_matches_narration, checks.subtitles_cover_narration,
+]
+
+defs = Definitions(
+    assets=PARTITIONED_ASSETS,
+    asset_checks=ASSET_CHECKS,
+    jobs=[make_video],
+    sensors=[inbox_sensor],
+    schedules=[backfill_schedule],
+    resources=resources_from_env(),
+)

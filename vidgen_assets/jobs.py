@@ -1,0 +1,12 @@
+"""make_video: every partitioned asset of one document, source file to finished MP4."""
+
+from dagster import AssetSelection, define_asset_job
+
+from vidgen_assets.partitions import documents
+
+make_video = define_asset_job(
+    "make_video",
+    selection=AssetSelection.all(),
+    partitions_def=documents,
+    description="Turn one document (a `documents` partition) into a narrated, subtitled video.",
+)
