@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from tqdm import tqdm
@@ -55,12 +56,14 @@ def make(path: Path, quiet: bool = False) -> Path:
     from vidgen_assets import progress
     from vidgen_assets.definitions import PARTITIONED_ASSETS, defs
     from vidgen_assets.partitions import documents
+    from vidgen_assets.assets.source_documents import read_source
     from vidgen_assets.registry import register
-    from vidgen_assets.sources.kinds import detect_kind
 
     storage = defs.resources["storage"]
     paths = storage.paths()
-    detect_kind(path)  # refuse an unsupported or empty file before anything is recorded
+    # Read the file once before anything is recorded, so bad input leaves data/ untouched.
+    with tempfile.TemporaryDirectory() as scratch:
+        read_source(Path(path), Path(scratch), defs.resources["settings"])
     doc_id = register(storage.database(), path)
     os.environ.setdefault("DAGSTER_HOME", str(paths.root / "dagster_home"))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)

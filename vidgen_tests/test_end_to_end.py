@@ -1,0 +1,194 @@
+"""The real paper all the way to a finished video through `vidgen make`, as a user runs it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from PIL import Image
+
+from vidgen_tests.conftest import PAPER
+
+VIDGEN = str(Path(sys.executable).with_name("vidgen"))
+
+
+def run_vidgen(data: Path, *args: str, timeout: float = 1500) -> subprocess.CompletedProcess:
+    env = {**os.environ, "VIDGEN_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
+    return subprocess.run([VIDGEN, *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def ffprobe(path: Path) -> dict:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """`vidgen make` on a copy of the fixture paper, in a private data directory."""
+    root = tmp_path_factory.mktemp("e2e")
+    data, inputs = root / "data", root / "inputs"
+    inputs.mkdir()
+    paper = inputs / PAPER.name
+    shutil.copy(PAPER, paper)
+    result = run_vidgen(data, "make", str(paper), "--quiet")
+    assert result.returncode == 0, result.stderr[-3000:]
+    video = Path(result.stdout.strip().splitlines()[-1])
+    return {"data": data, "video": video, "inputs": inputs}
+
+
+def q(made, sql):
+    """Query the run's DuckDB file; the connection is closed at once so vidgen can write again."""
+    con = duckdb.connect(str(made["data"] / "vidgen.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_last_line_of_stdout_is_the_video_path(made):
+    assert made["video"] == made["data"] / "videos" / "open-information-extraction.mp4"
+    assert made["video"].is_file()
+
+
+def test_video_streams_are_h264_aac_with_a_subtitle_track(made):
+    info = ffprobe(made["video"])
+    by_type = {s["codec_type"]: s for s in info["streams"]}
+    assert by_type["video"]["codec_name"] == "h264" and by_type["video"]["pix_fmt"] == "yuv420p"
+    assert (by_type["video"]["width"], by_type["video"]["height"]) == (1920, 1080)
+    assert by_type["audio"]["codec_name"] == "aac"
+    assert by_type["subtitle"]["codec_name"] == "mov_text"
+
+
+def test_video_and_audio_last_as_long_as_the_narration(made):
+    narration = q(made, "SELECT duration_s FROM narration_audio")[0][0]
+    assert 150 <= narration <= 330, "the default script targets 3 to 5 minutes"
+    for stream in ffprobe(made["video"])["streams"]:
+        if stream["codec_type"] in ("video", "audio"):
+            assert abs(float(stream["duration"]) - narration) <= 0.1, stream["codec_type"]
+
+
+def test_subtitle_files_sit_beside_the_video(made):
+    srt = made["video"].with_suffix(".srt").read_text()
+    vtt = made["video"].with_suffix(".vtt").read_text()
+    assert "-->" in srt and vtt.startswith("WEBVTT")
+    assert "TextRunner" in srt
+    assert made["video"].with_suffix(".jpg").stat().st_size > 5000
+
+
+def test_source_document_rows_hold_the_paper(made):
+    title, kind, text = q(made, "SELECT title, kind, text FROM source_documents")[0]
+    assert kind == "pdf" and title == "Open Information Extraction from the Web"
+    assert "Traditionally, Information Extraction (IE) has focused on satisfying precise, narrow" in text
+    figures = q(made, "SELECT label, path FROM figures")
+    assert figures and all(Path(p).is_file() for _, p in figures)
+
+
+def test_script_is_spoken_style(made):
+    sentences = [t for (t,) in q(made, "SELECT text FROM narration_scripts ORDER BY idx")]
+    assert sentences[0].startswith("Open Information Extraction from the Web")
+    joined = " ".join(sentences)
+    assert "[" not in joined and "http" not in joined and "et al." not in joined
+
+
+def test_segments_and_words_are_timed_in_order(made):
+    segs = q(made, "SELECT idx, start_s, end_s, text FROM segments ORDER BY idx")
+    script = q(made, "SELECT count(*) FROM narration_scripts")[0][0]
+    assert len(segs) == script
+    for (_, a0, a1, _), (_, b0, b1, _) in zip(segs, segs[1:]):
+        assert a0 < a1 <= b0 < b1
+    words = q(made, "SELECT start_s, end_s FROM words ORDER BY idx")
+    assert len(words) > 300
+    assert all(s <= e for s, e in words) and all(a[0] <= b[0] for a, b in zip(words, words[1:]))
+
+
+def test_chunks_are_short_beats_ending_at_sentence_ends(made):
+    chunks = q(made, "SELECT idx, start_s, end_s, text FROM chunks ORDER BY idx")
+    seg_ends = {round(e, 6) for (e,) in q(made, "SELECT end_s FROM segments")}
+    assert len(chunks) >= 15
+    assert chunks[0][1] == 0.0
+    for (_, _, end, text), nxt in zip(chunks, chunks[1:]):
+        assert end == nxt[1]
+        assert text.rstrip()[-1] in ".!?\"')"
+
+
+def test_every_chunk_has_a_summary_a_prompt_and_a_full_hd_frame(made):
+    n = q(made, "SELECT count(*) FROM chunks")[0][0]
+    summaries = q(made, "SELECT summary FROM summaries")
+    prompts = q(made, "SELECT prompt, style FROM image_prompts")
+    frames = q(made, "SELECT path FROM frames ORDER BY chunk_idx")
+    assert len(summaries) == len(prompts) == len(frames) == n
+    assert all(s.strip() for (s,) in summaries)
+    assert len({style for _, style in prompts}) == 1, "one document-wide style"
+    for (path,) in frames:
+        with Image.open(path) as img:
+            assert img.size == (1920, 1080)
+            assert img.text.get("prompt")
+
+
+def test_some_frames_show_the_papers_own_figures(made):
+    used = q(made, "SELECT count(*) FROM image_prompts WHERE figure IS NOT NULL")[0][0]
+    assert used >= 1
+
+
+def test_videos_row_describes_the_file(made):
+    path, duration, width, height = q(made, "SELECT path, duration_s, width, height FROM videos")[0]
+    assert Path(path) == made["video"] and (width, height) == (1920, 1080) and duration > 100
+
+
+def test_rematerializing_replaces_rows_instead_of_duplicating_them(made):
+    before = q(made, "SELECT count(*) FROM chunks")[0][0]
+    result = run_vidgen(made["data"], "make", str(made["inputs"] / PAPER.name), "--quiet")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert q(made, "SELECT count(*) FROM chunks")[0][0] == before
+    assert q(made, "SELECT count(*) FROM source_documents")[0][0] == 1
+    assert q(made, "SELECT count(*) FROM videos")[0][0] == 1
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and "dagster_home" not in p.parts}
+
+
+def _bad_inputs(folder: Path) -> list[tuple[Path, str]]:
+    from PIL import Image as PILImage
+
+    empty = folder / "empty.pdf"
+    empty.write_bytes(b"")
+    scanned = folder / "scanned.pdf"
+    PILImage.new("RGB", (600, 800), "white").save(scanned, "PDF")
+    corrupt = folder / "corrupt.pdf"
+    corrupt.write_bytes(PAPER.read_bytes()[:3000])
+    odd = folder / "notes.docx"
+    odd.write_bytes(b"PK\x03\x04 not really")
+    return [(empty, "empty"), (scanned, "text layer"), (corrupt, "PDF"), (odd, "unsupported")]
+
+
+def test_bad_input_fails_with_one_line_naming_the_file_and_touches_nothing(made, tmp_path):
+    before = _snapshot(made["data"])
+    for path, problem in _bad_inputs(tmp_path):
+        result = run_vidgen(made["data"], "make", str(path), "--quiet")
+        assert result.returncode != 0, path
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert lines and path.name in lines[-1] and problem.lower() in lines[-1].lower(), result.stderr[-1500:]
+        assert result.stdout.strip() == ""
+    assert _snapshot(made["data"]) == before
+
+
+def test_a_pdf_over_the_page_limit_is_refused(made):
+    before = _snapshot(made["data"])
+    env_data = made["data"]
+    env = {**os.environ, "VIDGEN_DATA_DIR": str(env_data), "DAGSTER_HOME": str(env_data / "dagster_home"),
+           "VIDGEN_MAX_PAGES": "3"}
+    result = subprocess.run([VIDGEN, "make", str(made["inputs"] / PAPER.name), "--quiet"], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert PAPER.name in result.stderr and "limit" in result.stderr
+    assert _snapshot(made["data"]) == before
