@@ -1,0 +1,166 @@
+"""The built-in frame renderer: real Pillow, real DejaVu fonts, PNGs written to tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageDraw, ImageStat
+
+from vidgen_assets.errors import InputError, VidgenError
+from vidgen_assets.media import frames
+from vidgen_assets.media.frames import (
+    MOTIFS,
+    contrast_ratio,
+    is_blank,
+    layout_text,
+    render_frame,
+    render_title_card,
+    style_for,
+)
+
+STYLE = style_for("Open Information Extraction from the Web")
+KEY_POINT = "TextRunner extracts relational tuples from web text in a single pass"
+MAGENTA = (230, 40, 200)
+
+
+def mean_abs_diff(a: Path, b: Path) -> float:
+    with Image.open(a) as ia, Image.open(b) as ib:
+        diff = ImageChops.difference(ia.convert("RGB"), ib.convert("RGB"))
+    return sum(ImageStat.Stat(diff).mean) / 3
+
+
+def test_frame_is_a_1920x1080_png_carrying_prompt_and_key_point(tmp_path):
+    out = render_frame(KEY_POINT, "a lattice of glowing nodes, ünïcode ✓", STYLE, tmp_path / "f.png")
+    assert out == tmp_path / "f.png"
+    with Image.open(out) as im:
+        assert im.format == "PNG"
+        assert im.size == (1920, 1080)
+        assert im.text["prompt"] == "a lattice of glowing nodes, ünïcode ✓"
+        assert im.text["key_point"] == KEY_POINT
+    assert [p.name for p in tmp_path.iterdir()] == ["f.png"]  # no temporary file left behind
+
+
+def test_same_prompt_gives_byte_identical_png(tmp_path):
+    a = render_frame(KEY_POINT, "sunrise over a data centre", STYLE, tmp_path / "a.png")
+    b = render_frame(KEY_POINT, "sunrise over a data centre", STYLE, tmp_path / "b.png")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_different_prompts_give_visibly_different_backgrounds(tmp_path):
+    # Empty key point: only the background is drawn, so the difference is the background's.
+    a = render_frame("", "sunrise over a data centre", STYLE, tmp_path / "a.png")
+    b = render_frame("", "a river of documents flowing into a funnel", STYLE, tmp_path / "b.png")
+    assert mean_abs_diff(a, b) > 6.0  # measured 13-15 across styles
+
+
+def test_style_is_deterministic_and_spreads_over_palettes_and_motifs():
+    assert style_for("paper A") == style_for("paper A")
+    styles = {style_for(f"paper {i}") for i in range(200)}
+    assert {s.motif for s in styles} == set(MOTIFS)
+    assert len({s.background for s in styles}) >= 5
+
+
+def test_every_style_has_high_contrast_text():
+    for style in {style_for(f"paper {i}") for i in range(200)}:
+        assert contrast_ratio(style.text, style.background) >= 7, style.name
+
+
+def test_figure_is_composed_large_with_its_caption(tmp_path):
+    figure = Image.new("RGB", (800, 600), "white")
+    draw = ImageDraw.Draw(figure)
+    for i in range(10):
+        draw.rectangle((60 + i * 70, 550 - i * 45, 100 + i * 70, 550), fill=MAGENTA)
+    figure.save(tmp_path / "figure.png")
+
+    with_figure = render_frame(KEY_POINT, "bar chart", STYLE, tmp_path / "with.png", figure=tmp_path / "figure.png", caption="Figure 1: Precision by corpus size.")
+    without = render_frame(KEY_POINT, "bar chart", STYLE, tmp_path / "without.png")
+
+    def magenta_share(path: Path) -> float:
+        with Image.open(path) as im:
+            small = im.convert("RGB").resize((480, 270), Image.Resampling.NEAREST)
+        raw = small.tobytes()
+        pixels = (raw[i : i + 3] for i in range(0, len(raw), 3))
+        hits = sum(1 for px in pixels if all(abs(c - m) < 30 for c, m in zip(px, MAGENTA)))
+        return hits / (480 * 270)
+
+    # The bars cover ~5% of the 800x600 figure; scaled up to a large area they still cover ~3% of the frame.
+    assert magenta_share(with_figure) > 0.02
+    assert magenta_share(without) == 0
+    with Image.open(with_figure) as im:
+        assert im.text["figure"] == str(tmp_path / "figure.png")
+
+
+def test_transparent_figure_is_shown_on_white(tmp_path):
+    figure = Image.new("RGBA", (1600, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(figure).ellipse((100, 50, 1500, 350), fill=(20, 160, 40, 255))
+    figure.save(tmp_path / "wide.png")
+    out = render_frame("A wide table", "table", STYLE, tmp_path / "f.png", figure=tmp_path / "wide.png", caption="Table 2")
+    with Image.open(out) as im:
+        # The figure is centred horizontally in the wide layout; its transparent corner is white.
+        corner = im.convert("RGB").getpixel((200, 140))
+    assert min(corner) > 235
+
+
+def test_unreadable_figure_is_an_input_error_naming_it(tmp_path):
+    bad = tmp_path / "figure.png"
+    bad.write_bytes(b"not a png")
+    with pytest.raises(InputError, match="figure.png"):
+        render_frame(KEY_POINT, "x", STYLE, tmp_path / "f.png", figure=bad)
+    assert not (tmp_path / "f.png").exists()
+
+
+def test_is_blank_for_a_flat_image_but_not_for_a_rendered_frame(tmp_path):
+    Image.new("RGB", (1920, 1080), (12, 40, 60)).save(tmp_path / "flat.png")
+    rendered = render_frame(KEY_POINT, "anything", STYLE, tmp_path / "f.png")
+    assert is_blank(tmp_path / "flat.png")
+    assert not is_blank(rendered)
+
+
+def test_long_key_point_is_shrunk_and_cut_to_fit_its_box():
+    layout = layout_text("extraction " * 300, 1200, 600)
+    assert layout.truncated
+    assert layout.font_size == frames._MIN_TEXT_SIZE
+    assert layout.width <= 1200 and layout.height <= 600
+    assert layout.lines[-1].endswith("…")
+
+
+def test_short_key_point_uses_the_largest_size():
+    layout = layout_text("Self-supervised learning", 1400, 700)
+    assert layout.font_size == frames._MAX_TEXT_SIZE
+    assert not layout.truncated
+
+
+def test_words_are_not_split_while_a_smaller_size_fits():
+    text = "Self-supervised learner labels its own training data"
+    layout = layout_text(text, 546, 800, max_size=72, min_size=26)
+    assert " ".join(layout.lines) == text  # every line break falls between words
+
+
+def test_long_key_point_stays_inside_the_frame(tmp_path):
+    background = render_frame("", "same prompt", STYLE, tmp_path / "bg.png")
+    crowded = render_frame("information " * 500, "same prompt", STYLE, tmp_path / "text.png")
+    with Image.open(background) as a, Image.open(crowded) as b:
+        left, top, right, bottom = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox()
+    assert left >= 32 and top >= 32 and right <= 1920 - 32 and bottom <= 1080 - 32
+
+
+def test_title_card_carries_the_title(tmp_path):
+    out = render_title_card("Open Information Extraction from the Web", "Banko et al., IJCAI 2007", STYLE, "title prompt", tmp_path / "title.png")
+    with Image.open(out) as im:
+        assert im.size == (1920, 1080)
+        assert im.text["key_point"] == "Open Information Extraction from the Web"
+        assert im.text["prompt"] == "title prompt"
+    assert not is_blank(out)
+
+
+def test_frame_size_can_be_chosen(tmp_path):
+    out = render_frame(KEY_POINT, "p", STYLE, tmp_path / "small.png", size=(1280, 720))
+    with Image.open(out) as im:
+        assert im.size == (1280, 720)
+
+
+def test_missing_fonts_name_the_package_to_install(tmp_path, monkeypatch):
+    monkeypatch.setattr(frames, "FONT_DIR", tmp_path / "no-fonts")
+    with pytest.raises(VidgenError, match="fonts-dejavu-core"):
+        render_frame(KEY_POINT, "p", STYLE, tmp_path / "f.png")
