@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import struct
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import ffmpeg
 
-from vidgen_assets.errors import InputError
+from vidgen_assets.errors import BackendUnavailable, InputError, VidgenError
+from vidgen_assets.storage.files import atomic_path
+
+# Spans may come from float arithmetic on word timings; closer than this counts as touching.
+_SPAN_TOLERANCE_S = 0.001
+# Narration this much shorter than the frames is a caller's mistake, not rounding: refuse it.
+_AUDIO_SHORTFALL_LIMIT_S = 0.5
+
+
+class FfmpegError(VidgenError):
+    """ffmpeg failed; carries the output it was writing and the end of its stderr."""
+
+    def __init__(self, output: Path, stderr: str):
+        self.output = Path(output)
+        self.stderr_tail = " | ".join(line.strip() for line in stderr.strip().splitlines()[-4:] if line.strip())
+        super().__init__(f"ffmpeg failed writing {self.output}: {self.stderr_tail or 'no detail on stderr'}")
 
 
 @dataclass(frozen=True)
@@ -64,3 +82,154 @@ def _float(value) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+def assemble_video(
+    frames: Sequence[tuple[Path, float, float]],
+    audio: Path,
+    duration_s: float,
+    subtitles_srt: Path | None,
+    out: Path,
+    fps: int = 25,
+) -> MediaInfo:
+    """Encode frames over the narration into an MP4 (H.264 + AAC, faststart, mov_text subtitles).
+
+    `frames` are (image, start_s, end_s) spans, contiguous from 0; each image is on screen for its
+    span to the nearest video frame, and the last one is held until `duration_s`. Both streams are
+    cut to `duration_s` (audio a little short of it is padded with silence).
+    """
+    out = Path(out)
+    if duration_s <= 0:
+        raise InputError(audio, f"narration duration must be positive, got {duration_s}")
+    spans = _frame_durations(frames, duration_s, out)
+    _check_same_size([p for p, _, _ in frames])
+    _check_audio_covers(audio, duration_s)
+
+    with tempfile.TemporaryDirectory(prefix="vidgen-concat-") as tmp_dir:
+        playlist = Path(tmp_dir) / "frames.ffconcat"
+        playlist.write_text(_concat_playlist(spans), encoding="utf-8")
+        # reinit_filter=0: by default a frame whose pixel format differs from the first (an RGBA
+        # PNG among RGB ones) rebuilds the filter graph, and the fps filter then loses its place:
+        # measured, the whole video showed the last image. Conversion happens before fps so each
+        # image is converted once, not once per output frame.
+        video = (
+            ffmpeg.input(str(playlist), format="concat", safe=0, reinit_filter=0)
+            .video.filter("format", "yuv420p")
+            .filter("fps", fps=fps)
+        )
+        sound = ffmpeg.input(str(audio)).audio.filter("apad", whole_dur=f"{duration_s:.6f}")
+        streams = [video, sound]
+        options = {
+            "c:v": "libx264",
+            "preset": "veryfast",
+            "tune": "stillimage",
+            "pix_fmt": "yuv420p",
+            "c:a": "aac",
+            "aac_coder": "fast",
+            "movflags": "+faststart",
+            # -t, not -shortest: -shortest overshot the audio by 0.7 s when measured.
+            "t": f"{duration_s:.6f}",
+        }
+        if subtitles_srt is not None:
+            if not Path(subtitles_srt).is_file():
+                raise InputError(subtitles_srt, "subtitle file does not exist")
+            streams.append(ffmpeg.input(str(subtitles_srt))["s"])
+            options.update({"c:s": "mov_text", "metadata:s:s:0": "language=eng"})
+        with atomic_path(out) as tmp:
+            _run(ffmpeg.output(*streams, str(tmp), format="mp4", **options), out)
+    return probe(out)
+
+
+def extract_thumbnail(video: Path, at_s: float, out: Path, width: int = 640) -> Path:
+    """Write the frame shown at `at_s` as a JPEG `width` pixels wide."""
+    info = probe(video)
+    if info.duration_s is not None and not 0 <= at_s < info.duration_s:
+        raise InputError(video, f"has no frame at {at_s:.2f} s (it lasts {info.duration_s:.2f} s)")
+    out = Path(out)
+    with atomic_path(out) as tmp:
+        stream = (
+            ffmpeg.input(str(video), ss=f"{at_s:.3f}")
+            .video.filter("scale", width, -2)
+            .output(str(tmp), format="image2", vcodec="mjpeg", vframes=1, **{"q:v": 3})
+        )
+        _run(stream, out)
+        if tmp.stat().st_size == 0:
+            raise FfmpegError(out, f"no frame decoded at {at_s:.2f} s")
+    return out
+
+
+def _run(stream, out: Path) -> None:
+    stream = stream.global_args("-hide_banner", "-nostdin", "-loglevel", "error").overwrite_output()
+    try:
+        stream.run(capture_stdout=True, capture_stderr=True)
+    except ffmpeg.Error as exc:
+        raise FfmpegError(out, (exc.stderr or b"").decode(errors="replace")) from exc
+    except FileNotFoundError as exc:
+        raise BackendUnavailable("ffmpeg", "the ffmpeg executable is not on PATH", "install it: apt-get install ffmpeg") from exc
+
+
+def _frame_durations(frames: Sequence[tuple[Path, float, float]], duration_s: float, out: Path) -> list[tuple[Path, float]]:
+    """Check the spans tile 0..duration_s and return (image, seconds on screen) pairs."""
+    if not frames:
+        raise InputError(out, "no frames to assemble this video from")
+    result: list[tuple[Path, float]] = []
+    expected_start = 0.0
+    for i, (image, start, end) in enumerate(frames):
+        image = Path(image)
+        if not image.is_file():
+            raise InputError(image, "frame image does not exist")
+        if abs(start - expected_start) > _SPAN_TOLERANCE_S:
+            raise InputError(image, f"frame {i} starts at {start:.3f} s but the previous span ends at {expected_start:.3f} s")
+        if end <= start:
+            raise InputError(image, f"frame {i} has an empty span {start:.3f}-{end:.3f} s")
+        if start >= duration_s:
+            raise InputError(image, f"frame {i} starts at {start:.3f} s, after the narration ends ({duration_s:.3f} s)")
+        expected_start = end
+    # Durations come from the starts, so rounding never accumulates; the last image is held to the end.
+    starts = [float(start) for _, start, _ in frames] + [duration_s]
+    for (image, _, _), start, next_start in zip(frames, starts, starts[1:]):
+        result.append((Path(image).resolve(), max(next_start - start, 0.0)))
+    return result
+
+
+def _concat_playlist(spans: list[tuple[Path, float]]) -> str:
+    lines = ["ffconcat version 1.0"]
+    for image, seconds in spans:
+        lines += [f"file {_concat_quote(image)}", f"duration {seconds:.6f}"]
+    # The concat demuxer ignores the last entry's duration unless the file is listed once more.
+    lines.append(f"file {_concat_quote(spans[-1][0])}")
+    return "\n".join(lines) + "\n"
+
+
+def _concat_quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "'\\''") + "'"
+
+
+def _check_same_size(images: list[Path]) -> None:
+    """The encoder cannot change size mid-stream; name the first image that differs."""
+    first = _image_size(images[0])
+    for image in images[1:]:
+        size = _image_size(image)
+        if size != first:
+            raise InputError(image, f"frame is {size[0]}x{size[1]} but the first frame is {first[0]}x{first[1]}")
+
+
+def _image_size(image: Path) -> tuple[int, int]:
+    with open(image, "rb") as fh:
+        head = fh.read(24)
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+        return struct.unpack(">II", head[16:24])
+    streams = probe(image).of_type("video")
+    if not streams or not streams[0].width:
+        raise InputError(image, "frame is not an image ffmpeg can read")
+    return streams[0].width, streams[0].height
+
+
+def _check_audio_covers(audio: Path, duration_s: float) -> None:
+    info = probe(audio)
+    streams = info.of_type("audio")
+    if not streams:
+        raise InputError(audio, "has no audio stream")
+    length = streams[0].duration_s or info.duration_s
+    if length is not None and length < duration_s - _AUDIO_SHORTFALL_LIMIT_S:
+        raise InputError(audio, f"lasts {length:.2f} s, shorter than the {duration_s:.2f} s the frames cover")

@@ -1,0 +1,254 @@
+"""Video assembly with real ffmpeg: frames rendered by the built-in renderer over a generated WAV."""
+
+from __future__ import annotations
+
+import math
+import struct
+import wave
+from pathlib import Path
+
+import ffmpeg
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from vidgen_assets.errors import InputError
+from vidgen_assets.media.ffmpeg import FfmpegError, assemble_video, extract_thumbnail, probe
+from vidgen_assets.media.frames import render_frame, style_for
+
+FPS = 25
+DURATION = 6.0
+BOUNDARIES = (1.3, 4.0)
+THUMB = (48, 27)  # frames are compared at this size: enough to tell three renders apart
+SRT = """1
+00:00:00,000 --> 00:00:01,300
+Traditionally, information extraction has focused on narrow requests.
+
+2
+00:00:01,300 --> 00:00:04,000
+TextRunner extracts tuples in a single pass.
+
+3
+00:00:04,000 --> 00:00:06,000
+It needs no human input.
+"""
+
+
+def write_sine_wav(path: Path, seconds: float, rate: int = 22050) -> Path:
+    samples = (int(8000 * math.sin(2 * math.pi * 440 * n / rate)) for n in range(int(seconds * rate)))
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(b"".join(struct.pack("<h", s) for s in samples))
+    return path
+
+
+def render_three(directory: Path) -> list[Path]:
+    """Three frames in three different styles, so each is unmistakable in a tiny thumbnail."""
+    directory.mkdir(parents=True, exist_ok=True)
+    return [
+        render_frame(point, f"prompt {i}", style_for(seed), directory / f"frame{i}.png")
+        for i, (point, seed) in enumerate(
+            [("Open extraction", "doc0"), ("Single pass over the corpus", "doc2"), ("No human input", "doc9")]
+        )
+    ]
+
+
+def spans(images: list[Path]) -> list[tuple[Path, float, float]]:
+    edges = (0.0, *BOUNDARIES, DURATION)
+    return [(img, start, end) for img, start, end in zip(images, edges, edges[1:])]
+
+
+def decoded_frames(video: Path) -> list[Image.Image]:
+    raw, _ = (
+        ffmpeg.input(str(video))
+        .video.filter("scale", *THUMB)
+        .output("pipe:", format="rawvideo", pix_fmt="rgb24")
+        .run(capture_stdout=True, capture_stderr=True)
+    )
+    size = THUMB[0] * THUMB[1] * 3
+    return [Image.frombytes("RGB", THUMB, raw[i : i + size]) for i in range(0, len(raw), size)]
+
+
+def distance(a: Image.Image, b: Image.Image) -> float:
+    return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 3
+
+
+def shown_images(video: Path, sources: list[Path]) -> list[int]:
+    """For every decoded frame, the index of the source image it shows (unambiguously)."""
+    refs = []
+    for src in sources:
+        with Image.open(src) as im:
+            refs.append(im.convert("RGB").resize(THUMB, Image.Resampling.BOX))
+    labels = []
+    for frame in decoded_frames(video):
+        ranked = sorted((distance(frame, ref), i) for i, ref in enumerate(refs))
+        assert ranked[0][0] < ranked[1][0] / 2, "decoded frame resembles two sources"
+        labels.append(ranked[0][1])
+    return labels
+
+
+def assert_each_image_on_screen_for_its_span(labels: list[int], boundaries=BOUNDARIES) -> None:
+    edges = (0.0, *boundaries, DURATION)
+    assert len(labels) == round(DURATION * FPS)
+    for n, label in enumerate(labels):
+        t = n / FPS
+        if min(abs(t - b) for b in boundaries) < 1 / FPS:
+            continue  # within one frame of a switch: either image is acceptable
+        expected = next(i for i in range(len(edges) - 1) if edges[i] <= t < edges[i + 1])
+        assert label == expected, f"frame {n} at {t:.2f} s shows image {label}, expected {expected}"
+    assert labels == sorted(labels), "an image came back after it was replaced"
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("assembly")
+    images = render_three(root / "frames")
+    audio = write_sine_wav(root / "narration.wav", DURATION)
+    srt = root / "subtitles.srt"
+    srt.write_text(SRT, encoding="utf-8")
+    return root, images, audio, srt
+
+
+@pytest.fixture(scope="module")
+def video(inputs):
+    root, images, audio, srt = inputs
+    out = root / "videos" / "doc.mp4"
+    info = assemble_video(spans(images), audio, DURATION, srt, out, fps=FPS)
+    return out, info
+
+
+def test_video_is_h264_yuv420p_with_aac_and_english_mov_text(video):
+    out, info = video
+    assert info.path == out and info.format_name.startswith("mov,mp4")
+    (v,) = info.of_type("video")
+    (a,) = info.of_type("audio")
+    (s,) = info.of_type("subtitle")
+    assert (v.codec_name, v.pix_fmt, v.width, v.height) == ("h264", "yuv420p", 1920, 1080)
+    assert a.codec_name == "aac"
+    assert s.codec_name == "mov_text"
+    raw = ffmpeg.probe(str(out))
+    subtitle = next(st for st in raw["streams"] if st["codec_type"] == "subtitle")
+    assert subtitle["tags"]["language"] == "eng"
+
+
+def test_video_and_audio_last_exactly_as_long_as_the_narration(video):
+    _, info = video
+    for stream in (*info.of_type("video"), *info.of_type("audio")):
+        assert stream.duration_s == pytest.approx(DURATION, abs=0.1), stream
+
+
+def test_moov_atom_comes_before_mdat_so_playback_starts_while_downloading(video):
+    out, _ = video
+    atoms = []
+    with open(out, "rb") as fh:
+        while header := fh.read(8):
+            size, kind = struct.unpack(">I4s", header)
+            if size == 1:  # 64-bit size follows the type
+                size = struct.unpack(">Q", fh.read(8))[0]
+                fh.seek(size - 16, 1)
+            else:
+                fh.seek(size - 8, 1)
+            atoms.append(kind.decode("latin-1"))
+    assert atoms.index("moov") < atoms.index("mdat")
+
+
+def test_each_image_is_on_screen_for_its_span(video, inputs):
+    out, _ = video
+    _, images, _, _ = inputs
+    labels = shown_images(out, images)
+    assert_each_image_on_screen_for_its_span(labels)
+    # The switch lands on the video frame nearest the boundary (1.3 s -> frame 32.5 -> 33; 4.0 s -> 100).
+    assert labels.index(1) in (32, 33)
+    assert labels.index(2) == 100
+
+
+def test_subtitles_carry_the_srt_text(video):
+    out, _ = video
+    text, _ = (
+        ffmpeg.input(str(out)).output("pipe:", format="srt", map="0:s").run(capture_stdout=True, capture_stderr=True)
+    )
+    assert "TextRunner extracts tuples in a single pass." in text.decode()
+    assert "00:00:01,300 --> 00:00:04,000" in text.decode()
+
+
+def test_frame_with_alpha_among_opaque_frames_keeps_every_span(inputs, tmp_path):
+    # ffmpeg rebuilds its filter graph when the pixel format changes mid-stream; unguarded,
+    # that made the whole video show the last image.
+    _, images, audio, _ = inputs
+    rgba = tmp_path / "frame1-rgba.png"
+    with Image.open(images[1]) as im:
+        im.convert("RGBA").save(rgba)
+    mixed = [images[0], rgba, images[2]]
+    out = tmp_path / "mixed.mp4"
+    assemble_video(spans(mixed), audio, DURATION, None, out, fps=FPS)
+    assert_each_image_on_screen_for_its_span(shown_images(out, mixed))
+
+
+def test_last_image_is_held_until_the_narration_ends(inputs, tmp_path):
+    _, images, audio, _ = inputs
+    short = [(images[0], 0.0, 2.0), (images[1], 2.0, 5.2)]  # narration runs on to 6.0 s
+    out = tmp_path / "held.mp4"
+    info = assemble_video(short, audio, DURATION, None, out, fps=FPS)
+    assert info.of_type("video")[0].duration_s == pytest.approx(DURATION, abs=0.1)
+    assert info.of_type("subtitle") == []
+    labels = shown_images(out, images[:2])
+    assert_each_image_on_screen_for_its_span(labels, boundaries=(2.0,))
+    assert labels[-1] == 1
+
+
+def test_gap_between_spans_is_an_input_error_naming_the_frame(inputs, tmp_path):
+    _, images, audio, _ = inputs
+    gappy = [(images[0], 0.0, 1.3), (images[1], 1.5, 6.0)]
+    with pytest.raises(InputError, match=r"frame1\.png.*starts at 1\.500 s"):
+        assemble_video(gappy, audio, DURATION, None, tmp_path / "v.mp4")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_narration_much_shorter_than_the_frames_is_an_input_error(inputs, tmp_path):
+    _, images, _, _ = inputs
+    short_audio = write_sine_wav(tmp_path / "short.wav", 3.0)
+    with pytest.raises(InputError, match=r"short\.wav.*lasts 3\.00 s"):
+        assemble_video(spans(images), short_audio, DURATION, None, tmp_path / "v.mp4")
+
+
+def test_frames_of_different_sizes_are_rejected_naming_the_odd_one(inputs, tmp_path):
+    _, images, audio, _ = inputs
+    small = tmp_path / "small.png"
+    Image.new("RGB", (1280, 720), "red").save(small)
+    with pytest.raises(InputError, match=r"small\.png.*1280x720.*1920x1080"):
+        assemble_video(spans([images[0], small, images[2]]), audio, DURATION, None, tmp_path / "v.mp4")
+
+
+def test_ffmpeg_failure_says_why_and_leaves_no_file(inputs, tmp_path):
+    _, _, audio, _ = inputs
+    odd = tmp_path / "odd.png"
+    Image.new("RGB", (1921, 1081), "blue").save(odd)  # yuv420p needs even dimensions
+    out = tmp_path / "out" / "v.mp4"
+    with pytest.raises(FfmpegError) as caught:
+        assemble_video([(odd, 0.0, DURATION)], audio, DURATION, None, out)
+    message = str(caught.value)
+    assert str(out) in message and "divisible by 2" in message
+    assert list(out.parent.iterdir()) == []
+
+
+def test_thumbnail_is_a_jpeg_of_the_frame_at_the_requested_time(video, inputs, tmp_path):
+    out, _ = video
+    _, images, _, _ = inputs
+    thumb = extract_thumbnail(out, 2.0, tmp_path / "thumb.jpg")
+    assert thumb.read_bytes()[:3] == b"\xff\xd8\xff"
+    with Image.open(thumb) as im:
+        assert im.format == "JPEG" and im.size == (640, 360)
+        shown = im.convert("RGB").resize(THUMB, Image.Resampling.BOX)
+    refs = []
+    for src in images:
+        with Image.open(src) as ref:
+            refs.append(ref.convert("RGB").resize(THUMB, Image.Resampling.BOX))
+    assert min(range(3), key=lambda i: distance(shown, refs[i])) == 1  # 2.0 s is in the second span
+    assert probe(thumb).of_type("video")[0].codec_name == "mjpeg"
+
+
+def test_thumbnail_past_the_end_is_an_input_error(video, tmp_path):
+    out, _ = video
+    with pytest.raises(InputError, match="has no frame at 9.00 s"):
+        extract_thumbnail(out, 9.0, tmp_path / "thumb.jpg")
