@@ -1,0 +1,193 @@
+"""The narration script: spoken-style cleaning, sentence splitting and selection to a length."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from vidgen_assets.narration.script import (
+    TITLE_SECTION,
+    ScriptSentence,
+    split_sentences,
+    to_spoken,
+    write_script,
+)
+from vidgen_assets.sources.document import Document, Section
+from vidgen_assets.sources.pdf import read_pdf
+from vidgen_assets.sources.text import read_markdown
+from vidgen_tests.conftest import EXAMPLES, PAPER
+
+WPM = 165.0
+
+
+def words(script: list[ScriptSentence]) -> int:
+    return sum(len(s.text.split()) for s in script)
+
+
+@pytest.fixture(scope="module")
+def paper(tmp_path_factory) -> Document:
+    return read_pdf(PAPER, tmp_path_factory.mktemp("paper") / "figures")
+
+
+@pytest.fixture(scope="module")
+def paper_script(paper) -> list[ScriptSentence]:
+    return write_script(paper, target_seconds=240.0, words_per_minute=WPM)
+
+
+# --- the paper's script ---------------------------------------------------------------------
+
+
+def test_paper_script_lasts_three_to_five_minutes_at_165_wpm(paper_script):
+    minutes = words(paper_script) / WPM
+    assert 3.0 <= minutes <= 5.0
+    assert words(paper_script) <= 1.1 * 240 / 60 * WPM
+
+
+def test_paper_script_opens_with_the_title(paper_script):
+    assert paper_script[0] == ScriptSentence("Open Information Extraction from the Web.", TITLE_SECTION)
+
+
+def test_paper_script_has_no_citations_urls_or_et_al(paper_script):
+    joined = " ".join(s.text for s in paper_script)
+    for debris in ("[", "]", "http", "www.", "et al.", "@", "<", ">", "(cid:"):
+        assert debris not in joined
+
+
+def test_paper_script_sentences_are_whole_and_speakable(paper_script):
+    for sentence in paper_script[1:]:
+        text = sentence.text
+        assert len(text.split()) >= 4
+        assert text[0].isupper() or text[0].isdigit() or text[0] in "\"“("
+        assert re.search(r"[.!?][\"”’)]*$", text)
+        letters = sum(ch.isalpha() for ch in text)
+        assert letters >= 0.6 * len(text.replace(" ", ""))
+
+
+def test_paper_script_draws_on_abstract_introduction_results_and_conclusion(paper_script):
+    sections = [s.section for s in paper_script]
+    assert sections[1] == "Abstract"
+    assert "1 Introduction and Motivation" in sections
+    assert any(s.startswith(("3", "Estimating")) for s in sections)  # the experiments
+    assert "5 Conclusions" in sections
+    assert not any(re.search(r"Related Work|Acknowled", s) for s in sections)
+
+
+def test_paper_script_follows_document_order(paper, paper_script):
+    paragraphs = [to_spoken(p) for section in paper.sections for p in section.text.split("\n\n")]
+
+    def place(sentence: str) -> tuple[int, int]:
+        index = next(i for i, p in enumerate(paragraphs) if sentence in p)
+        return index, paragraphs[index].index(sentence)
+
+    positions = [place(s.text) for s in paper_script[1:]]
+    assert positions == sorted(positions)
+
+
+def test_paper_script_keeps_mentions_of_figures_and_tables(paper_script):
+    joined = " ".join(s.text for s in paper_script)
+    assert re.search(r"\b(Figure|Table) 1\b", joined)
+
+
+def test_shorter_target_cuts_the_script_without_going_over(paper):
+    script = write_script(paper, target_seconds=60.0, words_per_minute=WPM)
+    assert 0.6 * WPM <= words(script) <= 1.1 * WPM
+    assert script[0].section == TITLE_SECTION and script[1].section == "Abstract"
+
+
+# --- documents that fit -----------------------------------------------------------------------
+
+
+def test_document_shorter_than_the_target_is_spoken_whole_and_in_order():
+    doc = Document(
+        kind="md",
+        title="Tiny Notes",
+        sections=(
+            Section("", "The first paragraph says one thing. It says a second thing too."),
+            Section("Details", "Here are the details of the idea.\n\nAnd a final paragraph closes it."),
+        ),
+    )
+    script = write_script(doc, target_seconds=240.0)
+    assert [s.text for s in script] == [
+        "Tiny Notes.",
+        "The first paragraph says one thing.",
+        "It says a second thing too.",
+        "Here are the details of the idea.",
+        "And a final paragraph closes it.",
+    ]
+    assert [s.section for s in script] == [TITLE_SECTION, "", "", "Details", "Details"]
+
+
+def test_markdown_example_is_spoken_whole_at_the_default_length():
+    doc = read_markdown(EXAMPLES / "how-vidgen-works.md")
+    script = write_script(doc)
+    assert script[0].text == "How a Paper Becomes a Narrated Video."
+    assert script[1].text.startswith("A research paper is written to be read slowly")
+    assert script[-1].text.startswith("Because each stage writes its results to a temporary name")
+    assert 3.0 <= words(script) / WPM <= 240 / 60 * 1.1
+    assert "for example" in " ".join(s.text for s in script)  # "e.g." spelled out
+
+
+def test_markdown_example_cut_to_one_minute_keeps_every_section_represented():
+    doc = read_markdown(EXAMPLES / "how-vidgen-works.md")
+    script = write_script(doc, target_seconds=60.0)
+    assert words(script) <= 1.1 * WPM
+    assert {s.section for s in script[1:]} == {s.heading for s in doc.sections}
+
+
+# --- cleaning for speech -------------------------------------------------------------------------
+
+
+def test_citations_in_brackets_and_parentheses_are_removed():
+    assert to_spoken("Parsers help [12, 14] a lot.") == "Parsers help a lot."
+    assert to_spoken("It was learned [Smith et al., 2004; Brin, 1998] from data.") == "It was learned from data."
+    assert to_spoken("Systems exist (Banko et al., 2007) for this.") == "Systems exist for this."
+    assert to_spoken("As shown (see Jones, 2005; Lee and Kim, 2006a), it works.") == "As shown, it works."
+    assert to_spoken("Etzioni (2005) built it.") == "Etzioni built it."
+
+
+def test_parentheses_that_are_not_citations_stay():
+    assert to_spoken("It rained (in 2004) and Open IE (OIE) was born.") == "It rained (in 2004) and Open IE (OIE) was born."
+
+
+def test_urls_emails_and_footnote_markers_are_removed():
+    assert to_spoken("Code is at https://example.org/x.html. Thanks.") == "Code is at. Thanks."
+    assert to_spoken("Write to {a,b}@cs.example.edu or c.d@example.org now.") == "Write to or now."
+    assert to_spoken("This is true.¹ Really† so.") == "This is true. Really so."
+
+
+def test_abbreviations_are_spelled_out_for_speech():
+    assert to_spoken("Use corpora, e.g., news, i.e., text.") == "Use corpora, for example, news, that is, text."
+    assert to_spoken("Banko et al. built it, as Fig. 2 shows.") == "Banko and colleagues built it, as Figure 2 shows."
+    assert to_spoken("It was built by Banko et al. Then it grew.") == "It was built by Banko and colleagues. Then it grew."
+
+
+def test_sentences_that_are_mostly_mathematics_are_dropped():
+    text = "We define the score. Let x = y + z^2 where x_i = sum_j w_ij. The score is useful."
+    assert to_spoken(text) == "We define the score. The score is useful."
+
+
+def test_whitespace_is_normalized():
+    assert to_spoken("  Spaces   and\nnewlines ,  everywhere .  ") == "Spaces and newlines, everywhere."
+
+
+def test_sentence_split_respects_abbreviations_initials_and_decimals():
+    text = (
+        "Fig. 2 shows it, e.g. for Dr. Smith and Michael J. Cafarella et al. in the U.S. today. "
+        "The value rose to 3.5 percent! Did it? \"Yes.\" Then it ended"
+    )
+    assert split_sentences(text) == [
+        "Fig. 2 shows it, e.g. for Dr. Smith and Michael J. Cafarella et al. in the U.S. today.",
+        "The value rose to 3.5 percent!",
+        "Did it?",
+        "\"Yes.\"",
+        "Then it ended",
+    ]
+
+
+def test_blank_lines_always_end_a_sentence():
+    assert split_sentences("A heading without a stop\n\nThe text under it.") == [
+        "A heading without a stop",
+        "The text under it.",
+    ]
