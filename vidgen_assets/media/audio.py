@@ -1,0 +1,196 @@
+"""Recordings: checked before any work, converted for the recognizer, and kept for the video.
+
+A recording arrives in any container ffmpeg reads (wav, mp3, flac, m4a, ogg, opus, or the audio
+track of an mp4, mkv or webm). The recognizer gets a 16 kHz mono PCM copy; the finished video
+plays the original audio, extracted losslessly at its own rate and channel count.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import ffmpeg
+
+from vidgen_assets.errors import InputError
+from vidgen_assets.media.ffmpeg import MediaInfo, probe
+from vidgen_assets.storage.files import atomic_path
+
+RECOGNITION_RATE = 16_000
+SILENCE_DB = -60.0  # loudest sample quieter than this: nothing a recognizer could hear
+_DEFAULT_MAX_MINUTES = 240.0
+_PROBE_WINDOW_S = 5.0  # decoded at the head and at the tail to catch truncated files quickly
+
+
+def max_recording_seconds() -> float:
+    """The longest recording accepted: VIDGEN_MAX_RECORDING_MINUTES, default 4 hours."""
+    raw = os.environ.get("VIDGEN_MAX_RECORDING_MINUTES", "")
+    try:
+        return float(raw) * 60 if raw.strip() else _DEFAULT_MAX_MINUTES * 60
+    except ValueError:
+        raise ValueError(f"VIDGEN_MAX_RECORDING_MINUTES must be a number of minutes, not {raw!r}") from None
+
+
+def check_recording(path: Path, max_duration_s: float | None = None) -> MediaInfo:
+    """Refuse a recording that cannot become a video, before any slow work starts.
+
+    Raises InputError naming the file when it is missing or empty, unreadable, truncated or
+    corrupted (probe plus a short decode at its start and its end, so an hours-long file is not
+    decoded whole), has no audio stream, or is longer than `max_duration_s` (default:
+    `max_recording_seconds()`). A file whose container does not state its duration (browser
+    webm recordings) is decoded once to measure it.
+    """
+    path = Path(path)
+    limit = max_recording_seconds() if max_duration_s is None else max_duration_s
+    if not path.is_file():
+        raise InputError(path, "does not exist")
+    if path.stat().st_size == 0:
+        raise InputError(path, "is empty (0 bytes)")
+    try:
+        info = probe(path)
+    except InputError as exc:
+        raise InputError(path, f"is not a readable audio or video file, or is truncated ({exc.problem})") from exc
+    audio = info.of_type("audio")
+    if not audio:
+        kinds = ", ".join(sorted({s.codec_type for s in info.streams})) or "no streams"
+        raise InputError(path, f"has no audio stream (it has {kinds})")
+    duration = audio[0].duration_s or info.duration_s
+    measured = duration is None
+    if measured:
+        duration = _decoded_seconds(path)
+        info = replace(info, duration_s=duration)
+    if duration <= 0:
+        raise InputError(path, "contains no audio (duration 0 s)")
+    if duration > limit:
+        raise InputError(
+            path,
+            f"is {duration / 60:.1f} minutes long; the limit is {limit / 60:.1f} minutes "
+            "(set VIDGEN_MAX_RECORDING_MINUTES)",
+        )
+    if not measured:
+        _check_decodes(path, duration)
+    return info
+
+
+def _check_decodes(path: Path, duration_s: float) -> None:
+    window = min(_PROBE_WINDOW_S, duration_s)
+    head = _decode_seconds(path, start_s=0.0, length_s=window)
+    if head < 0.5 * window:
+        raise InputError(path, f"is truncated or corrupted: only {head:.2f} s of its first {window:.1f} s decode")
+    if duration_s > 2 * _PROBE_WINDOW_S:
+        # A cut-off file keeps its header, which still claims the full duration: the tail is
+        # where it shows.
+        tail = _decode_seconds(path, start_s=duration_s - _PROBE_WINDOW_S, length_s=_PROBE_WINDOW_S)
+        if tail < 0.25 * _PROBE_WINDOW_S:
+            raise InputError(
+                path, f"is truncated or corrupted: its header says {duration_s:.1f} s but the end does not decode"
+            )
+
+
+_DECODE_RATE = 8000  # enough to count samples; cheap to pipe
+
+
+def _decode_seconds(path: Path, start_s: float, length_s: float) -> float:
+    """Seconds of audio that actually decode from `start_s` (at most `length_s`)."""
+    stream = ffmpeg.input(str(path), ss=start_s) if start_s > 0 else ffmpeg.input(str(path))
+    try:
+        out, _ = (
+            stream.output("pipe:", map="0:a:0", t=length_s, format="s16le", ac=1, ar=_DECODE_RATE)
+            .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
+            .run(capture_stdout=True, capture_stderr=True)
+        )
+    except ffmpeg.Error as exc:
+        raise InputError(path, f"is corrupted: ffmpeg cannot decode it ({_last_line(exc)})") from exc
+    return len(out) / (2 * _DECODE_RATE)
+
+
+def _decoded_seconds(path: Path) -> float:
+    """Decode the whole audio track without keeping it, and read the time ffmpeg reached."""
+    try:
+        _, err = (
+            ffmpeg.input(str(path))
+            .output("-", map="0:a:0", format="null")
+            .global_args("-nostdin", "-hide_banner", "-loglevel", "info", "-stats")
+            .run(capture_stdout=True, capture_stderr=True)
+        )
+    except ffmpeg.Error as exc:
+        raise InputError(path, f"is corrupted: ffmpeg cannot decode it ({_last_line(exc)})") from exc
+    stamps = re.findall(r"time=(\d+):(\d+):(\d+(?:\.\d+)?)", err.decode(errors="replace"))
+    if not stamps:
+        return 0.0
+    h, m, s = stamps[-1]
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def normalize_for_recognition(src: Path, dst: Path) -> Path:
+    """Write the first audio track of `src` as 16 kHz mono 16-bit PCM WAV at `dst`."""
+    src, dst = Path(src), Path(dst)
+    with atomic_path(dst) as tmp:
+        _run(
+            src,
+            ffmpeg.input(str(src)).output(
+                str(tmp), map="0:a:0", ac=1, ar=RECOGNITION_RATE, acodec="pcm_s16le", format="wav"
+            ),
+        )
+    return dst
+
+
+def extract_original_audio(src: Path, dst: Path) -> Path:
+    """Write the first audio track of `src` as PCM WAV at its own sample rate and channels.
+
+    16-bit PCM: the video's AAC encoder cannot carry more, and it keeps a 4-hour stereo 48 kHz
+    recording under the 4 GB WAV limit (RF64 is written automatically beyond it).
+    """
+    src, dst = Path(src), Path(dst)
+    with atomic_path(dst) as tmp:
+        _run(
+            src,
+            ffmpeg.input(str(src)).output(str(tmp), map="0:a:0", acodec="pcm_s16le", format="wav", rf64="auto"),
+        )
+    return dst
+
+
+def loudest_db(path: Path) -> float:
+    """Peak level of the first audio track in dBFS (-inf for digital silence)."""
+    path = Path(path)
+    try:
+        _, err = (
+            ffmpeg.input(str(path))
+            .output("-", map="0:a:0", af="volumedetect", format="null")
+            .global_args("-nostdin", "-hide_banner", "-loglevel", "info")
+            .run(capture_stdout=True, capture_stderr=True)
+        )
+    except ffmpeg.Error as exc:
+        raise InputError(path, f"ffmpeg cannot measure its volume ({_last_line(exc)})") from exc
+    match = re.search(r"max_volume:\s*(-?inf|-?\d+(?:\.\d+)?) dB", err.decode(errors="replace"))
+    if match is None:
+        raise InputError(path, "contains no audio samples to measure")
+    return float(match.group(1))
+
+
+def is_silent(path: Path, threshold_db: float = SILENCE_DB) -> bool:
+    """True when no sample of the recording is louder than `threshold_db` dBFS."""
+    return loudest_db(path) < threshold_db
+
+
+def check_not_silent(wav: Path, source: Path | None = None, threshold_db: float = SILENCE_DB) -> None:
+    """Raise InputError naming `source` (the file the user dropped) if the normalized `wav` is silent."""
+    peak = loudest_db(wav)
+    if peak < threshold_db:
+        raise InputError(source or wav, f"is silent (loudest sample {peak:.1f} dBFS, below {threshold_db:.0f} dBFS)")
+
+
+def _run(src: Path, stream) -> None:
+    try:
+        stream.global_args("-nostdin", "-hide_banner", "-loglevel", "error").run(
+            capture_stdout=True, capture_stderr=True, overwrite_output=True
+        )
+    except ffmpeg.Error as exc:
+        raise InputError(src, f"ffmpeg cannot convert its audio ({_last_line(exc)})") from exc
+
+
+def _last_line(exc: ffmpeg.Error) -> str:
+    lines = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+    return lines[-1].strip() if lines else "no detail"
