@@ -256,8 +256,8 @@ def _speakable(sentence: str) -> bool:
     words = sentence.split()
     if not 4 <= len(words) <= 80:
         return False
-    if any(mark in sentence for mark in ("[", "]", "http", "www.", "@", "<", ">")):
-        return False
+    if any(mark in sentence for mark in ("[", "]", "http", "www.", "@", "<", ">", "....", "……")):
+        return False  # leftovers of citations, links, markup or a table of contents
     opening = sentence.lstrip("\"“‘'(")
     if not opening or not (opening[0].isupper() or opening[0].isdigit()):
         return False  # a fragment left by extraction

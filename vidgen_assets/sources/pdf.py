@@ -41,7 +41,10 @@ _ABSTRACT_RUN_IN = re.compile(r"^(Abstract|ABSTRACT)\s*[.:—–-]\s*(?=\S)")
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[•◦▪‣·–-]|\(\w\))\s")
 _CID = re.compile(r"\(cid:\d+\)")  # glyphs without a Unicode mapping
 _HYPHEN_PAIR = re.compile(r"(?=\b([A-Za-z]+)-([A-Za-z]+)\b)")
-_SPACING_ACCENTS = {"¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "˜": "\u0303", "˚": "\u030a", "¸": "\u0327", "ˇ": "\u030c"}
+_SPACING_ACCENTS = {  # TeX's separate accent glyphs and the combining marks they stand for
+    "¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302",
+    "˜": "\u0303", "˚": "\u030a", "¸": "\u0327", "ˇ": "\u030c",
+}
 _SPACING_ACCENT = re.compile(r"([¨´`ˆ˜˚¸ˇ])([A-Za-zı])")
 
 
@@ -58,7 +61,9 @@ class _Line:
     text: str
     max_gap: float  # widest gap between words, in points (tables have wide ones)
     column: str = "W"  # L(eft), R(ight) or W(ide)
-    role: str = "body"  # body | margin | script | title | caption | float | footnote | front
+    # body, or why it is not read: margin, script, title, caption, float, footnote, fragment,
+    # front-matter; "front" is page-1 text before the first heading that may be an abstract.
+    role: str = "body"
 
     @property
     def width(self) -> float:
@@ -142,7 +147,7 @@ def read_pdf(path: Path, figures_dir: Path, max_pages: int = 60) -> Document:
     )
     return Document(
         kind="pdf",
-        title=title,
+        title=title or path.stem.replace("_", " ").replace("-", " "),
         sections=tuple(sections),
         figures=figures,
         page_count=page_count,
@@ -215,10 +220,10 @@ def _read_page(raw: dict) -> _Page:
         for piece in pieces:
             big = max(c["size"] for c in piece)
             base = Counter(round(c["_base"], 1) for c in piece if c["size"] >= 0.9 * big).most_common(1)[0][0]
-            main = [c for c in piece if c["size"] >= 0.9 * big or abs(c["_base"] - base) <= 0.8]
-            segments.append((row_id, main))
+            on_row = [c["size"] >= 0.9 * big or abs(c["_base"] - base) <= 0.8 for c in piece]
+            segments.append((row_id, [c for c, keep in zip(piece, on_row) if keep]))
             off: list[list[dict]] = []
-            for c in sorted((c for c in piece if c not in main), key=lambda c: c["_base"]):
+            for c in sorted((c for c, keep in zip(piece, on_row) if not keep), key=lambda c: c["_base"]):
                 if off and abs(c["_base"] - off[-1][0]["_base"]) <= 0.8:
                     off[-1].append(c)
                 else:
@@ -416,7 +421,8 @@ def _mark_title(pages: list[_Page], ordered: list[_Line], metadata: dict) -> str
             elif run:
                 break
         candidate = _clean_spaces(" ".join(line.text for line in run))
-        if run and biggest > _body_size(pages) + 1 and 2 <= len(candidate.split()) <= 30:
+        one_word = len(candidate.split()) == 1 and sum(ch.isalpha() for ch in candidate) >= 4
+        if run and biggest > _body_size(pages) + 1 and (one_word or 2 <= len(candidate.split()) <= 30):
             title = candidate
             for line in run:
                 line.role = "title"
@@ -672,11 +678,14 @@ def _sections(lines: list[_Line], pages: list[_Page], body_size: float) -> list[
             text = text[run_in.end() :]
             prev = None
         paragraphs = sections[-1][1]
-        if line.lead_bold and not run_in:
+        # A bold phrase opening a line after a finished sentence is a run-in heading
+        # ("Automation The first step..."): it starts a paragraph and is read as a sentence.
+        run_in_heading = bool(line.lead_bold) and not run_in and (prev is None or prev.text.rstrip()[-1:] in ".!?:")
+        if run_in_heading:
             lead = line.lead_bold
             rest = text[len(lead) :].strip()
             text = lead + ("" if lead[-1] in ".:;!?—–-" else ".") + (" " + rest if rest else "")
-        if prev is None or line.lead_bold or _starts_paragraph(prev2, prev, line, edges, body_size):
+        if prev is None or run_in_heading or _starts_paragraph(prev2, prev, line, edges, body_size):
             paragraphs.append([])
             prev2 = None
         else:
