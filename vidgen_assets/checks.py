@@ -1,8 +1,6 @@
 """Asset checks for what a viewer would notice: silence, missing or blank frames, a video
 that drifts from its narration, speech without subtitles."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Sequence
 

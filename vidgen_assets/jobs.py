@@ -2,11 +2,9 @@
 
 from dagster import AssetSelection, define_asset_job
 
-from vidgen_assets.partitions import documents
 
 make_video = define_asset_job(
     "make_video",
     selection=AssetSelection.all(),
-    partitions_def=documents,
     description="Turn one document (a `documents` partition) into a narrated, subtitled video.",
 )

@@ -7,6 +7,7 @@ or by environment variables read once when the definitions load.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from dagster import ConfigurableResource
 
@@ -20,7 +21,7 @@ class StorageResource(ConfigurableResource):
     data_dir: str = ""
 
     def paths(self) -> Paths:
-        return Paths(os.path.abspath(self.data_dir)) if self.data_dir else Paths.from_env()
+        return Paths(Path(self.data_dir).resolve()) if self.data_dir else Paths.from_env()
 
     def database(self) -> Database:
         return Database(self.paths().database)

@@ -1,7 +1,5 @@
 """The backfill schedule: on each tick, every document whose video is missing or stale is rebuilt."""
 
-from __future__ import annotations
-
 import os
 
 from dagster import AssetKey, DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, schedule
@@ -26,5 +24,5 @@ def backfill_schedule(context: ScheduleEvaluationContext, storage: StorageResour
     due = documents_to_refresh(storage.database(), doc_ids, with_video)
     if not due:
         return SkipReason(f"all {len(doc_ids)} documents are up to date")
-    tick = context.scheduled_execution_time.isoformat() if context.scheduled_execution_time else "manual"
+    tick = context.scheduled_execution_time.isoformat()
     return [RunRequest(partition_key=d, run_key=f"backfill:{d}:{tick}") for d in due]

@@ -1,7 +1,5 @@
 """The inbox sensor: a file dropped into data/inbox/ becomes a partition and a run."""
 
-from __future__ import annotations
-
 import json
 import time
 

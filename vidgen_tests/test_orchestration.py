@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from datetime import datetime, timezone
 
-from dagster import DagsterInstance, SkipReason, build_schedule_context, build_sensor_context
+from dagster import DagsterInstance, SkipReason, build_schedule_context, build_sensor_context, instance_for_test
 
 from vidgen_assets.partitions import documents
 from vidgen_assets.registry import register
@@ -15,6 +16,8 @@ from vidgen_assets.schedules import backfill_schedule
 from vidgen_assets.sensors import inbox_sensor
 from vidgen_assets.storage.duckdb import Database
 from vidgen_tests.conftest import PAPER
+
+TICK = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
 
 
 def _drop(inbox, name, content: bytes | None = None, age_s: float = 60):
@@ -30,8 +33,8 @@ def _drop(inbox, name, content: bytes | None = None, age_s: float = 60):
 
 
 def _tick(instance, storage, cursor):
-    context = build_sensor_context(instance=instance, cursor=cursor, resources={"storage": storage})
-    return inbox_sensor(context)
+    with build_sensor_context(instance=instance, cursor=cursor, resources={"storage": storage}) as context:
+        return inbox_sensor(context)
 
 
 def test_a_dropped_file_adds_a_partition_and_requests_one_run(data_dir):
@@ -69,14 +72,23 @@ def test_a_file_still_being_written_waits_for_a_later_tick(data_dir):
 
 def test_backfill_requests_documents_without_a_video_and_skips_when_none(data_dir, tmp_path):
     storage = StorageResource(data_dir=str(data_dir))
-    instance = DagsterInstance.ephemeral()
-    context = build_schedule_context(instance=instance, resources={"storage": storage})
-    assert isinstance(backfill_schedule(context), SkipReason)
+    with instance_for_test() as instance:  # schedules need a persistent instance
+        _check_backfill(instance, storage, tmp_path)
+
+
+def _backfill_tick(instance, storage):
+    with build_schedule_context(instance=instance, resources={"storage": storage},
+                                scheduled_execution_time=TICK) as context:
+        return backfill_schedule(context)
+
+
+def _check_backfill(instance, storage, tmp_path):
+    assert isinstance(_backfill_tick(instance, storage), SkipReason)
     doc = tmp_path / "paper.md"
     doc.write_text("# Paper\n\nText.\n")
     doc_id = register(Database(storage.paths().database), doc)
     instance.add_dynamic_partitions(documents.name, [doc_id])
-    requests = backfill_schedule(build_schedule_context(instance=instance, resources={"storage": storage}))
+    requests = _backfill_tick(instance, storage)
     assert [r.partition_key for r in requests] == [doc_id]
 
 

@@ -1,7 +1,5 @@
 """frames: one 1920x1080 picture per chunk, from the built-in renderer."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset

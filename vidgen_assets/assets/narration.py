@@ -1,7 +1,5 @@
 """narration_scripts and narration_audio: the words to be spoken, and the speech itself."""
 
-from __future__ import annotations
-
 import json
 from dataclasses import asdict
 from pathlib import Path

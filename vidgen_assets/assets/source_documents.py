@@ -1,7 +1,5 @@
 """source_documents: the dropped file identified, hashed, typed, and its text and figures read."""
 
-from __future__ import annotations
-
 import json
 from dataclasses import asdict
 from pathlib import Path

@@ -1,7 +1,5 @@
 """summaries and image_prompts: what each chunk is about, and the picture to show for it."""
 
-from __future__ import annotations
-
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.source_documents import load_document

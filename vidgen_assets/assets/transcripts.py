@@ -1,7 +1,5 @@
 """transcripts and chunks: timed sentences and words, grouped into visual beats."""
 
-from __future__ import annotations
-
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.narration import RECOGNITION_WAV, TIMINGS_JSON, load_timings

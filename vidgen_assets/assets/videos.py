@@ -1,7 +1,5 @@
 """videos: the finished MP4 with subtitles, and its thumbnail."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
