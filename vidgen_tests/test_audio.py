@@ -152,3 +152,22 @@ def test_limit_comes_from_the_environment(monkeypatch):
 def test_recording_without_duration_in_its_header_is_measured(clips):
     assert probe(clips["streamed-webm"]).duration_s is None
     assert check_recording(clips["streamed-webm"]).duration_s == pytest.approx(11.0, abs=0.1)
+
+
+def test_video_whose_sound_stops_early_is_measured_not_called_truncated(tmp_path):
+    path = tmp_path / "talk.mkv"
+    _ffmpeg(
+        "-f", "lavfi", "-i", "color=c=navy:s=64x48:r=10:d=20", "-i", str(JFK),
+        "-c:v", "libx264", "-c:a", "flac", str(path),
+    )  # fmt: skip
+    assert probe(path).duration_s == pytest.approx(20.0, abs=0.1)
+    assert check_recording(path).duration_s == pytest.approx(11.0, abs=0.1)
+
+
+def test_truncated_flac_is_refused_by_name(tmp_path):
+    whole = tmp_path / "whole.flac"
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=30", str(whole))
+    cut = tmp_path / "cut.flac"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(InputError, match=r"cut\.flac: is truncated or corrupted: its header says 30\.0 s"):
+        check_recording(cut)

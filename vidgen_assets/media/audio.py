@@ -57,36 +57,47 @@ def check_recording(path: Path, max_duration_s: float | None = None) -> MediaInf
         kinds = ", ".join(sorted({s.codec_type for s in info.streams})) or "no streams"
         raise InputError(path, f"has no audio stream (it has {kinds})")
     duration = audio[0].duration_s or info.duration_s
-    measured = duration is None
-    if measured:
-        duration = _decoded_seconds(path)
-        info = replace(info, duration_s=duration)
-    if duration <= 0:
-        raise InputError(path, "contains no audio (duration 0 s)")
-    if duration > limit:
-        raise InputError(
-            path,
-            f"is {duration / 60:.1f} minutes long; the limit is {limit / 60:.1f} minutes "
-            "(set VIDGEN_MAX_RECORDING_MINUTES)",
-        )
-    if not measured:
-        _check_decodes(path, duration)
+    if duration is None:
+        duration = _decoded_seconds(path)  # decoding it whole also proves it decodes
+        _check_length(path, duration, limit)
+        return replace(info, duration_s=duration)
+    _check_length(path, duration, limit)
+    _check_head_decodes(path, duration)
+    if not _tail_decodes(path, duration):
+        if audio[0].duration_s is None and info.of_type("video"):
+            # Only the container's duration is known, and that is its longest stream's: the
+            # audio may simply stop before the picture does.
+            duration = _decoded_seconds(path)
+            _check_length(path, duration, limit)
+            return replace(info, duration_s=duration)
+        raise InputError(path, f"is truncated or corrupted: its header says {duration:.1f} s but the end does not decode")
     return info
 
 
-def _check_decodes(path: Path, duration_s: float) -> None:
+def _check_length(path: Path, duration_s: float, limit_s: float) -> None:
+    if duration_s <= 0:
+        raise InputError(path, "contains no audio (duration 0 s)")
+    if duration_s > limit_s:
+        raise InputError(
+            path,
+            f"is {duration_s / 60:.1f} minutes long; the limit is {limit_s / 60:.1f} minutes "
+            "(set VIDGEN_MAX_RECORDING_MINUTES)",
+        )
+
+
+def _check_head_decodes(path: Path, duration_s: float) -> None:
     window = min(_PROBE_WINDOW_S, duration_s)
     head = _decode_seconds(path, start_s=0.0, length_s=window)
     if head < 0.5 * window:
         raise InputError(path, f"is truncated or corrupted: only {head:.2f} s of its first {window:.1f} s decode")
-    if duration_s > 2 * _PROBE_WINDOW_S:
-        # A cut-off file keeps its header, which still claims the full duration: the tail is
-        # where it shows.
-        tail = _decode_seconds(path, start_s=duration_s - _PROBE_WINDOW_S, length_s=_PROBE_WINDOW_S)
-        if tail < 0.25 * _PROBE_WINDOW_S:
-            raise InputError(
-                path, f"is truncated or corrupted: its header says {duration_s:.1f} s but the end does not decode"
-            )
+
+
+def _tail_decodes(path: Path, duration_s: float) -> bool:
+    """A cut-off file keeps its header, which still claims the full duration: the end shows it."""
+    if duration_s <= 2 * _PROBE_WINDOW_S:
+        return True  # the head check has already decoded most of it
+    tail = _decode_seconds(path, start_s=duration_s - _PROBE_WINDOW_S, length_s=_PROBE_WINDOW_S)
+    return tail >= 0.25 * _PROBE_WINDOW_S
 
 
 _DECODE_RATE = 8000  # enough to count samples; cheap to pipe
