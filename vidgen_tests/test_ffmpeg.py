@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import struct
+import subprocess
 import wave
 from pathlib import Path
 
@@ -15,7 +16,6 @@ from vidgen_assets.errors import InputError
 from vidgen_assets.media.ffmpeg import FfmpegError, assemble_video, extract_thumbnail, probe
 from vidgen_assets.media.frames import render_frame, style_for
 
-FPS = 25
 DURATION = 6.0
 BOUNDARIES = (1.3, 4.0)
 THUMB = (48, 27)  # frames are compared at this size: enough to tell three renders apart
@@ -59,45 +59,60 @@ def spans(images: list[Path]) -> list[tuple[Path, float, float]]:
     return [(img, start, end) for img, start, end in zip(images, edges, edges[1:])]
 
 
-def decoded_frames(video: Path) -> list[Image.Image]:
-    raw, _ = (
-        ffmpeg.input(str(video))
-        .video.filter("scale", *THUMB)
-        .output("pipe:", format="rawvideo", pix_fmt="rgb24")
-        .run(capture_stdout=True, capture_stderr=True)
-    )
-    size = THUMB[0] * THUMB[1] * 3
-    return [Image.frombytes("RGB", THUMB, raw[i : i + size]) for i in range(0, len(raw), size)]
-
-
 def distance(a: Image.Image, b: Image.Image) -> float:
     return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 3
 
 
-def shown_images(video: Path, sources: list[Path]) -> list[int]:
-    """For every decoded frame, the index of the source image it shows (unambiguously)."""
-    refs = []
-    for src in sources:
+def small_copies(images: list[Path]) -> list[Image.Image]:
+    copies = []
+    for src in images:
         with Image.open(src) as im:
-            refs.append(im.convert("RGB").resize(THUMB, Image.Resampling.BOX))
-    labels = []
-    for frame in decoded_frames(video):
+            copies.append(im.convert("RGB").resize(THUMB, Image.Resampling.BOX))
+    return copies
+
+
+def shown_at(video: Path, times: list[float], sources: list[Path]) -> list[int]:
+    """The index of the source image on screen at each time, as a player shows it.
+
+    ffmpeg's fps filter resamples the video onto a 1 ms grid, each slot holding the latest frame
+    stamped at or before it; the slots at the requested times are compared with the sources.
+    """
+    refs = small_copies(sources)
+    slots = sorted({round(t * 1000) for t in times})
+    raw, _ = (
+        ffmpeg.input(str(video))
+        .video.filter("scale", *THUMB)
+        .filter("fps", fps=1000)
+        .filter("select", "+".join(f"eq(n,{n})" for n in slots))
+        .output("pipe:", format="rawvideo", pix_fmt="rgb24", fps_mode="passthrough")
+        .run(capture_stdout=True, capture_stderr=True)
+    )
+    size = THUMB[0] * THUMB[1] * 3
+    frames = [Image.frombytes("RGB", THUMB, raw[i : i + size]) for i in range(0, len(raw), size)]
+    assert len(frames) == len(slots), "a requested time is past the end of the video"
+    label = {}
+    for n, frame in zip(slots, frames):
         ranked = sorted((distance(frame, ref), i) for i, ref in enumerate(refs))
-        assert ranked[0][0] < ranked[1][0] / 2, "decoded frame resembles two sources"
-        labels.append(ranked[0][1])
-    return labels
+        assert ranked[0][0] < ranked[1][0] / 2, f"frame at {n / 1000:.3f} s resembles two sources"
+        label[n] = ranked[0][1]
+    return [label[round(t * 1000)] for t in times]
 
 
-def assert_each_image_on_screen_for_its_span(labels: list[int], boundaries=BOUNDARIES) -> None:
+def video_packets(video: Path) -> list[tuple[float, bool]]:
+    """(presentation time, is keyframe) of every encoded video frame, in presentation order."""
+    raw = ffmpeg.probe(str(video), select_streams="v", show_entries="packet=pts_time,flags")
+    return sorted((float(p["pts_time"]), "K" in p["flags"]) for p in raw["packets"])
+
+
+def assert_each_image_on_screen_for_its_span(video: Path, sources: list[Path], boundaries=BOUNDARIES) -> None:
+    """Mid-span, and 2 ms either side of every boundary, the video shows the span's own image."""
     edges = (0.0, *boundaries, DURATION)
-    assert len(labels) == round(DURATION * FPS)
-    for n, label in enumerate(labels):
-        t = n / FPS
-        if min(abs(t - b) for b in boundaries) < 1 / FPS:
-            continue  # within one frame of a switch: either image is acceptable
-        expected = next(i for i in range(len(edges) - 1) if edges[i] <= t < edges[i + 1])
-        assert label == expected, f"frame {n} at {t:.2f} s shows image {label}, expected {expected}"
-    assert labels == sorted(labels), "an image came back after it was replaced"
+    times, expected = [], []
+    for i, (start, end) in enumerate(zip(edges, edges[1:])):
+        for t in (start + 0.002, (start + end) / 2, end - 0.002):
+            times.append(t)
+            expected.append(i)
+    assert shown_at(video, times, sources) == expected
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +129,7 @@ def inputs(tmp_path_factory):
 def video(inputs):
     root, images, audio, srt = inputs
     out = root / "videos" / "doc.mp4"
-    info = assemble_video(spans(images), audio, DURATION, srt, out, fps=FPS)
+    info = assemble_video(spans(images), audio, DURATION, srt, out)
     return out, info
 
 
@@ -156,11 +171,47 @@ def test_moov_atom_comes_before_mdat_so_playback_starts_while_downloading(video)
 def test_each_image_is_on_screen_for_its_span(video, inputs):
     out, _ = video
     _, images, _, _ = inputs
-    labels = shown_images(out, images)
-    assert_each_image_on_screen_for_its_span(labels)
-    # The switch lands on the video frame nearest the boundary (1.3 s -> frame 32.5 -> 33; 4.0 s -> 100).
-    assert labels.index(1) in (32, 33)
-    assert labels.index(2) == 100
+    assert_each_image_on_screen_for_its_span(out, images)
+
+
+def test_each_image_is_one_keyframe_stamped_at_its_span_start(video):
+    out, _ = video
+    packets = video_packets(out)
+    assert [t for t, _ in packets[:3]] == pytest.approx([0.0, *BOUNDARIES], abs=0.001)
+    assert [key for _, key in packets[:3]] == [True, True, True]
+
+
+def test_image_switches_at_the_boundary_not_a_frame_later(video, inputs):
+    out, _ = video
+    _, images, _, _ = inputs
+    times = [t for b in BOUNDARIES for t in (b - 0.001, b)]
+    assert shown_at(out, times, images) == [0, 1, 1, 2]
+
+
+def test_last_image_is_repeated_in_a_final_frame_ending_at_the_narration_end(video):
+    # Without it the video stream ended a millisecond after the last image started (4.0 s, not 6.0 s).
+    out, info = video
+    (*_, (last_t, last_key)) = video_packets(out)
+    assert last_t == pytest.approx(DURATION - 0.001, abs=0.001) and not last_key
+    assert len(video_packets(out)) == 4
+    assert info.of_type("video")[0].duration_s == pytest.approx(DURATION, abs=0.001)
+
+
+def test_video_decodes_without_errors_and_reports_a_frame_rate(video):
+    out, _ = video
+    decode = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out), "-f", "null", "-"], capture_output=True, text=True)
+    assert decode.returncode == 0 and decode.stderr.strip() == ""
+    raw = ffmpeg.probe(str(out), select_streams="v")
+    (stream,) = raw["streams"]
+    assert stream["avg_frame_rate"] != "0/0" and stream["r_frame_rate"] != "0/0"
+
+
+def test_seeking_into_a_span_lands_on_the_keyframe_of_its_image(video):
+    # A player seeks to the keyframe at or before the target, as ffprobe's read_intervals does.
+    out, _ = video
+    raw = ffmpeg.probe(str(out), select_streams="v", read_intervals="2.5%+#1", show_entries="packet=pts_time,flags")
+    (packet,) = raw["packets"]
+    assert float(packet["pts_time"]) == pytest.approx(BOUNDARIES[0], abs=0.001) and "K" in packet["flags"]
 
 
 def test_subtitles_carry_the_srt_text(video):
@@ -181,20 +232,28 @@ def test_frame_with_alpha_among_opaque_frames_keeps_every_span(inputs, tmp_path)
         im.convert("RGBA").save(rgba)
     mixed = [images[0], rgba, images[2]]
     out = tmp_path / "mixed.mp4"
-    assemble_video(spans(mixed), audio, DURATION, None, out, fps=FPS)
-    assert_each_image_on_screen_for_its_span(shown_images(out, mixed))
+    assemble_video(spans(mixed), audio, DURATION, None, out)
+    assert_each_image_on_screen_for_its_span(out, mixed)
 
 
 def test_last_image_is_held_until_the_narration_ends(inputs, tmp_path):
     _, images, audio, _ = inputs
     short = [(images[0], 0.0, 2.0), (images[1], 2.0, 5.2)]  # narration runs on to 6.0 s
     out = tmp_path / "held.mp4"
-    info = assemble_video(short, audio, DURATION, None, out, fps=FPS)
+    info = assemble_video(short, audio, DURATION, None, out)
     assert info.of_type("video")[0].duration_s == pytest.approx(DURATION, abs=0.1)
     assert info.of_type("subtitle") == []
-    labels = shown_images(out, images[:2])
-    assert_each_image_on_screen_for_its_span(labels, boundaries=(2.0,))
-    assert labels[-1] == 1
+    assert_each_image_on_screen_for_its_span(out, images[:2], boundaries=(2.0,))
+    assert shown_at(out, [5.5, DURATION - 0.002], images[:2]) == [1, 1]
+
+
+def test_image_with_a_sub_millisecond_span_does_not_push_the_next_one_late(inputs, tmp_path):
+    _, images, audio, _ = inputs
+    blink = [(images[0], 0.0, 1.0), (images[1], 1.0, 1.0004), (images[2], 1.0004, DURATION)]
+    out = tmp_path / "blink.mp4"
+    assemble_video(blink, audio, DURATION, None, out)
+    assert [t for t, _ in video_packets(out)] == pytest.approx([0.0, 1.0, DURATION - 0.001], abs=0.001)
+    assert shown_at(out, [0.999, 1.0, 3.0], images) == [0, 2, 2]
 
 
 def test_gap_between_spans_is_an_input_error_naming_the_frame(inputs, tmp_path):
@@ -240,12 +299,20 @@ def test_thumbnail_is_a_jpeg_of_the_frame_at_the_requested_time(video, inputs, t
     with Image.open(thumb) as im:
         assert im.format == "JPEG" and im.size == (640, 360)
         shown = im.convert("RGB").resize(THUMB, Image.Resampling.BOX)
-    refs = []
-    for src in images:
-        with Image.open(src) as ref:
-            refs.append(ref.convert("RGB").resize(THUMB, Image.Resampling.BOX))
+    refs = small_copies(images)
     assert min(range(3), key=lambda i: distance(shown, refs[i])) == 1  # 2.0 s is in the second span
     assert probe(thumb).of_type("video")[0].codec_name == "mjpeg"
+
+
+@pytest.mark.parametrize(("at_s", "image"), [(3.99, 1), (4.01, 2), (5.999, 2)])
+def test_thumbnail_beside_a_switch_shows_the_image_on_screen_then(video, inputs, tmp_path, at_s, image):
+    out, _ = video
+    _, images, _, _ = inputs
+    thumb = extract_thumbnail(out, at_s, tmp_path / "thumb.jpg")
+    with Image.open(thumb) as im:
+        shown = im.convert("RGB").resize(THUMB, Image.Resampling.BOX)
+    refs = small_copies(images)
+    assert min(range(3), key=lambda i: distance(shown, refs[i])) == image
 
 
 def test_thumbnail_past_the_end_is_an_input_error(video, tmp_path):

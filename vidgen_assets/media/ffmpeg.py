@@ -17,6 +17,8 @@ from vidgen_assets.storage.files import atomic_path
 _SPAN_TOLERANCE_S = 0.001
 # Narration this much shorter than the frames is a caller's mistake, not rounding: refuse it.
 _AUDIO_SHORTFALL_LIMIT_S = 0.5
+# Video timestamps are whole milliseconds: every image switches within 1 ms of its span start.
+_TICKS_PER_S = 1000
 
 
 class FfmpegError(VidgenError):
@@ -90,32 +92,31 @@ def assemble_video(
     duration_s: float,
     subtitles_srt: Path | None,
     out: Path,
-    fps: int = 25,
 ) -> MediaInfo:
     """Encode frames over the narration into an MP4 (H.264 + AAC, faststart, mov_text subtitles).
 
-    `frames` are (image, start_s, end_s) spans, contiguous from 0; each image is on screen for its
-    span to the nearest video frame, and the last one is held until `duration_s`. Both streams are
-    cut to `duration_s` (audio a little short of it is padded with silence).
+    `frames` are (image, start_s, end_s) spans, contiguous from 0; each image is encoded once, as
+    a keyframe stamped with its span start to the millisecond (variable frame rate), and the last
+    one is held until `duration_s`. Both streams are cut to `duration_s` (audio a little short of
+    it is padded with silence).
     """
     out = Path(out)
     if duration_s <= 0:
         raise InputError(audio, f"narration duration must be positive, got {duration_s}")
-    spans = _frame_durations(frames, duration_s, out)
+    schedule, end_tick = _frame_schedule(frames, duration_s, out)
     _check_same_size([p for p, _, _ in frames])
     _check_audio_covers(audio, duration_s)
 
     with tempfile.TemporaryDirectory(prefix="vidgen-concat-") as tmp_dir:
         playlist = Path(tmp_dir) / "frames.ffconcat"
-        playlist.write_text(_concat_playlist(spans), encoding="utf-8")
+        playlist.write_text(_concat_playlist(schedule, end_tick), encoding="utf-8")
         # reinit_filter=0: by default a frame whose pixel format differs from the first (an RGBA
-        # PNG among RGB ones) rebuilds the filter graph, and the fps filter then loses its place:
-        # measured, the whole video showed the last image. Conversion happens before fps so each
-        # image is converted once, not once per output frame.
+        # PNG among RGB ones) rebuilds the filter graph and restarts every filter in it; with the
+        # fps filter this module used before, that made the whole video show the last image.
+        # One graph, whose format filter converts each image as it comes, is all that is needed.
         video = (
             ffmpeg.input(str(playlist), format="concat", safe=0, reinit_filter=0)
             .video.filter("format", "yuv420p")
-            .filter("fps", fps=fps)
         )
         sound = ffmpeg.input(str(audio)).audio.filter("apad", whole_dur=f"{duration_s:.6f}")
         streams = [video, sound]
@@ -124,6 +125,15 @@ def assemble_video(
             "preset": "veryfast",
             "tune": "stillimage",
             "pix_fmt": "yuv420p",
+            # One encoded frame per image, at its own timestamp: a constant 25 fps grid made x264
+            # encode thousands of identical frames (measured 56 s against 5.6 s for 240 s of video).
+            "fps_mode": "vfr",
+            # B-frames reorder across images seconds apart: measured, decode times ran 4 s before
+            # presentation times and the last image was coded as a B-frame after its repeat.
+            "bf": 0,
+            # Each image starts with a keyframe (not its closing repeat), so seeking anywhere
+            # decodes a single frame.
+            "force_key_frames": ",".join(_seconds(tick) for _, tick in schedule[:-1]),
             "c:a": "aac",
             "aac_coder": "fast",
             "movflags": "+faststart",
@@ -147,10 +157,18 @@ def extract_thumbnail(video: Path, at_s: float, out: Path, width: int = 640) -> 
         raise InputError(video, f"has no frame at {at_s:.2f} s (it lasts {info.duration_s:.2f} s)")
     out = Path(out)
     with atomic_path(out) as tmp:
+        # The frame on screen at at_s is the last one stamped at or before it, and in a variable
+        # frame rate video it may have started long before: -ss drops it and shows the next image
+        # (measured). So decode from the start, keep the frames up to at_s and let each overwrite
+        # the file (update=1); reading stops a second past at_s. The input's time base keeps
+        # frames a millisecond apart distinct: at the default 1/framerate the muxer rejected them.
         stream = (
-            ffmpeg.input(str(video), ss=f"{at_s:.3f}")
-            .video.filter("scale", width, -2)
-            .output(str(tmp), format="image2", vcodec="mjpeg", vframes=1, **{"q:v": 3})
+            ffmpeg.input(str(video), t=f"{at_s + 1:.6f}")
+            .video.filter("select", f"lte(t,{at_s:.6f})")
+            .filter("scale", width, -2)
+            .output(
+                str(tmp), format="image2", vcodec="mjpeg", update=1, fps_mode="passthrough", enc_time_base=-1, **{"q:v": 3}
+            )
         )
         _run(stream, out)
         if tmp.stat().st_size == 0:
@@ -168,11 +186,15 @@ def _run(stream, out: Path) -> None:
         raise BackendUnavailable("ffmpeg", "the ffmpeg executable is not on PATH", "install it: apt-get install ffmpeg") from exc
 
 
-def _frame_durations(frames: Sequence[tuple[Path, float, float]], duration_s: float, out: Path) -> list[tuple[Path, float]]:
-    """Check the spans tile 0..duration_s and return (image, seconds on screen) pairs."""
+def _frame_schedule(frames: Sequence[tuple[Path, float, float]], duration_s: float, out: Path) -> tuple[list[tuple[Path, int]], int]:
+    """Check the spans tile 0..duration_s; return the (image, start tick) of each encoded frame and the end tick.
+
+    The last image is repeated as a one-tick frame just before the end: the muxer gives the
+    final frame a single tick, so without the repeat the video stream stopped where the last
+    image started (measured 233.7 s of 240 s).
+    """
     if not frames:
         raise InputError(out, "no frames to assemble this video from")
-    result: list[tuple[Path, float]] = []
     expected_start = 0.0
     for i, (image, start, end) in enumerate(frames):
         image = Path(image)
@@ -185,20 +207,35 @@ def _frame_durations(frames: Sequence[tuple[Path, float, float]], duration_s: fl
         if start >= duration_s:
             raise InputError(image, f"frame {i} starts at {start:.3f} s, after the narration ends ({duration_s:.3f} s)")
         expected_start = end
-    # Durations come from the starts, so rounding never accumulates; the last image is held to the end.
-    starts = [float(start) for _, start, _ in frames] + [duration_s]
-    for (image, _, _), start, next_start in zip(frames, starts, starts[1:]):
-        result.append((Path(image).resolve(), max(next_start - start, 0.0)))
-    return result
+    end_tick = max(round(duration_s * _TICKS_PER_S), 2)
+    schedule: list[tuple[Path, int]] = []
+    for i, (image, start, _) in enumerate(frames):
+        # Starts, not ends, place the frames, so rounding never accumulates; the first is at 0.
+        tick = 0 if i == 0 else min(round(start * _TICKS_PER_S), end_tick - 2)
+        if schedule and tick <= schedule[-1][1]:
+            # A span shorter than a tick would put two frames on one timestamp, which ffmpeg
+            # settled by moving the next image a tick late (measured); show only the later one.
+            tick = schedule.pop()[1]
+        schedule.append((Path(image).resolve(), tick))
+    schedule.append((schedule[-1][0], end_tick - 1))
+    return schedule, end_tick
 
 
-def _concat_playlist(spans: list[tuple[Path, float]]) -> str:
+def _concat_playlist(schedule: list[tuple[Path, int]], end_tick: int) -> str:
+    """An ffconcat playlist placing each image at its tick.
+
+    framerate=1000 gives each image a 1/1000 s time base: at the default 25 the demuxer rounds
+    every start to 40 ms, and a file whose time base differs from the first one's is misplaced.
+    """
     lines = ["ffconcat version 1.0"]
-    for image, seconds in spans:
-        lines += [f"file {_concat_quote(image)}", f"duration {seconds:.6f}"]
-    # The concat demuxer ignores the last entry's duration unless the file is listed once more.
-    lines.append(f"file {_concat_quote(spans[-1][0])}")
+    ticks = [tick for _, tick in schedule] + [end_tick]
+    for (image, tick), next_tick in zip(schedule, ticks[1:]):
+        lines += [f"file {_concat_quote(image)}", f"option framerate {_TICKS_PER_S}", f"duration {_seconds(next_tick - tick)}"]
     return "\n".join(lines) + "\n"
+
+
+def _seconds(ticks: int) -> str:
+    return f"{ticks // _TICKS_PER_S}.{ticks % _TICKS_PER_S:03d}"
 
 
 def _concat_quote(path: Path) -> str:
