@@ -1,21 +1,22 @@
-"""Cost of the built-in renderer and of `assemble_video`, against plain ffmpeg encodes of the same length.
+"""Cost of the built-in renderer and of `assemble_video`, against the constant-frame-rate assembly it replaced.
 
     .venv/bin/python benchmarks/assembly.py [--seconds 240] [--frames 38] [--fps 25]
 
 Renders N frames with `render_frame` (seconds per frame), writes a 22.05 kHz mono WAV of the
-given length (Piper's output format) and an SRT with one cue per frame, then times:
-  assemble_video      the pipeline's assembly (concat demuxer + fps filter, H.264 + AAC + mov_text)
-  baseline color      ffmpeg -f lavfi -i color ... -t SECONDS with the same codec settings
-  baseline one image  one rendered frame looped (-loop 1) for SECONDS, same codec settings
-and prints seconds, the ratios to both baselines, and the output's stream durations and size.
-The color baseline is a lower bound (a flat picture costs x264 almost nothing); the looped
-image is the fairer one.
+given length (Piper's output format) and an SRT with one cue per frame, then times, on the same
+inputs in the same run:
+  assemble_video  the pipeline's assembly: one encoded frame per image (variable frame rate)
+  constant fps    the assembly it replaced, kept here only as the baseline: the same concat
+                  playlist through an fps filter, so x264 encodes seconds x fps frames
+and prints seconds, the ratio between them, each against the video's length (the pipeline's
+budget is 0.5), and for both outputs the stream durations, frame counts, frame rates and size.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ import ffmpeg
 from vidgen_assets.media.ffmpeg import assemble_video, probe
 from vidgen_assets.media.frames import render_frame, style_for
 
-# The same settings assemble_video uses, so the baselines differ only in where frames come from.
+# The settings assemble_video uses, so the baseline differs only in how frames are timed.
 CODEC = {
     "c:v": "libx264",
     "preset": "veryfast",
@@ -48,21 +49,49 @@ def srt_time(t: float) -> str:
     return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
 
 
-def encode(video, audio_path: Path, seconds: float, out: Path) -> None:
-    audio = ffmpeg.input(str(audio_path)).audio
+def assemble_constant_fps(frames, audio: Path, seconds: float, srt: Path, out: Path, fps: int) -> None:
+    """The assembly before variable frame rate (commit 035e560): every image repeated on a fixed grid."""
+    playlist = out.with_suffix(".ffconcat")
+    lines = ["ffconcat version 1.0"]
+    starts = [start for _, start, _ in frames] + [seconds]
+    for (image, _, _), start, next_start in zip(frames, starts, starts[1:]):
+        lines += [f"file '{Path(image).resolve()}'", f"duration {next_start - start:.6f}"]
+    lines.append(f"file '{Path(frames[-1][0]).resolve()}'")  # else the last duration is ignored
+    playlist.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    video = (
+        ffmpeg.input(str(playlist), format="concat", safe=0, reinit_filter=0)
+        .video.filter("format", "yuv420p")
+        .filter("fps", fps=fps)
+    )
+    sound = ffmpeg.input(str(audio)).audio.filter("apad", whole_dur=f"{seconds:.6f}")
+    subtitles = ffmpeg.input(str(srt))["s"]
     (
-        ffmpeg.output(video, audio, str(out), t=f"{seconds:.6f}", **CODEC)
+        ffmpeg.output(video, sound, subtitles, str(out), format="mp4", t=f"{seconds:.6f}", **CODEC,
+                      **{"c:s": "mov_text", "metadata:s:s:0": "language=eng"})
         .global_args("-hide_banner", "-nostdin", "-loglevel", "error")
         .overwrite_output()
         .run(capture_stdout=True, capture_stderr=True)
     )
 
 
+def describe(path: Path) -> str:
+    raw = ffmpeg.probe(str(path))
+    parts = []
+    for s in raw["streams"]:
+        text = f"{s['codec_type']} {s['codec_name']} {float(s.get('duration', 'nan')):.3f} s"
+        if s["codec_type"] == "video":
+            text += f" ({s.get('nb_frames')} frames, avg_frame_rate {s['avg_frame_rate']}, r_frame_rate {s['r_frame_rate']})"
+        parts.append(text)
+    decode = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "null", "-"], capture_output=True, text=True)
+    errors = "no decode errors" if decode.returncode == 0 and not decode.stderr.strip() else f"DECODE ERRORS: {decode.stderr.strip()[:200]}"
+    return f"{'; '.join(parts)}; {path.stat().st_size / 1e6:.1f} MB; {errors}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=240.0)
     parser.add_argument("--frames", type=int, default=38)
-    parser.add_argument("--fps", type=int, default=25)
+    parser.add_argument("--fps", type=int, default=25, help="frame rate of the constant-fps baseline")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="vidgen-assembly-bench-"))
@@ -97,32 +126,17 @@ def main() -> None:
         encoding="utf-8",
     )
 
-    t_assemble, info = timed(lambda: assemble_video(frames, audio, args.seconds, srt, work / "assembled.mp4", fps=args.fps))
-    t_color, _ = timed(
-        lambda: encode(
-            ffmpeg.input(f"color=c=gray:s=1920x1080:r={args.fps}", format="lavfi").video,
-            audio,
-            args.seconds,
-            work / "baseline-color.mp4",
-        )
-    )
-    t_image, _ = timed(
-        lambda: encode(
-            ffmpeg.input(str(images[0]), loop=1, framerate=args.fps).video,
-            audio,
-            args.seconds,
-            work / "baseline-image.mp4",
-        )
-    )
+    vfr_out, cfr_out = work / "assembled.mp4", work / "constant-fps.mp4"
+    t_vfr, _ = timed(lambda: assemble_video(frames, audio, args.seconds, srt, vfr_out))
+    t_cfr, _ = timed(lambda: assemble_constant_fps(frames, audio, args.seconds, srt, cfr_out, args.fps))
 
-    print(f"render_frame        {args.frames} frames: mean {statistics.mean(render_times):.3f} s, max {max(render_times):.3f} s per frame")
-    print(f"assemble_video      {t_assemble:7.2f} s  ({args.seconds:.0f} s video, {args.frames} images, fps {args.fps})")
-    print(f"baseline color      {t_color:7.2f} s  ratio {t_assemble / t_color:.2f}")
-    print(f"baseline one image  {t_image:7.2f} s  ratio {t_assemble / t_image:.2f}")
-    print(f"assembly / video length: {t_assemble / args.seconds:.4f}")
-    durations = ", ".join(f"{s.codec_type} {s.codec_name} {s.duration_s:.3f} s" for s in info.streams)
-    print(f"output: {durations}; {info.path.stat().st_size / 1e6:.1f} MB; baseline image {probe(work / 'baseline-image.mp4').duration_s:.3f} s")
-    print(f"files left in {work}")
+    print(f"render_frame    {args.frames} frames: mean {statistics.mean(render_times):.3f} s, max {max(render_times):.3f} s per frame")
+    print(f"assemble_video  {t_vfr:7.2f} s  = {t_vfr / args.seconds:.4f} x video length ({args.seconds:.0f} s video, {args.frames} images)")
+    print(f"constant {args.fps} fps {t_cfr:7.2f} s  = {t_cfr / args.seconds:.4f} x video length")
+    print(f"speed-up        {t_cfr / t_vfr:7.1f} x  (constant fps / assemble_video)")
+    print(f"assemble_video output: {describe(vfr_out)}")
+    print(f"constant fps output:   {describe(cfr_out)}")
+    print(f"probe: assemble_video container {probe(vfr_out).duration_s:.3f} s; files left in {work}")
 
 
 if __name__ == "__main__":
