@@ -285,3 +285,19 @@ def test_silence_gives_an_empty_transcript_with_unknown_language(tmp_path, faste
         transcript = transcriber.transcribe(silence)
         assert transcript.segments == [] and transcript.language == ""
         assert transcript.duration_s == pytest.approx(4.0)
+
+
+def test_whisper_timestamped_reports_a_file_that_is_not_a_checkpoint(tmp_path, jfk_wav):
+    bogus = tmp_path / "model.pt"
+    bogus.write_text("not a checkpoint")
+    with pytest.raises(BackendUnavailable, match=r"cannot load model .*model\.pt"):
+        WhisperTimestampedTranscriber(bogus).transcribe(jfk_wav)
+
+
+def test_faster_whisper_asked_for_cuda_without_a_gpu_says_so(model_cache):
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count():
+        pytest.skip("this machine has a GPU")
+    message = check_transcriber("faster-whisper", cache_dir=model_cache, device="cuda")
+    assert message and "sees no GPU" in message and "set device to 'cpu'" in message

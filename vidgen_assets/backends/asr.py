@@ -63,6 +63,10 @@ class Transcriber(Protocol):
 
     def transcribe(self, wav16k: Path, progress: Progress | None = None) -> Transcript: ...
 
+    def check(self) -> None:
+        """Raise BackendUnavailable if this backend cannot run here (cheap: loads no model)."""
+        ...
+
 
 def make_transcriber(name: str, **options) -> Transcriber:
     """The backend called `name` ("faster-whisper" or "whisper-timestamped") with its options."""
@@ -126,19 +130,28 @@ class FasterWhisperTranscriber:
     def check(self) -> None:
         """Raise BackendUnavailable unless the library and the model files are present."""
         _import("faster_whisper", self.name, "faster-whisper")
+        self._check_device()
         if self.model_dir is not None:
             _check_ct2_folder(self.model_dir)
         else:
             _whisper_base_parts()
 
+    def _check_device(self) -> None:
+        if self.device.startswith("cuda"):
+            ctranslate2 = _import("ctranslate2", self.name, "ctranslate2")
+            if ctranslate2.get_cuda_device_count() == 0:
+                raise BackendUnavailable(self.name, "device 'cuda' was asked for but CTranslate2 sees no GPU", "set device to 'cpu'")
+
     @property
     def model_label(self) -> str:
         return str(self.model_dir) if self.model_dir is not None else "whisper-base"
 
-    def _load(self):
+    def load(self):
+        """Load the model now (otherwise the first transcription does); assembles it if needed."""
         if self._model is None:
             _offline()
             faster_whisper = _import("faster_whisper", self.name, "faster-whisper")
+            self._check_device()
             folder = self.model_dir if self.model_dir is not None else assemble_whisper_base(self.cache_dir)
             _check_ct2_folder(folder)
             self._model = faster_whisper.WhisperModel(
@@ -147,7 +160,7 @@ class FasterWhisperTranscriber:
         return self._model
 
     def transcribe(self, wav16k: Path, progress: Progress | None = None) -> Transcript:
-        model = self._load()
+        model = self.load()
         total = _wav_seconds(wav16k)
         segments: list[Segment] = []
         language: str | None = None
@@ -329,9 +342,9 @@ def _sha256(path: Path) -> str:
 class WhisperTimestampedTranscriber:
     """openai-whisper with whisper-timestamped's word alignment, on CUDA when torch sees a GPU.
 
-    `model` is a local checkpoint (a .pt file as openai-whisper saves it, or a .bin/.ckpt) or a
-    local Hugging Face model folder holding pytorch_model.bin or whisper.ckpt. A model *name*
-    is refused: nothing is downloaded. Speech is found with the Silero VAD that faster-whisper
+    `model` is a local checkpoint: a .pt file as openai-whisper saves it ({"dims",
+    "model_state_dict"}), or a Hugging Face Whisper folder holding pytorch_model.bin or
+    whisper.ckpt (or that file itself). A model *name* is refused: nothing is downloaded. Speech is found with the Silero VAD that faster-whisper
     bundles (whisper-timestamped's own would fetch Silero from GitHub). Decoding is greedy at
     temperature 0 unless `beam_size` or a temperature list is given.
     """
@@ -367,16 +380,25 @@ class WhisperTimestampedTranscriber:
             raise BackendUnavailable(self.name, "device 'cuda' was asked for but torch sees no GPU", "set device to 'cpu' or leave it unset")
         return self.device
 
-    def _load(self):
+    def load(self):
+        """Load the checkpoint now (otherwise the first transcription does)."""
         if self._model is None:
             _offline()
             torch = _import("torch", self.name, "torch")
             wt = _import("whisper_timestamped", self.name, "whisper-timestamped")
-            self._model = wt.load_model(str(self.model_path), device=self._device(torch))
+            device = self._device(torch)
+            try:
+                self._model = wt.load_model(str(self.model_path), device=device)
+            except Exception as exc:  # torch and pickle raise many kinds for a bad file
+                raise BackendUnavailable(
+                    self.name,
+                    f"cannot load model {self.model_path} ({type(exc).__name__}: {exc})"[:300],
+                    "pass a Whisper checkpoint saved by openai-whisper or a Hugging Face Whisper folder",
+                ) from exc
         return self._model
 
     def transcribe(self, wav16k: Path, progress: Progress | None = None) -> Transcript:
-        model = self._load()
+        model = self.load()
         wt = _import("whisper_timestamped", self.name, "whisper-timestamped")
         total = _wav_seconds(wav16k)
         segments: list[Segment] = []
@@ -384,18 +406,18 @@ class WhisperTimestampedTranscriber:
         for offset, audio in split_at_pauses(wav16k, self.window_s):
             end = offset + len(audio) / SAMPLE_RATE
             speech = _speech_spans(audio) if self.vad else None
-            if speech == []:
-                continue  # nothing to hear in this window: Whisper would only invent text
-            result = wt.transcribe_timestamped(
-                model,
-                audio,
-                language=language,
-                vad=speech if speech else False,
-                beam_size=self.beam_size,
-                temperature=self.temperature,
-                initial_prompt=_prompt(segments),
-                verbose=None,
-            )
+            result = {}
+            if speech != []:  # with nothing to hear, Whisper would only invent text
+                result = wt.transcribe_timestamped(
+                    model,
+                    audio,
+                    language=language,
+                    vad=speech if speech else False,
+                    beam_size=self.beam_size,
+                    temperature=self.temperature,
+                    initial_prompt=_prompt(segments),
+                    verbose=None,
+                )
             window = [_from_whisper_timestamped(s, offset, end) for s in result.get("segments", [])]
             window = [s for s in window if s.text]
             if window and language is None:
