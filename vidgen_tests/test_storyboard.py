@@ -1,0 +1,131 @@
+"""Chunk summaries, visual style and image prompts from the embedded models, on the fixture paper."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from vidgen_assets.backends.llm import make_text_model
+from vidgen_assets.storyboard import (
+    COMPOSITIONS,
+    SETTINGS,
+    SUMMARY_MAX_WORDS,
+    content_words,
+    degenerate_reason,
+    draft_image_prompt,
+    draft_summary,
+    first_clause,
+    image_prompt,
+    shorten,
+    summarize_chunk,
+    visual_style,
+)
+
+PAPER = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "open-information-extraction.pdf"
+TITLE = "Open Information Extraction from the Web"
+
+
+def abstract_sentences() -> list[str]:
+    with pdfplumber.open(PAPER) as pdf:
+        page = pdf.pages[0]
+        text = page.crop((0, 0, page.width / 2, page.height)).extract_text(x_tolerance=1)
+    text = re.sub(r"\s+", " ", re.sub(r"(\w)-\n(\w)", r"\1\2", text[text.index("Traditionally") :]))
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+
+
+SENTENCES = abstract_sentences()
+# Two ~8-second chunks of narration, as the chunker makes them: whole sentences, 20-35 words.
+CHUNKS = [SENTENCES[3], f"{SENTENCES[4]} {SENTENCES[5]}"]
+
+
+@pytest.fixture(scope="module")
+def smollm2():
+    return make_text_model("embedded", model="smollm2")
+
+
+# Real answers the embedded models gave for chunks of this paper while the prompts were tuned.
+DEGENERATE = {
+    "": "empty",
+    "TEXTRUNNER": "too short",
+    "the the the system": "repeats itself",
+    "TEXTRUNNER TEXTRUNNER TEXTRUNNER extracts tuples": "repeats itself",
+    # Gemma 3 270M (a base model) reading the instructions back:
+    "You state the main idea of a passage from a research paper in one short sentence of at most 15 words.": "reads back the instructions",
+    # SmolLM2 answering about the task instead of the paper:
+    "Here's a revised version of the text with some suggested edits:": "reads back the instructions",
+    "The key to making this passage more concise is removing unnecessary words and focusing on the main idea.": "reads back the instructions",
+    # Fluent but invented: none of this is in the chunk.
+    "The model is a probabilistic model that predicts the probability of an event based on the information contained in the text.": "not grounded in the chunk",
+}
+
+
+@pytest.mark.parametrize("reply, reason", DEGENERATE.items())
+def test_degenerate_answers_are_recognised(reply, reason):
+    instructions = "You state the main idea of a passage from a research paper in one short sentence of at most 15 words."
+    assert degenerate_reason(reply, source=CHUNKS[0], instructions=instructions) == reason
+
+
+def test_a_faithful_summary_is_accepted():
+    summary = "The paper introduces TEXTRUNNER, a scalable OIE system that supports user queries."
+    assert degenerate_reason(summary, source=CHUNKS[1]) is None
+
+
+def test_fallback_summary_is_the_chunks_first_clause():
+    chunk = SENTENCES[0]  # "Traditionally, Information Extraction (IE) has focused on satisfying precise, narrow, ..."
+    summary = first_clause(chunk)
+    assert summary == first_clause(chunk)
+    assert len(summary.split()) <= SUMMARY_MAX_WORDS
+    assert summary.endswith(".")
+    assert chunk.startswith(summary[:-1])
+
+
+def test_long_sentences_are_cut_at_a_clause_boundary():
+    sentence = ("The paper introduces TEXTRUNNER, a fully implemented, highly scalable OIE system "
+                "that enables efficient extraction and exploration via user queries.")
+    assert shorten(sentence) == "The paper introduces TEXTRUNNER, a fully implemented, highly scalable OIE system that enables efficient extraction."
+    assert shorten("A short sentence stays.") == "A short sentence stays."
+
+
+def test_summary_is_one_short_sentence_grounded_in_the_chunk(smollm2):
+    for chunk in CHUNKS:
+        draft = draft_summary(smollm2, chunk, TITLE)
+        assert draft.text and len(draft.text.split()) <= SUMMARY_MAX_WORDS
+        assert content_words(draft.text) & content_words(chunk)
+        if draft.fallback:
+            assert draft.text == first_clause(chunk) and draft.problem
+        else:
+            assert degenerate_reason(draft.text, source=f"{TITLE} {chunk}") is None
+        assert summarize_chunk(smollm2, chunk, TITLE) == draft.text  # deterministic
+
+
+def test_a_degenerate_model_answer_is_replaced_and_flagged():
+    # Gemma 3 270M is a base model: asked for a summary, it reads the instructions back.
+    gemma = make_text_model("embedded", model="gemma3-270m")
+    draft = draft_summary(gemma, CHUNKS[0], TITLE)
+    assert draft.fallback and draft.problem == "reads back the instructions"
+    assert draft.text == first_clause(CHUNKS[0])
+    assert "main idea" in draft.reply.lower()
+
+
+def test_visual_style_is_one_phrase_per_document():
+    style = visual_style(None, TITLE, SENTENCES[0])
+    assert style == visual_style(None, f"  {TITLE.upper()} ", "another abstract")
+    assert "no text" in style
+    styles = {visual_style(None, f"Paper number {i}", "") for i in range(20)}
+    assert len(styles) > 1
+
+
+def test_image_prompt_is_structured_and_carries_the_style(smollm2):
+    style = visual_style(smollm2, TITLE, SENTENCES[0])
+    summary = "TEXTRUNNER extracts relational tuples from Web pages in a single pass."
+    draft = draft_image_prompt(smollm2, summary, style)
+    assert draft.text.endswith(style)
+    assert draft.text == image_prompt(smollm2, summary, style)
+    if not draft.fallback:
+        assert any(phrase in draft.text for phrase in SETTINGS.values())
+        assert any(phrase in draft.text for phrase in COMPOSITIONS.values())
+        subject = draft.text.split(" " + next(p for p in SETTINGS.values() if p in draft.text))[0]
+        assert degenerate_reason(subject, min_words=1) is None
