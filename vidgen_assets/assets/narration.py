@@ -8,7 +8,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from vidgen_assets.assets.source_documents import RECORDING_KINDS, load_document
 from vidgen_assets.errors import InputError
-from vidgen_assets.media.audio import extract_original_audio, is_silent, normalize_for_recognition
+from vidgen_assets.media.audio import check_not_silent, extract_original_audio, normalize_for_recognition
 from vidgen_assets.media.ffmpeg import probe
 from vidgen_assets.narration.script import write_script
 from vidgen_assets.partitions import documents
@@ -62,10 +62,9 @@ def narration_audio(
     doc = load_document(db, doc_id)
     if doc.kind in RECORDING_KINDS:
         source = source_path(db, doc_id)
-        extract_original_audio(source, wav)
         normalize_for_recognition(source, artifacts / RECOGNITION_WAV)
-        if is_silent(artifacts / RECOGNITION_WAV):
-            raise InputError(source, "is silent: no speech to narrate")
+        check_not_silent(artifacts / RECOGNITION_WAV, source=source)
+        extract_original_audio(source, wav)
         backend, voice = "recording", source.name
     else:
         sentences = [r["text"] for r in db.rows("narration_scripts", doc_id, order_by="idx")]
