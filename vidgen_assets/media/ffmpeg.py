@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import struct
 import tempfile
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Sequence
 import ffmpeg
 
 from vidgen_assets.errors import BackendUnavailable, InputError, VidgenError
+from vidgen_assets.media.subtitles import CAPTION_FONTS_DIR, read_ass_change_times
 from vidgen_assets.storage.files import atomic_path
 
 # Spans may come from float arithmetic on word timings; closer than this counts as touching.
@@ -92,6 +94,8 @@ def assemble_video(
     duration_s: float,
     subtitles_srt: Path | None,
     out: Path,
+    *,
+    burn_in: Path | None = None,
 ) -> MediaInfo:
     """Encode frames over the narration into an MP4 (H.264 + AAC, faststart, mov_text subtitles).
 
@@ -99,6 +103,11 @@ def assemble_video(
     a keyframe stamped with its span start to the millisecond (variable frame rate), and the last
     one is held until `duration_s`. Both streams are cut to `duration_s` (audio a little short of
     it is padded with silence).
+
+    `burn_in` is an ASS script (see subtitles.write_ass) drawn into the picture with libass.
+    A frame exists only where one is stamped, so each image is then also repeated, as a
+    non-key frame, at every moment inside its span where an event of the script starts or
+    ends: the picture changes exactly when the captions do, and nowhere else.
     """
     out = Path(out)
     if duration_s <= 0:
@@ -106,10 +115,21 @@ def assemble_video(
     schedule, end_tick = _frame_schedule(frames, duration_s, out)
     _check_same_size([p for p, _, _ in frames])
     _check_audio_covers(audio, duration_s)
+    entries = schedule
+    if burn_in is not None:
+        burn_in = Path(burn_in)
+        if not burn_in.is_file():
+            raise InputError(burn_in, "caption script does not exist")
+        if not CAPTION_FONTS_DIR.is_dir():
+            raise BackendUnavailable(
+                "captions", f"font directory {CAPTION_FONTS_DIR} is missing", "install it: apt-get install fonts-dejavu-core"
+            )
+        changes = [round(t * _TICKS_PER_S) for t in read_ass_change_times(burn_in)]
+        entries = _split_at_changes(schedule, end_tick, changes)
 
     with tempfile.TemporaryDirectory(prefix="vidgen-concat-") as tmp_dir:
         playlist = Path(tmp_dir) / "frames.ffconcat"
-        playlist.write_text(_concat_playlist(schedule, end_tick), encoding="utf-8")
+        playlist.write_text(_concat_playlist(entries, end_tick), encoding="utf-8")
         # reinit_filter=0: by default a frame whose pixel format differs from the first (an RGBA
         # PNG among RGB ones) rebuilds the filter graph and restarts every filter in it; with the
         # fps filter this module used before, that made the whole video show the last image.
@@ -118,6 +138,12 @@ def assemble_video(
             ffmpeg.input(str(playlist), format="concat", safe=0, reinit_filter=0)
             .video.filter("format", "yuv420p")
         )
+        if burn_in is not None:
+            # A private copy under a plain name: a path is spliced into the filter graph text,
+            # where quotes, commas and brackets in a user's directory name would need escaping.
+            script = Path(tmp_dir) / "captions.ass"
+            shutil.copyfile(burn_in, script)
+            video = _burn_captions(video, script)
         sound = ffmpeg.input(str(audio)).audio.filter("apad", whole_dur=f"{duration_s:.6f}")
         streams = [video, sound]
         options = {
@@ -146,8 +172,34 @@ def assemble_video(
             streams.append(ffmpeg.input(str(subtitles_srt))["s"])
             options.update({"c:s": "mov_text", "metadata:s:s:0": "language=eng"})
         with atomic_path(out) as tmp:
-            _run(ffmpeg.output(*streams, str(tmp), format="mp4", **options), out)
+            try:
+                _run(ffmpeg.output(*streams, str(tmp), format="mp4", **options), out)
+            except FfmpegError as exc:
+                if burn_in is not None and "No such filter: 'ass'" in exc.stderr_tail:
+                    raise BackendUnavailable(
+                        "captions", "this ffmpeg was built without libass (it has no 'ass' filter)",
+                        "install an ffmpeg built with --enable-libass (Debian's and Ubuntu's are)",
+                    ) from exc
+                raise
     return probe(out)
+
+
+def _burn_captions(video, script: Path):
+    """Draw the ASS script into the picture, each frame with the captions of its own millisecond.
+
+    The ass filter asks libass for the captions at pts x time base x 1000 truncated to whole
+    ms, and in floating point some 1/1000 s ticks come out a hair low (8030 gives 8029.999...;
+    about 1 in 250 multiples of 10 ms): the frame stamped where such a caption starts showed
+    the caption before it, until the next frame (measured). So frames are looked up half a
+    millisecond into their tick (1/2000 s time base, +1) and put back where they were after.
+    """
+    return (
+        video.filter("settb", "1/2000")
+        .filter("setpts", "PTS+1")
+        .filter("ass", str(script), fontsdir=str(CAPTION_FONTS_DIR))
+        .filter("setpts", "PTS-1")
+        .filter("settb", f"1/{_TICKS_PER_S}")
+    )
 
 
 def extract_thumbnail(video: Path, at_s: float, out: Path, width: int = 640) -> Path:
@@ -219,6 +271,25 @@ def _frame_schedule(frames: Sequence[tuple[Path, float, float]], duration_s: flo
         schedule.append((Path(image).resolve(), tick))
     schedule.append((schedule[-1][0], end_tick - 1))
     return schedule, end_tick
+
+
+def _split_at_changes(schedule: list[tuple[Path, int]], end_tick: int, change_ticks: list[int]) -> list[tuple[Path, int]]:
+    """The schedule with each image repeated at every change tick strictly inside its span.
+
+    Changes at 0 or from the closing repeat on need no frame of their own: one is there already.
+    """
+    changes = sorted({t for t in change_ticks if 0 < t < end_tick - 1})
+    entries: list[tuple[Path, int]] = []
+    c = 0
+    for i, (image, tick) in enumerate(schedule):
+        entries.append((image, tick))
+        next_tick = schedule[i + 1][1] if i + 1 < len(schedule) else end_tick
+        while c < len(changes) and changes[c] <= tick:
+            c += 1
+        while c < len(changes) and changes[c] < next_tick:
+            entries.append((image, changes[c]))
+            c += 1
+    return entries
 
 
 def _concat_playlist(schedule: list[tuple[Path, int]], end_tick: int) -> str:
