@@ -49,7 +49,7 @@ class _Bars:
         self.overall.close()
 
 
-def make(path: Path, quiet: bool = False) -> Path:
+def make(path: Path, quiet: bool = False, burn_in: str | None = None) -> Path:
     """Materialize every asset of `path`'s partition; return the video's path."""
     from dagster import DagsterInstance, materialize
 
@@ -59,11 +59,16 @@ def make(path: Path, quiet: bool = False) -> Path:
     from vidgen_assets.assets.source_documents import read_source
     from vidgen_assets.registry import register
 
-    storage = defs.resources["storage"]
+    resources = dict(defs.resources)
+    if burn_in is not None:
+        # A new instance, not model_copy: Dagster reads a resource's config from its constructor.
+        old = resources["settings"]
+        resources["settings"] = type(old)(**{**{f: getattr(old, f) for f in type(old).model_fields}, "burn_in": burn_in})
+    storage = resources["storage"]
     paths = storage.paths()
     # Read the file once before anything is recorded, so bad input leaves data/ untouched.
     with tempfile.TemporaryDirectory() as scratch:
-        read_source(Path(path), Path(scratch), defs.resources["settings"])
+        read_source(Path(path), Path(scratch), resources["settings"])
     doc_id = register(storage.database(), path)
     os.environ.setdefault("DAGSTER_HOME", str(paths.root / "dagster_home"))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
@@ -78,7 +83,7 @@ def make(path: Path, quiet: bool = False) -> Path:
             PARTITIONED_ASSETS,
             partition_key=doc_id,
             instance=instance,
-            resources=defs.resources,
+            resources=resources,
             tags={"vidgen/source": "cli", "vidgen/file": str(Path(path).resolve())},
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
         )
@@ -105,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     make_cmd = sub.add_parser("make", help="turn a document or recording into a narrated video")
     make_cmd.add_argument("file", type=Path)
     make_cmd.add_argument("--quiet", action="store_true", help="no progress bars")
+    make_cmd.add_argument("--burn-in", choices=("none", "plain", "highlight"), default=None,
+                          help="draw captions into the picture (highlight: the spoken word too)")
     sub.add_parser("doctor", help="which backends can run here")
     args = parser.parse_args(argv)
 
@@ -115,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(lines))
         return 0 if ok else 1
     try:
-        video = make(args.file, quiet=args.quiet)
+        video = make(args.file, quiet=args.quiet, burn_in=args.burn_in)
     except Exception as exc:  # shown as one line; the traceback is in the Dagster run log
         error = _user_error(exc) or exc
         print(f"vidgen: error: {error}".splitlines()[0], file=sys.stderr)

@@ -35,6 +35,7 @@ class SettingsResource(ConfigurableResource):
     words_per_minute: float = 165.0
     chunk_seconds: float = 8.0
     max_recording_minutes: float = 240.0
+    burn_in: str = "none"  # captions drawn into the picture: none | plain | highlight (spoken word)
 
     @classmethod
     def from_env(cls) -> "SettingsResource":
@@ -44,6 +45,7 @@ class SettingsResource(ConfigurableResource):
             words_per_minute=float(os.environ.get("VIDGEN_WORDS_PER_MINUTE", 165)),
             chunk_seconds=float(os.environ.get("VIDGEN_CHUNK_SECONDS", 8)),
             max_recording_minutes=float(os.environ.get("VIDGEN_MAX_RECORDING_MINUTES", 240)),
+            burn_in=os.environ.get("VIDGEN_BURN_IN", "none"),
         )
 
 

@@ -6,16 +6,24 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from vidgen_assets.assets.transcripts import load_segments
 from vidgen_assets.media.ffmpeg import assemble_video, extract_thumbnail
-from vidgen_assets.media.subtitles import build_cues, write_srt, write_vtt
+from vidgen_assets.errors import VidgenError
+from vidgen_assets.media.subtitles import build_cues, write_ass, write_srt, write_vtt
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
-from vidgen_assets.resources import StorageResource
+from vidgen_assets.resources import SettingsResource, StorageResource
+
+BURN_IN_MODES = ("none", "plain", "highlight")
 
 
 @asset(partitions_def=documents, group_name="videos", deps=["frames"], kinds={"duckdb", "mp4"})
-def videos(context: AssetExecutionContext, storage: StorageResource) -> MaterializeResult:
+def videos(
+    context: AssetExecutionContext, storage: StorageResource, settings: SettingsResource
+) -> MaterializeResult:
     """The finished MP4 (H.264 + AAC, faststart) with soft subtitles, .srt and .vtt files
-    beside it, and a thumbnail. Each frame is on screen exactly for its chunk's span."""
+    beside it, and a thumbnail. Each frame is on screen exactly for its chunk's span.
+    Captions can also be burned into the picture, optionally highlighting the spoken word."""
+    if settings.burn_in not in BURN_IN_MODES:
+        raise VidgenError(f"burn_in must be one of {', '.join(BURN_IN_MODES)}, not {settings.burn_in!r}")
     doc_id = context.partition_key
     db = storage.database()
     paths = storage.paths()
@@ -23,12 +31,18 @@ def videos(context: AssetExecutionContext, storage: StorageResource) -> Material
     narration = db.row("narration_audio", doc_id)
     duration = narration["duration_s"]
     out = paths.video(doc_id)
-    cues = build_cues(load_segments(db, doc_id))
+    segments = load_segments(db, doc_id)
+    cues = build_cues(segments)
     srt = write_srt(cues, out.with_suffix(".srt"))
     vtt = write_vtt(cues, out.with_suffix(".vtt"))
+    burn_in = None
+    if settings.burn_in != "none":
+        words = [w for s in segments for w in s.words]
+        burn_in = write_ass(cues, paths.artifacts(doc_id) / "captions.ass", words,
+                            highlight=settings.burn_in == "highlight")
     progress(1, 3)
     spans = [(Path(f["path"]), f["start_s"], f["end_s"]) for f in db.rows("frames", doc_id, order_by="chunk_idx")]
-    info = assemble_video(spans, Path(narration["path"]), duration, srt, out)
+    info = assemble_video(spans, Path(narration["path"]), duration, srt, out, burn_in=burn_in)
     progress(2, 3)
     thumbnail = extract_thumbnail(out, min(duration / 2, spans[1][1] + 0.5 if len(spans) > 1 else 0.5),
                                   out.with_suffix(".jpg"))
@@ -46,5 +60,6 @@ def videos(context: AssetExecutionContext, storage: StorageResource) -> Material
         "resolution": f"{video.width}x{video.height}",
         "size_mb": round(out.stat().st_size / 1e6, 2),
         "subtitle_cues": len(cues),
+        "burned_in_captions": settings.burn_in,
         "thumbnail": MetadataValue.path(str(thumbnail)),
     })

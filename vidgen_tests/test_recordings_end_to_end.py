@@ -1,0 +1,65 @@
+"""A real recording through `vidgen make`: transcribed, chunked, illustrated, and played back
+with its own audio and burned-in captions that follow the words."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from vidgen_tests.conftest import RECORDING
+from vidgen_tests.test_asr import JFK_TEXT, word_error_rate
+from vidgen_tests.test_end_to_end import ffprobe, q, run_vidgen
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    root = tmp_path_factory.mktemp("recording")
+    data = root / "data"
+    # A talk arrives as a video file as often as as audio: the audio track of an MP4.
+    talk = root / "jfk-talk.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=320x240:d=11.5",
+                    "-i", str(RECORDING), "-shortest", "-c:v", "libx264", "-c:a", "aac", str(talk)], check=True)
+    result = run_vidgen(data, "make", str(talk), "--quiet", "--burn-in", "highlight")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {"data": data, "video": Path(result.stdout.strip().splitlines()[-1]), "source": talk}
+
+
+def test_the_transcript_matches_the_speech(made):
+    text = " ".join(t for (t,) in q(made, "SELECT text FROM segments ORDER BY idx"))
+    assert word_error_rate(JFK_TEXT, text) <= 0.10, text
+    backend, language = q(made, "SELECT backend, language FROM transcripts")[0]
+    assert backend == "faster-whisper" and language == "en"
+
+
+def test_word_times_increase_and_stay_inside_the_audio(made):
+    words = q(made, "SELECT start_s, end_s, probability FROM words ORDER BY idx")
+    duration = q(made, "SELECT duration_s FROM narration_audio")[0][0]
+    assert len(words) >= 20
+    assert all(0 <= s <= e <= duration + 0.01 for s, e, _ in words)
+    assert all(a[0] <= b[0] for a, b in zip(words, words[1:]))
+    assert all(p is not None and 0 <= p <= 1 for _, _, p in words)
+
+
+def test_the_video_plays_the_original_recording(made):
+    narration, backend = q(made, "SELECT duration_s, backend FROM narration_audio")[0]
+    assert backend == "recording" and abs(narration - 11.0) < 0.3
+    streams = {s["codec_type"]: s for s in ffprobe(made["video"])["streams"]}
+    assert abs(float(streams["audio"]["duration"]) - narration) <= 0.1
+    assert abs(float(streams["video"]["duration"]) - narration) <= 0.1
+    assert streams["subtitle"]["codec_name"] == "mov_text"
+
+
+def test_every_chunk_is_illustrated_and_ends_at_a_sentence_end(made):
+    chunks = q(made, "SELECT idx, text FROM chunks ORDER BY idx")
+    frames = q(made, "SELECT chunk_idx FROM frames ORDER BY chunk_idx")
+    assert [i for i, _ in chunks] == [i for (i,) in frames]
+    assert chunks[-1][1].rstrip()[-1] in ".!?"
+
+
+def test_burned_in_captions_add_frames_where_the_spoken_word_changes(made):
+    chunks = q(made, "SELECT count(*) FROM chunks")[0][0]
+    out = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                          "stream=nb_read_frames", "-of", "csv=p=0", str(made["video"])],
+                         capture_output=True, text=True, check=True).stdout
+    assert int(out.strip()) > chunks + 15, "one picture per word change, not one per chunk"
+    assert (made["data"] / "artifacts" / "jfk-talk" / "captions.ass").is_file()
