@@ -129,12 +129,14 @@ def _plain(text: str) -> list[str]:
     return [w for w in (re.sub(r"\W+", "", w.lower()) for w in text.split()) if w]
 
 
-def degenerate_reason(text: str, source: str | None = None, instructions: str = "", min_words: int = 3) -> str | None:
+def degenerate_reason(
+    text: str, source: str | None = None, instructions: str = "", title: str = "", min_words: int = 3
+) -> str | None:
     """Why `text` is unusable model output, or None if it is fine.
 
-    Unusable: empty or too short, repeating itself, reading back the `instructions` it was given,
-    or (when the `source` it should be drawn from is given) having under half of its content
-    words in the source, the mark of invented facts.
+    Unusable: empty or too short, repeating itself, reading back the `instructions` or only the
+    `title` it was given, or (when the `source` it should be drawn from is given) having under
+    half of its content words in the source, the mark of invented facts.
     """
     words = _plain(text)
     if len(words) < min_words:
@@ -150,8 +152,10 @@ def degenerate_reason(text: str, source: str | None = None, instructions: str = 
         return "reads back the instructions"
     if instructions_flat and (flat in instructions_flat or _shares_ngram(words, _plain(instructions), 4)):
         return "reads back the instructions"
+    mine = content_words(text)
+    if title and mine and mine <= content_words(title):
+        return "repeats the title"
     if source is not None:
-        mine = content_words(text)
         if not mine:
             return "no content words"
         grounded = content_words(source)
@@ -191,7 +195,7 @@ def first_clause(text: str, max_words: int = SUMMARY_MAX_WORDS) -> str:
 def _tidy_sentence(text: str) -> str:
     """First sentence of a reply, without labels, quotes or a "the passage says" opener."""
     text = " ".join(text.split())
-    text = re.sub(r"^(main idea|summary|answer)\s*:\s*", "", text, flags=re.IGNORECASE).strip("\"'` ")
+    text = re.sub(r"^(main idea|summary|answer|paper|passage)\s*:\s*", "", text, flags=re.IGNORECASE).strip("\"'` ")
     text = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
     text = _META_OPENER.sub("", text)
     return text[:1].upper() + text[1:]
@@ -204,7 +208,7 @@ def draft_summary(model: TextModel, chunk_text: str, title: str) -> Draft:
         _SUMMARY_SYSTEM, _SUMMARY_USER.format(title=title, chunk=chunk_text), max_tokens=40, stop=("\n",)
     )
     summary = shorten(_tidy_sentence(reply))
-    problem = degenerate_reason(summary, source=f"{title} {chunk_text}", instructions=_SUMMARY_SYSTEM)
+    problem = degenerate_reason(summary, source=f"{title} {chunk_text}", instructions=_SUMMARY_SYSTEM, title=title)
     if problem is not None:
         return Draft(first_clause(chunk_text), fallback=True, problem=problem, reply=reply)
     return Draft(summary, reply=reply)

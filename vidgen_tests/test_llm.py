@@ -182,3 +182,13 @@ def test_ollama_on_a_closed_port_is_unavailable_and_names_the_host():
         make_text_model("ollama", host=host, model="llama3.2")
     assert "ollama serve" in str(error.value)
     assert f"no server at {host}" in check_text_model("ollama", host=host)
+
+
+def test_ollama_field_answer_is_plain_text_with_stop_strings(fake_ollama):
+    model = OllamaModel(host=fake_ollama.url, model="llama3.2")
+    text = model.generate_field("SYSTEM", "USER", max_tokens=20, stop=("\n",))
+    assert json.loads(text) == fake_ollama.reply  # the server's message content, unparsed
+    _, request = fake_ollama.requests[-1]
+    assert "format" not in request or request["format"] is None
+    assert request["options"]["stop"] == ["\n"]
+    assert request["options"]["num_predict"] == 20
