@@ -81,7 +81,7 @@ class TextModelResource(ConfigurableResource):
     """Summaries and image prompts: `embedded` (a model inside a PyPI package) or `ollama`."""
 
     backend: str = "embedded"
-    model: str = ""  # embedded: smollm2 | gemma3; ollama: any pulled model
+    model: str = ""  # embedded: smollm2 | gemma3-270m; ollama: any pulled model
     host: str = "http://127.0.0.1:11434"
 
     def text_model(self):

@@ -7,15 +7,16 @@ from vidgen_assets.figure_mentions import mentioned_figure
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.resources import StorageResource, TextModelResource
-from vidgen_assets.storyboard import image_prompt, summarize_chunk, visual_style
+from vidgen_assets.storyboard import draft_image_prompt, draft_summary, visual_style
 
 
 @asset(partitions_def=documents, group_name="storyboard", deps=["chunks"], kinds={"duckdb"})
 def summaries(
     context: AssetExecutionContext, storage: StorageResource, text_model: TextModelResource
 ) -> MaterializeResult:
-    """The single concept of each chunk, one short sentence, written by the language model
-    under a JSON schema. Shown as the key point on the chunk's frame."""
+    """The single concept of each chunk, one short sentence written by the language model and
+    checked against the chunk; an unusable answer is replaced by the chunk's first clause and
+    flagged (`fallback`, `problem`). Shown as the key point on the chunk's frame."""
     doc_id = context.partition_key
     db = storage.database()
     title = load_document(db, doc_id).title
@@ -24,12 +25,14 @@ def summaries(
     progress = Progress("summaries", context.log.info)
     out = []
     for n, chunk in enumerate(rows):
-        out.append({"chunk_idx": chunk["idx"], "summary": summarize_chunk(model, chunk["text"], title),
-                    "backend": model.name})
+        draft = draft_summary(model, chunk["text"], title)
+        out.append({"chunk_idx": chunk["idx"], "summary": draft.text, "backend": model.name,
+                    "fallback": draft.fallback, "problem": draft.problem, "reply": draft.reply})
         progress(n + 1, len(rows))
     db.replace_partition(doc_id, {"summaries": out})
     return MaterializeResult(metadata={
         "summaries": len(out),
+        "replaced_by_first_clause": sum(r["fallback"] for r in out),
         "backend": model.name,
         "preview": MetadataValue.md("\n".join(f"{r['chunk_idx']}. {r['summary']}" for r in out[:12])),
     })
@@ -53,16 +56,20 @@ def image_prompts(
     progress = Progress("image_prompts", context.log.info)
     out = []
     for n, row in enumerate(rows):
+        draft = draft_image_prompt(model, row["summary"], style)
         out.append({
             "chunk_idx": row["chunk_idx"],
-            "prompt": image_prompt(model, row["summary"], style),
+            "prompt": draft.text,
             "style": style,
             "figure": mentioned_figure(chunk_text[row["chunk_idx"]], labels),
+            "fallback": draft.fallback,
+            "problem": draft.problem,
         })
         progress(n + 1, len(rows))
     db.replace_partition(doc_id, {"image_prompts": out})
     return MaterializeResult(metadata={
         "prompts": len(out),
+        "replaced": sum(r["fallback"] for r in out),
         "style": style,
         "figures_used": MetadataValue.json(sorted({r["figure"] for r in out if r["figure"]})),
         "preview": MetadataValue.md("\n".join(f"{r['chunk_idx']}. {r['prompt']}" for r in out[:8])),

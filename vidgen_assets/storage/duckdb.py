@@ -37,9 +37,12 @@ SCHEMA: dict[str, str] = {
         doc_id VARCHAR PRIMARY KEY, backend VARCHAR, model VARCHAR, language VARCHAR,
         duration_s DOUBLE""",
     "chunks": "doc_id VARCHAR, idx INTEGER, start_s DOUBLE, end_s DOUBLE, text VARCHAR",
-    "summaries": "doc_id VARCHAR, chunk_idx INTEGER, summary VARCHAR, backend VARCHAR",
+    "summaries": """
+        doc_id VARCHAR, chunk_idx INTEGER, summary VARCHAR, backend VARCHAR, fallback BOOLEAN,
+        problem VARCHAR, reply VARCHAR""",
     "image_prompts": """
-        doc_id VARCHAR, chunk_idx INTEGER, prompt VARCHAR, style VARCHAR, figure VARCHAR""",
+        doc_id VARCHAR, chunk_idx INTEGER, prompt VARCHAR, style VARCHAR, figure VARCHAR,
+        fallback BOOLEAN, problem VARCHAR""",
     "frames": "doc_id VARCHAR, chunk_idx INTEGER, path VARCHAR, start_s DOUBLE, end_s DOUBLE",
     "videos": """
         doc_id VARCHAR PRIMARY KEY, path VARCHAR, duration_s DOUBLE, width INTEGER,
@@ -63,6 +66,7 @@ class Database:
             if not read_only:
                 for table, columns in SCHEMA.items():
                     con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+                    _add_missing_columns(con, table, columns)
             yield con
         finally:
             con.close()
@@ -119,6 +123,15 @@ class Database:
     def row(self, table: str, doc_id: str) -> dict[str, Any] | None:
         found = self.rows(table, doc_id)
         return found[0] if found else None
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, columns: str) -> None:
+    """Bring a table made by an older vidgen up to SCHEMA (new columns are added as NULL)."""
+    existing = {row[1] for row in con.execute(f"PRAGMA table_info('{table}')").fetchall()}
+    for definition in columns.split(","):
+        name, kind = definition.split()[:2]
+        if name not in existing:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
