@@ -26,7 +26,7 @@ from vidgen_assets.errors import BackendUnavailable, InputError
 from vidgen_assets.media.audio import normalize_for_recognition
 from vidgen_assets.timeline import Segment, Word
 
-JFK = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "jfk.flac"
+from vidgen_tests.conftest import RECORDING as JFK
 JFK_TEXT = "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 
 
@@ -202,8 +202,7 @@ def test_unknown_backend_is_named():
 # --- whisper-timestamped ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def tiny_checkpoint(tmp_path_factory) -> Path:
+def make_tiny_checkpoint(path: Path) -> Path:
     """A randomly initialized Whisper saved as openai-whisper saves its checkpoints."""
     import torch
     from whisper.model import ModelDimensions, Whisper
@@ -217,9 +216,13 @@ def tiny_checkpoint(tmp_path_factory) -> Path:
     # Whisper leaves the decoder's positional embedding uninitialized (torch.empty): real
     # checkpoints overwrite it, a random one must set it or attention turns into NaN.
     torch.nn.init.normal_(model.decoder.positional_embedding, std=0.02)
-    path = tmp_path_factory.mktemp("tiny") / "tiny-random.pt"
     torch.save({"dims": dims.__dict__, "model_state_dict": model.state_dict()}, path)
     return path
+
+
+@pytest.fixture(scope="module")
+def tiny_checkpoint(tmp_path_factory) -> Path:
+    return make_tiny_checkpoint(tmp_path_factory.mktemp("tiny") / "tiny-random.pt")
 
 
 def test_whisper_timestamped_maps_its_output_to_segments_and_words(tiny_checkpoint, jfk_wav, no_network):

@@ -19,7 +19,7 @@ from vidgen_assets.media.audio import (
 )
 from vidgen_assets.media.ffmpeg import probe
 
-JFK = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "jfk.flac"
+from vidgen_tests.conftest import RECORDING as JFK
 CLIP_S = 3.0
 
 

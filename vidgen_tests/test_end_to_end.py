@@ -144,12 +144,19 @@ def test_videos_row_describes_the_file(made):
 
 
 def test_rematerializing_replaces_rows_instead_of_duplicating_them(made):
-    before = q(made, "SELECT count(*) FROM chunks")[0][0]
     result = run_vidgen(made["data"], "make", str(made["inputs"] / PAPER.name), "--quiet")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert q(made, "SELECT count(*) FROM chunks")[0][0] == before
-    assert q(made, "SELECT count(*) FROM source_documents")[0][0] == 1
-    assert q(made, "SELECT count(*) FROM videos")[0][0] == 1
+    # Piper's voice model samples noise, so a second synthesis can time sentences a little
+    # differently and regroup the chunks: check for one coherent set of rows, not equal counts.
+    chunks = [i for (i,) in q(made, "SELECT idx FROM chunks ORDER BY idx")]
+    assert chunks == list(range(len(chunks)))
+    for table in ("summaries", "image_prompts", "frames"):
+        assert [i for (i,) in q(made, f"SELECT chunk_idx FROM {table} ORDER BY chunk_idx")] == chunks, table
+    assert q(made, "SELECT count(*) FROM narration_scripts")[0][0] == q(made, "SELECT count(*) FROM segments")[0][0]
+    for table in ("source_documents", "narration_audio", "transcripts", "videos"):
+        assert q(made, f"SELECT count(*) FROM {table}")[0][0] == 1, table
+    frames_on_disk = sorted((made["data"] / "artifacts" / "open-information-extraction" / "frames").glob("*.png"))
+    assert len(frames_on_disk) == len(chunks), "frames of the earlier run must not linger"
 
 
 def _snapshot(root: Path) -> dict[str, str]:

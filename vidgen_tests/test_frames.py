@@ -164,3 +164,15 @@ def test_missing_fonts_name_the_package_to_install(tmp_path, monkeypatch):
     monkeypatch.setattr(frames, "FONT_DIR", tmp_path / "no-fonts")
     with pytest.raises(VidgenError, match="fonts-dejavu-core"):
         render_frame(KEY_POINT, "p", STYLE, tmp_path / "f.png")
+
+
+def test_contact_sheet_shows_the_frames_small_in_a_grid(tmp_path):
+    from vidgen_assets.media.frames import contact_sheet
+
+    style = style_for("A film")
+    frames = [render_frame(f"Point {i}", f"prompt {i}", style, tmp_path / f"{i}.png") for i in range(5)]
+    sheet = contact_sheet(frames, tmp_path / "sheet.jpg", columns=4, thumb_width=192)
+    with Image.open(sheet) as img:
+        assert img.format == "JPEG" and img.size == (4 * 192, 2 * 108)
+        # the sixth to eighth cells are empty, the first five are not
+        assert img.crop((0, 0, 192, 108)).getextrema() != img.crop((192 * 2, 108, 192 * 3, 216)).getextrema()

@@ -22,7 +22,7 @@ from vidgen_assets.backends.llm import (
 )
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
-PAPER = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "open-information-extraction.pdf"
+from vidgen_tests.conftest import PAPER
 
 SCHEMA = {
     "type": "object",

@@ -24,7 +24,7 @@ from vidgen_assets.storyboard import (
     visual_style,
 )
 
-PAPER = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "open-information-extraction.pdf"
+from vidgen_tests.conftest import PAPER
 TITLE = "Open Information Extraction from the Web"
 
 

@@ -23,7 +23,7 @@ from vidgen_assets.media.subtitles import (
 )
 from vidgen_assets.timeline import Segment, Word
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+from vidgen_tests.conftest import FIXTURES
 JFK = FIXTURES / "jfk.flac"
 PAPER = FIXTURES / "open-information-extraction.pdf"
 

@@ -13,7 +13,7 @@ import pytest
 from vidgen_assets.backends.tts import PiperSynthesizer, check_synthesizer, make_synthesizer
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
-PAPER = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "open-information-extraction.pdf"
+from vidgen_tests.conftest import PAPER
 PAUSE_S = 0.25
 
 

@@ -1,11 +1,12 @@
 """frames: one 1920x1080 picture per chunk, from the built-in renderer."""
 
+import base64
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.source_documents import load_document
-from vidgen_assets.media.frames import render_frame, render_title_card, style_for
+from vidgen_assets.media.frames import contact_sheet, render_frame, render_title_card, style_for
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.resources import StorageResource
@@ -45,12 +46,20 @@ def frames(context: AssetExecutionContext, storage: StorageResource) -> Material
         progress(n + 1, len(prompts))
     _remove_stale(frames_dir, {Path(r["path"]).name for r in out})
     db.replace_partition(doc_id, {"frames": out})
+    sheet = contact_sheet([Path(r["path"]) for r in out[:12]], frames_dir.parent / "contact-sheet.jpg")
     return MaterializeResult(metadata={
         "frames": len(out),
         "with_figure": sum(1 for p in prompts[1:] if p["figure"] in figures),
         "directory": MetadataValue.path(str(frames_dir)),
+        "contact_sheet": MetadataValue.path(str(sheet)),
+        "preview": MetadataValue.md(inline_image(sheet)),
         "style": style.name,
     })
+
+
+def inline_image(jpeg: Path) -> str:
+    """Markdown that shows a small JPEG inside the Dagster UI's metadata panel."""
+    return f"![preview](data:image/jpeg;base64,{base64.b64encode(jpeg.read_bytes()).decode()})"
 
 
 def _remove_stale(frames_dir: Path, keep: set[str]) -> None:

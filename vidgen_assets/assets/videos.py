@@ -4,6 +4,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from vidgen_assets.assets.frames import inline_image
 from vidgen_assets.assets.transcripts import load_segments
 from vidgen_assets.media.ffmpeg import assemble_video, extract_thumbnail
 from vidgen_assets.errors import VidgenError
@@ -62,4 +63,5 @@ def videos(
         "subtitle_cues": len(cues),
         "burned_in_captions": settings.burn_in,
         "thumbnail": MetadataValue.path(str(thumbnail)),
+        "preview": MetadataValue.md(inline_image(thumbnail)),
     })

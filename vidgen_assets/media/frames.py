@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from PIL import Image, ImageDraw, ImageFont, ImageStat, UnidentifiedImageError
 from PIL.PngImagePlugin import PngInfo
@@ -397,6 +398,21 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     if current:
         lines.append(current)
     return lines
+
+
+def contact_sheet(frames: Sequence[Path], out: Path, columns: int = 4, thumb_width: int = 192) -> Path:
+    """A small JPEG grid of frames, for a glance in the Dagster UI."""
+    thumb_height = round(thumb_width * FRAME_SIZE[1] / FRAME_SIZE[0])
+    rows = max(1, math.ceil(len(frames) / columns))
+    sheet = Image.new("RGB", (columns * thumb_width, rows * thumb_height), (16, 16, 16))
+    for i, frame in enumerate(frames):
+        with Image.open(frame) as img:
+            img.draft("RGB", (thumb_width, thumb_height))
+            thumb = img.convert("RGB").resize((thumb_width, thumb_height), Image.Resampling.BILINEAR)
+        sheet.paste(thumb, ((i % columns) * thumb_width, (i // columns) * thumb_height))
+    with atomic_path(Path(out)) as tmp:
+        sheet.save(tmp, format="JPEG", quality=60)
+    return Path(out)
 
 
 def _save(image: Image.Image, path: Path, meta: dict[str, str]) -> Path:
