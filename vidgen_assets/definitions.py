@@ -1,6 +1,12 @@
 """Everything Dagster loads: the asset graph, its checks, the job, sensor, schedule and resources."""
 
-from dagster import Definitions
+import warnings
+
+from dagster import Definitions, PreviewWarning
+
+# Partitioned asset checks are a Dagster preview feature; we rely on it knowingly (one check
+# result per document), so its warning would only repeat in every log.
+warnings.filterwarnings("ignore", category=PreviewWarning, message="Specifying a partitions_def")
 
 from vidgen_assets import checks
 from vidgen_assets.assets.frames import frames

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from PIL import Image
 
-from vidgen_tests.conftest import PAPER
+from vidgen_tests.conftest import PAPER, dagster_dev, graphql
 
 VIDGEN = str(Path(sys.executable).with_name("vidgen"))
 
@@ -201,61 +201,11 @@ def test_a_pdf_over_the_page_limit_is_refused(made):
     assert _snapshot(made["data"]) == before
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _graphql(port: int, query: str) -> dict:
-    import urllib.request
-
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())["data"]
-
-
 def test_dagster_dev_shows_the_partition_and_materializations_the_cli_made(made):
-    import signal
-    import time
-    import urllib.request
-
-    port = _free_port()
-    env = {**os.environ, "VIDGEN_DATA_DIR": str(made["data"]), "DAGSTER_HOME": str(made["data"] / "dagster_home")}
-
-    def reset_signals():  # a child of a script may inherit ignored SIGINT/SIGTERM
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("dagster")), "dev", "-w", "workspace.yaml", "-p", str(port), "-h", "127.0.0.1"],
-        cwd=Path(__file__).resolve().parents[1], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, preexec_fn=reset_signals,
-    )
-    try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5)
-                node = _graphql(port, '{ assetNodeOrError(assetKey: {path: ["videos"]}) '
-                                      '{ ... on AssetNode { partitionKeys } } }')["assetNodeOrError"]
-                if node and node.get("partitionKeys") is not None:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "dagster dev did not come up"
-            time.sleep(2)
+    with dagster_dev(made["data"]) as port:
+        node = graphql(port, '{ assetNodeOrError(assetKey: {path: ["videos"]}) '
+                             '{ ... on AssetNode { partitionKeys } } }')["assetNodeOrError"]
         assert "open-information-extraction" in node["partitionKeys"]
-        asset = _graphql(port, '{ assetOrError(assetKey: {path: ["videos"]}) '
-                               '{ ... on Asset { assetMaterializations(limit: 5) { partition } } } }')["assetOrError"]
+        asset = graphql(port, '{ assetOrError(assetKey: {path: ["videos"]}) '
+                              '{ ... on Asset { assetMaterializations(limit: 5) { partition } } } }')["assetOrError"]
         assert {"partition": "open-information-extraction"} in asset["assetMaterializations"]
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()

@@ -15,7 +15,7 @@ from vidgen_assets.resources import StorageResource
 from vidgen_assets.schedules import backfill_schedule
 from vidgen_assets.sensors import inbox_sensor
 from vidgen_assets.storage.duckdb import Database
-from vidgen_tests.conftest import PAPER
+from vidgen_tests.conftest import PAPER, dagster_dev, graphql
 
 TICK = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
 
@@ -104,3 +104,28 @@ def test_a_document_whose_source_changed_is_due_again(data_dir, tmp_path):
     assert documents_to_refresh(db, [doc_id], with_video={doc_id}) == []
     doc.write_text("# Paper\n\nSecond.\n")
     assert documents_to_refresh(db, [doc_id], with_video={doc_id}) == [doc_id]
+
+
+RUNS = '{ runsOrError { ... on Runs { results { status tags { key value } } } } }'
+
+
+def _sensor_runs(port):
+    runs = graphql(port, RUNS)["runsOrError"]["results"]
+    return [r for r in runs if {"key": "dagster/sensor_name", "value": "inbox_sensor"} in r["tags"]]
+
+
+def test_a_drop_becomes_a_video_under_dagster_dev_and_is_not_redone_after_a_restart(data_dir):
+    """The daemon runs the sensor; its cursor lives in DAGSTER_HOME and survives a restart."""
+    with dagster_dev(data_dir) as port:
+        _drop(data_dir / "inbox", "dropped-note.md",
+              b"# A dropped note\n\nThis note was dropped into the inbox. It becomes a short video.\n", age_s=30)
+        deadline = time.monotonic() + 300
+        while not (runs := _sensor_runs(port)) or runs[0]["status"] not in ("SUCCESS", "FAILURE"):
+            assert time.monotonic() < deadline, "the sensor's run did not finish"
+            time.sleep(3)
+        assert [r["status"] for r in runs] == ["SUCCESS"]
+    assert (data_dir / "videos" / "dropped-note.mp4").is_file()
+    os.utime(data_dir / "inbox" / "dropped-note.md")  # touched, same content
+    with dagster_dev(data_dir) as port:
+        time.sleep(40)  # more than two sensor intervals
+        assert len(_sensor_runs(port)) == 1
