@@ -8,6 +8,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from vidgen_assets.media.audio import check_recording
 from vidgen_assets.partitions import documents
+from vidgen_assets.progress import Progress
 from vidgen_assets.registry import source_path
 from vidgen_assets.resources import SettingsResource, StorageResource
 from vidgen_assets.sources.document import Document
@@ -35,6 +36,7 @@ def source_documents(
     """The dropped file: kind, hash, title, sections and body text, and the figures it contains
     (saved as PNG crops with their captions). Bad input fails here with the file named."""
     doc_id = context.partition_key
+    Progress("source_documents", context.log.info)
     db = storage.database()
     path = source_path(db, doc_id)
     # Figures are written to a fresh directory that replaces the old one only on success.

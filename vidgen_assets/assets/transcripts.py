@@ -24,12 +24,13 @@ def transcripts(
     """Timed segments and words of the narration: exact sentence and word times from the
     synthesizer, or Whisper with word timestamps for recordings. Tables `segments`, `words`."""
     doc_id = context.partition_key
+    progress = Progress("transcripts", context.log.info)
     db = storage.database()
     artifacts = storage.paths().artifacts(doc_id)
     audio = db.row("narration_audio", doc_id)
     if load_document(db, doc_id).kind in RECORDING_KINDS:
         transcriber = transcription.transcriber()
-        result = transcriber.transcribe(artifacts / RECOGNITION_WAV, progress=Progress("transcripts", context.log.info))
+        result = transcriber.transcribe(artifacts / RECOGNITION_WAV, progress=progress)
         segments, backend, model, language = result.segments, result.backend, result.model, result.language
         if not segments:
             raise InputError(source_path(db, doc_id), "contains no recognizable speech")
@@ -89,6 +90,7 @@ def chunks(
     """Consecutive segments grouped into visual beats of at most `chunk_seconds` (default 8),
     each ending at a sentence end; one frame is shown per chunk."""
     doc_id = context.partition_key
+    Progress("chunks", context.log.info)
     db = storage.database()
     duration = db.row("narration_audio", doc_id)["duration_s"]
     found = split_into_chunks(load_segments(db, doc_id), duration, settings.chunk_seconds)
