@@ -161,7 +161,23 @@ def degenerate_reason(
         grounded = content_words(source)
         if sum(1 for w in mine if w in grounded) < 0.5 * len(mine):
             return "not grounded in the chunk"
+        # A small model readily turns "33%" into "3.3%": a figure the source lacks is invented.
+        invented = numbers_in(text) - numbers_in(source)
+        if invented:
+            return f"states a number the chunk does not ({', '.join(sorted(invented))})"
     return None
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers in `text`, normalized ("9,000,000" -> "9000000", "3.0" -> "3")."""
+    found = set()
+    for raw in _NUMBER.findall(text):
+        value = raw.replace(",", "")
+        found.add(value.rstrip("0").rstrip(".") if "." in value else value)
+    return found
+
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def _shares_ngram(a: list[str], b: list[str], n: int) -> bool:

@@ -131,3 +131,12 @@ def test_image_prompt_is_structured_and_carries_the_style(smollm2):
         assert any(phrase in draft.text for phrase in COMPOSITIONS.values())
         subject = draft.text.split(" " + next(p for p in SETTINGS.values() if p in draft.text))[0]
         assert degenerate_reason(subject, min_words=1) is None
+
+
+def test_a_summary_that_changes_a_number_is_replaced():
+    # A real SmolLM2 answer: the chunk says 33%, the summary said 3.3%.
+    chunk = "TextRunner achieves an error reduction of 33% on a comparable set of extractions."
+    assert degenerate_reason("TextRunner achieves an error reduction of 3.3% on a comparable set of extractions.",
+                             source=chunk).startswith("states a number")
+    assert degenerate_reason("TextRunner cuts errors by 33% on comparable extractions.", source=chunk) is None
+    assert degenerate_reason("The corpus has 9,000,000 pages in all.", source="a 9000000 page corpus with pages in all") is None
