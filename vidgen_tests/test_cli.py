@@ -1,13 +1,9 @@
 """The command line as a user meets it: doctor's report, and a configured backend that is
 unavailable failing the run with a message instead of being replaced."""
 
-import os
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
-VIDGEN = str(Path(sys.executable).with_name("vidgen"))
+from vidgen_tests.test_end_to_end import run_vidgen
 
 
 def _closed_port() -> int:
@@ -16,13 +12,8 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-def _run(data_dir, *args, **env):
-    full_env = {**os.environ, "VIDGEN_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(data_dir / "dagster_home"), **env}
-    return subprocess.run([VIDGEN, *args], env=full_env, capture_output=True, text=True, timeout=600)
-
-
 def test_doctor_lists_every_backend_and_passes_with_the_embedded_defaults(data_dir):
-    result = _run(data_dir, "doctor")
+    result = run_vidgen(data_dir, "doctor")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     for step, backend in [("assembly", "ffmpeg"), ("speech", "piper"), ("speech", "espeak"),
@@ -33,9 +24,9 @@ def test_doctor_lists_every_backend_and_passes_with_the_embedded_defaults(data_d
     assert configured and all(line.startswith("ok") for line in configured)
 
 
-def test_doctor_fails_when_the_configured_backend_cannot_run(data_dir):
+def test_doctor_fails_when_the_configured_backend_cannotrun_vidgen(data_dir):
     host = f"http://127.0.0.1:{_closed_port()}"
-    result = _run(data_dir, "doctor", VIDGEN_LLM="ollama", OLLAMA_HOST=host)
+    result = run_vidgen(data_dir, "doctor", VIDGEN_LLM="ollama", OLLAMA_HOST=host)
     assert result.returncode == 1
     failing = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
     assert len(failing) == 1 and "ollama" in failing[0] and host in failing[0]
@@ -45,7 +36,7 @@ def test_an_unreachable_ollama_fails_the_run_and_is_never_replaced(data_dir, tmp
     doc = tmp_path / "short-note.md"
     doc.write_text("# A short note\n\nThis note has two sentences for the narrator. It ends here.\n")
     host = f"http://127.0.0.1:{_closed_port()}"
-    result = _run(data_dir, "make", str(doc), "--quiet", VIDGEN_LLM="ollama", OLLAMA_HOST=host)
+    result = run_vidgen(data_dir, "make", str(doc), "--quiet", VIDGEN_LLM="ollama", OLLAMA_HOST=host)
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert "ollama" in last and host in last and "ollama serve" in last

@@ -19,8 +19,8 @@ from vidgen_tests.conftest import PAPER, dagster_dev, graphql
 VIDGEN = str(Path(sys.executable).with_name("vidgen"))
 
 
-def run_vidgen(data: Path, *args: str, timeout: float = 1500) -> subprocess.CompletedProcess:
-    env = {**os.environ, "VIDGEN_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
+def run_vidgen(data: Path, *args: str, timeout: float = 1500, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "VIDGEN_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home"), **extra_env}
     return subprocess.run([VIDGEN, *args], env=env, capture_output=True, text=True, timeout=timeout)
 
 
@@ -191,11 +191,7 @@ def test_bad_input_fails_with_one_line_naming_the_file_and_touches_nothing(made,
 
 def test_a_pdf_over_the_page_limit_is_refused(made):
     before = _snapshot(made["data"])
-    env_data = made["data"]
-    env = {**os.environ, "VIDGEN_DATA_DIR": str(env_data), "DAGSTER_HOME": str(env_data / "dagster_home"),
-           "VIDGEN_MAX_PAGES": "3"}
-    result = subprocess.run([VIDGEN, "make", str(made["inputs"] / PAPER.name), "--quiet"], env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = run_vidgen(made["data"], "make", str(made["inputs"] / PAPER.name), "--quiet", VIDGEN_MAX_PAGES="3")
     assert result.returncode == 1
     assert PAPER.name in result.stderr and "limit" in result.stderr
     assert _snapshot(made["data"]) == before

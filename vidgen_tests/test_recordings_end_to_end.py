@@ -63,3 +63,35 @@ def test_burned_in_captions_add_frames_where_the_spoken_word_changes(made):
                          capture_output=True, text=True, check=True).stdout
     assert int(out.strip()) > chunks + 15, "one picture per word change, not one per chunk"
     assert (made["data"] / "artifacts" / "jfk-talk" / "captions.ass").is_file()
+
+
+def _bad_recordings(folder: Path) -> list[tuple[Path, str]]:
+    def ffmpeg(*args):
+        subprocess.run(["ffmpeg", "-v", "error", *args], check=True)
+
+    silent = folder / "silence.wav"
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "5", str(silent))
+    picture_only = folder / "no-sound.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=blue:s=160x120:d=3", "-c:v", "libx264", str(picture_only))
+    mp3 = folder / "full.mp3"
+    ffmpeg("-i", str(RECORDING), str(mp3))
+    truncated = folder / "truncated.mp3"
+    truncated.write_bytes(mp3.read_bytes()[:2048])
+    empty = folder / "empty.flac"
+    empty.write_bytes(b"")
+    return [(silent, "silent"), (picture_only, "no audio stream"), (truncated, "truncated"), (empty, "empty")]
+
+
+def test_bad_recordings_fail_with_one_line_naming_the_file_and_touch_nothing(made, tmp_path):
+    from vidgen_tests.test_end_to_end import _snapshot
+
+    before = _snapshot(made["data"])
+    for path, problem in _bad_recordings(tmp_path):
+        result = run_vidgen(made["data"], "make", str(path), "--quiet")
+        last = result.stderr.strip().splitlines()[-1]
+        assert result.returncode == 1 and path.name in last and problem in last.lower(), result.stderr[-1500:]
+    long = tmp_path / "long-talk.flac"
+    long.write_bytes(RECORDING.read_bytes())
+    result = run_vidgen(made["data"], "make", str(long), "--quiet", VIDGEN_MAX_RECORDING_MINUTES="0.1")
+    assert result.returncode == 1 and "limit" in result.stderr.strip().splitlines()[-1]
+    assert _snapshot(made["data"]) == before

@@ -8,7 +8,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from vidgen_assets.assets.source_documents import RECORDING_KINDS, load_document
 from vidgen_assets.errors import InputError
-from vidgen_assets.media.audio import check_not_silent, extract_original_audio, normalize_for_recognition
+from vidgen_assets.media.audio import extract_original_audio, normalize_for_recognition
 from vidgen_assets.media.ffmpeg import probe
 from vidgen_assets.narration.script import write_script
 from vidgen_assets.partitions import documents
@@ -64,7 +64,6 @@ def narration_audio(
     if doc.kind in RECORDING_KINDS:
         source = source_path(db, doc_id)
         normalize_for_recognition(source, artifacts / RECOGNITION_WAV)
-        check_not_silent(artifacts / RECOGNITION_WAV, source=source)
         extract_original_audio(source, wav)
         backend, voice = "recording", source.name
     else:

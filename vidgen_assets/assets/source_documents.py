@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.media.audio import check_recording
+from vidgen_assets.media.audio import check_not_silent, check_recording
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.registry import source_path
@@ -24,6 +24,7 @@ def read_source(path: Path, figures_dir: Path, settings: SettingsResource) -> Do
     kind = detect_kind(path)
     if kind in RECORDING_KINDS:
         info = check_recording(path, settings.max_recording_minutes * 60)
+        check_not_silent(path, source=path)  # here, so a silent file is refused before anything is written
         title = path.stem.replace("_", " ").replace("-", " ").strip() or path.stem
         return Document(kind=kind, title=title, sections=(), metadata={"duration_s": info.duration_s})
     return read_document(path, figures_dir, settings.max_pages)
