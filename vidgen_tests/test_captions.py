@@ -71,6 +71,17 @@ def changed(picture: Image.Image, reference: Image.Image) -> Image.Image:
     return ImageChops.lighter(ImageChops.lighter(r, g), b).point(lambda v: 255 if v > CHANGED else 0)
 
 
+def grey_video_with_and_without(tmp_path: Path, cues: list[Cue], duration: float) -> tuple[Path, Path]:
+    """One flat grey image over `duration` seconds, with `cues` burned in and without."""
+    image = tmp_path / "grey.png"
+    Image.new("RGB", (W, H), (60, 70, 80)).save(image)
+    audio = write_sine_wav(tmp_path / "narration.wav", duration)
+    out, plain_out = tmp_path / "v.mp4", tmp_path / "plain.mp4"
+    assemble_video([(image, 0.0, duration)], audio, duration, None, out, burn_in=write_ass(cues, tmp_path / "c.ass"))
+    assemble_video([(image, 0.0, duration)], audio, duration, None, plain_out)
+    return out, plain_out
+
+
 def drawn(picture: Image.Image, reference: Image.Image) -> Image.Image:
     """The changed pixels that have changed neighbours all round: caption strokes are several pixels
     wide, while the two encodes differ only in scattered single pixels on sharp edges elsewhere."""
@@ -237,14 +248,8 @@ def test_frames_are_added_only_where_the_captions_change_and_only_images_start_w
 def test_caption_starting_where_millisecond_arithmetic_rounds_down_is_drawn_on_its_first_frame(tmp_path):
     # libass is asked for the captions at pts x 0.001 x 1000 truncated: at 8030 that is 8029.
     # Unguarded, the frame stamped at 8.03 s showed the previous cue until the video ended.
-    image = tmp_path / "grey.png"
-    Image.new("RGB", (W, H), (60, 70, 80)).save(image)
-    audio = write_sine_wav(tmp_path / "narration.wav", 9.0)
-    cues = [Cue(7.0, 8.03, ("A rather long first caption",)), Cue(8.03, 9.0, ("Two",))]
-    script = write_ass(cues, tmp_path / "c.ass")
-    out, plain_out = tmp_path / "v.mp4", tmp_path / "plain.mp4"
-    assemble_video([(image, 0.0, 9.0)], audio, 9.0, None, out, burn_in=script)
-    assemble_video([(image, 0.0, 9.0)], audio, 9.0, None, plain_out)
+    out, plain_out = grey_video_with_and_without(
+        tmp_path, [Cue(7.0, 8.03, ("A rather long first caption",)), Cue(8.03, 9.0, ("Two",))], 9.0)
     first, second = frames_at(out, [8.029, 8.030])
     plain = frames_at(plain_out, [8.03])[0]
     wide, narrow = drawn(first, plain).getbbox(), drawn(second, plain).getbbox()
@@ -252,14 +257,7 @@ def test_caption_starting_where_millisecond_arithmetic_rounds_down_is_drawn_on_i
 
 
 def test_line_wider_than_the_safe_area_is_drawn_smaller_not_wrapped_or_cut(tmp_path):
-    image = tmp_path / "grey.png"
-    Image.new("RGB", (W, H), (60, 70, 80)).save(image)
-    audio = write_sine_wav(tmp_path / "narration.wav", 2.0)
-    cues = [Cue(0.0, 1.0, ("W" * 42,)), Cue(1.0, 2.0, ("Wide",))]
-    script = write_ass(cues, tmp_path / "c.ass")
-    out, plain_out = tmp_path / "v.mp4", tmp_path / "plain.mp4"
-    assemble_video([(image, 0.0, 2.0)], audio, 2.0, None, out, burn_in=script)
-    assemble_video([(image, 0.0, 2.0)], audio, 2.0, None, plain_out)
+    out, plain_out = grey_video_with_and_without(tmp_path, [Cue(0.0, 1.0, ("W" * 42,)), Cue(1.0, 2.0, ("Wide",))], 2.0)
     wide, normal = frames_at(out, [0.5, 1.5])
     plain = frames_at(plain_out, [0.5])[0]
     left, top, right, bottom = drawn(wide, plain).getbbox()

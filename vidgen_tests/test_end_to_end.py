@@ -178,22 +178,24 @@ def _bad_inputs(folder: Path) -> list[tuple[Path, str]]:
     return [(empty, "empty"), (scanned, "text layer"), (corrupt, "PDF"), (odd, "unsupported")]
 
 
+def assert_refused(data: Path, path: Path, problem: str, **env: str) -> None:
+    """`vidgen make path` exits 1 with one last line naming the file and the problem."""
+    result = run_vidgen(data, "make", str(path), "--quiet", **env)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 1 and result.stdout.strip() == "", result.stderr[-1500:]
+    assert path.name in lines[-1] and problem.lower() in lines[-1].lower(), result.stderr[-1500:]
+
+
 def test_bad_input_fails_with_one_line_naming_the_file_and_touches_nothing(made, tmp_path):
     before = _snapshot(made["data"])
     for path, problem in _bad_inputs(tmp_path):
-        result = run_vidgen(made["data"], "make", str(path), "--quiet")
-        assert result.returncode != 0, path
-        lines = [line for line in result.stderr.splitlines() if line.strip()]
-        assert lines and path.name in lines[-1] and problem.lower() in lines[-1].lower(), result.stderr[-1500:]
-        assert result.stdout.strip() == ""
+        assert_refused(made["data"], path, problem)
     assert _snapshot(made["data"]) == before
 
 
 def test_a_pdf_over_the_page_limit_is_refused(made):
     before = _snapshot(made["data"])
-    result = run_vidgen(made["data"], "make", str(made["inputs"] / PAPER.name), "--quiet", VIDGEN_MAX_PAGES="3")
-    assert result.returncode == 1
-    assert PAPER.name in result.stderr and "limit" in result.stderr
+    assert_refused(made["data"], made["inputs"] / PAPER.name, "limit", VIDGEN_MAX_PAGES="3")
     assert _snapshot(made["data"]) == before
 
 
