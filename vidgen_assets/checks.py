@@ -6,13 +6,13 @@ from typing import Sequence
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, asset_check
 
-from vidgen_assets.assets.transcripts import load_segments
 from vidgen_assets.media.audio import is_silent
 from vidgen_assets.media.ffmpeg import probe
 from vidgen_assets.media.frames import is_blank
 from vidgen_assets.media.subtitles import Cue, parse_srt
 from vidgen_assets.partitions import documents
 from vidgen_assets.resources import StorageResource
+from vidgen_assets.storage.records import load_segments
 from vidgen_assets.timeline import Segment
 
 DURATION_TOLERANCE_S = 0.1

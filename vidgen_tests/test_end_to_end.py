@@ -111,7 +111,6 @@ def test_segments_and_words_are_timed_in_order(made):
 
 def test_chunks_are_short_beats_ending_at_sentence_ends(made):
     chunks = q(made, "SELECT idx, start_s, end_s, text FROM chunks ORDER BY idx")
-    seg_ends = {round(e, 6) for (e,) in q(made, "SELECT end_s FROM segments")}
     assert len(chunks) >= 15
     assert chunks[0][1] == 0.0
     for (_, _, end, text), nxt in zip(chunks, chunks[1:]):

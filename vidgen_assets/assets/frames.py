@@ -5,11 +5,11 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.assets.source_documents import load_document
 from vidgen_assets.media.frames import contact_sheet, render_frame, render_title_card, style_for
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.resources import StorageResource
+from vidgen_assets.storage.records import load_document
 
 
 @asset(

@@ -1,12 +1,8 @@
 """narration_scripts and narration_audio: the words to be spoken, and the speech itself."""
 
-import json
-from dataclasses import asdict
-from pathlib import Path
-
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.assets.source_documents import RECORDING_KINDS, load_document
+from vidgen_assets.assets.source_documents import RECORDING_KINDS
 from vidgen_assets.errors import InputError
 from vidgen_assets.media.audio import extract_original_audio, normalize_for_recognition
 from vidgen_assets.media.ffmpeg import probe
@@ -15,8 +11,7 @@ from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.registry import source_path
 from vidgen_assets.resources import SettingsResource, SpeechResource, StorageResource
-from vidgen_assets.storage.files import atomic_path
-from vidgen_assets.timeline import Segment, Word
+from vidgen_assets.storage.records import load_document, save_timings
 
 NARRATION_WAV = "narration.wav"
 RECOGNITION_WAV = "recognition.wav"  # 16 kHz mono copy of a recording, for Whisper
@@ -88,15 +83,3 @@ def narration_audio(
         "backend": backend,
         "voice": voice,
     })
-
-
-def save_timings(segments: list[Segment], path: Path) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps([asdict(s) for s in segments]))
-
-
-def load_timings(path: Path) -> list[Segment]:
-    return [
-        Segment(**{**s, "words": tuple(Word(**w) for w in s["words"])})
-        for s in json.loads(Path(path).read_text())
-    ]

@@ -68,18 +68,3 @@ def source_documents(
         "words": len(doc.text.split()),
         "preview": MetadataValue.md(doc.text[:800] or "(recording: text comes from the transcript)"),
     })
-
-
-def load_document(db, doc_id: str) -> Document:
-    """The stored Document of a partition, as source_documents wrote it."""
-    from vidgen_assets.sources.document import Figure, Section
-
-    row = db.row("source_documents", doc_id)
-    if row is None:
-        raise LookupError(f"{doc_id}: source_documents is not materialized yet")
-    figures = tuple(
-        Figure(f["label"], f["caption"], f["page"], Path(f["path"]) if f["path"] else None)
-        for f in db.rows("figures", doc_id, order_by="idx")
-    )
-    sections = tuple(Section(**s) for s in json.loads(row["sections"]))
-    return Document(row["kind"], row["title"], sections, figures, row["page_count"], json.loads(row["metadata"]))

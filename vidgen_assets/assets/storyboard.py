@@ -2,11 +2,11 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.assets.source_documents import load_document
 from vidgen_assets.figure_mentions import mentioned_figure
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.resources import StorageResource, TextModelResource
+from vidgen_assets.storage.records import load_document
 from vidgen_assets.storyboard import draft_image_prompt, draft_summary, visual_style
 
 

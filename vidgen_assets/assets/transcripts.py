@@ -2,16 +2,15 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.assets.narration import RECOGNITION_WAV, TIMINGS_JSON, load_timings
-from vidgen_assets.assets.source_documents import RECORDING_KINDS, load_document
+from vidgen_assets.assets.narration import RECOGNITION_WAV, TIMINGS_JSON
+from vidgen_assets.assets.source_documents import RECORDING_KINDS
 from vidgen_assets.chunking import split_into_chunks
 from vidgen_assets.errors import InputError
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.registry import source_path
 from vidgen_assets.resources import SettingsResource, StorageResource, TranscriptionResource
-from vidgen_assets.storage.duckdb import Database
-from vidgen_assets.timeline import Segment, Word
+from vidgen_assets.storage.records import load_document, load_segments, load_timings, save_segments
 
 
 @asset(
@@ -51,36 +50,6 @@ def transcripts(
             f"- `{s.start_s:7.2f}–{s.end_s:7.2f}` {s.text}" for s in segments[:10]
         )),
     })
-
-
-def save_segments(db: Database, doc_id: str, segments: list[Segment], summary: dict) -> None:
-    db.replace_partition(doc_id, {
-        "transcripts": [summary],
-        "segments": [
-            {"idx": i, "start_s": s.start_s, "end_s": s.end_s, "text": s.text,
-             "avg_logprob": s.avg_logprob, "compression_ratio": s.compression_ratio,
-             "no_speech_prob": s.no_speech_prob, "confidence": s.confidence}
-            for i, s in enumerate(segments)
-        ],
-        "words": [
-            {"idx": n, "segment_idx": i, "word": w.word, "start_s": w.start_s, "end_s": w.end_s,
-             "probability": w.probability}
-            for n, (i, w) in enumerate((i, w) for i, s in enumerate(segments) for w in s.words)
-        ],
-    })
-
-
-def load_segments(db: Database, doc_id: str) -> list[Segment]:
-    words: dict[int, list[Word]] = {}
-    for w in db.rows("words", doc_id, order_by="idx"):
-        words.setdefault(w["segment_idx"], []).append(
-            Word(w["word"], w["start_s"], w["end_s"], w["probability"])
-        )
-    return [
-        Segment(r["start_s"], r["end_s"], r["text"], tuple(words.get(r["idx"], ())),
-                r["avg_logprob"], r["compression_ratio"], r["no_speech_prob"], r["confidence"])
-        for r in db.rows("segments", doc_id, order_by="idx")
-    ]
 
 
 @asset(partitions_def=documents, group_name="timeline", deps=["transcripts"], kinds={"duckdb"})

@@ -5,13 +5,13 @@ from pathlib import Path
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.frames import inline_image
-from vidgen_assets.assets.transcripts import load_segments
 from vidgen_assets.media.ffmpeg import assemble_video, extract_thumbnail
 from vidgen_assets.errors import VidgenError
 from vidgen_assets.media.subtitles import build_cues, write_ass, write_srt, write_vtt
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.resources import SettingsResource, StorageResource
+from vidgen_assets.storage.records import load_segments
 
 BURN_IN_MODES = ("none", "plain", "highlight")
 
