@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
-from vidgen_assets.timeline import Chunk, Segment
-
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
-
-
-def ends_sentence(text: str) -> bool:
-    return bool(_SENTENCE_END.search(text.strip()))
+from vidgen_assets.timeline import Chunk, Segment, ends_sentence
 
 
 def split_into_chunks(

@@ -1,5 +1,5 @@
-from vidgen_assets.chunking import ends_sentence, split_into_chunks
-from vidgen_assets.timeline import Segment
+from vidgen_assets.chunking import split_into_chunks
+from vidgen_assets.timeline import Segment, ends_sentence
 
 
 def _segments(spans_and_texts):

@@ -15,7 +15,7 @@ from pathlib import Path
 import ffmpeg
 
 from vidgen_assets.errors import InputError
-from vidgen_assets.media.ffmpeg import MediaInfo, probe
+from vidgen_assets.media.ffmpeg import MediaInfo, last_stderr_line, probe
 from vidgen_assets.storage.files import atomic_path
 
 RECOGNITION_RATE = 16_000
@@ -113,7 +113,7 @@ def _decode_seconds(path: Path, start_s: float, length_s: float) -> float:
             .run(capture_stdout=True, capture_stderr=True)
         )
     except ffmpeg.Error as exc:
-        raise InputError(path, f"is corrupted: ffmpeg cannot decode it ({_last_line(exc)})") from exc
+        raise InputError(path, f"is corrupted: ffmpeg cannot decode it ({last_stderr_line(exc)})") from exc
     return len(out) / (2 * _DECODE_RATE)
 
 
@@ -127,7 +127,7 @@ def _decoded_seconds(path: Path) -> float:
             .run(capture_stdout=True, capture_stderr=True)
         )
     except ffmpeg.Error as exc:
-        raise InputError(path, f"is corrupted: ffmpeg cannot decode it ({_last_line(exc)})") from exc
+        raise InputError(path, f"is corrupted: ffmpeg cannot decode it ({last_stderr_line(exc)})") from exc
     stamps = re.findall(r"time=(\d+):(\d+):(\d+(?:\.\d+)?)", err.decode(errors="replace"))
     if not stamps:
         return 0.0
@@ -174,7 +174,7 @@ def loudest_db(path: Path) -> float:
             .run(capture_stdout=True, capture_stderr=True)
         )
     except ffmpeg.Error as exc:
-        raise InputError(path, f"ffmpeg cannot measure its volume ({_last_line(exc)})") from exc
+        raise InputError(path, f"ffmpeg cannot measure its volume ({last_stderr_line(exc)})") from exc
     match = re.search(r"max_volume:\s*(-?inf|-?\d+(?:\.\d+)?) dB", err.decode(errors="replace"))
     if match is None:
         raise InputError(path, "contains no audio samples to measure")
@@ -199,9 +199,4 @@ def _run(src: Path, stream) -> None:
             capture_stdout=True, capture_stderr=True, overwrite_output=True
         )
     except ffmpeg.Error as exc:
-        raise InputError(src, f"ffmpeg cannot convert its audio ({_last_line(exc)})") from exc
-
-
-def _last_line(exc: ffmpeg.Error) -> str:
-    lines = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
-    return lines[-1].strip() if lines else "no detail"
+        raise InputError(src, f"ffmpeg cannot convert its audio ({last_stderr_line(exc)})") from exc

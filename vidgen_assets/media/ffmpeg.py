@@ -56,13 +56,18 @@ class MediaInfo:
         return [s for s in self.streams if s.codec_type == codec_type]
 
 
+def last_stderr_line(exc: ffmpeg.Error) -> str:
+    """What ffmpeg or ffprobe said last before failing: usually the reason, in one line."""
+    lines = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+    return lines[-1].strip() if lines else "no detail"
+
+
 def probe(path: Path) -> MediaInfo:
     """Read container and stream facts with ffprobe; an unreadable file is an InputError."""
     try:
         raw = ffmpeg.probe(str(path))
     except ffmpeg.Error as exc:
-        detail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
-        raise InputError(path, f"ffprobe cannot read it ({detail[-1] if detail else 'no detail'})") from exc
+        raise InputError(path, f"ffprobe cannot read it ({last_stderr_line(exc)})") from exc
     fmt = raw.get("format", {})
     streams = tuple(
         StreamInfo(

@@ -20,7 +20,7 @@ from PIL import ImageFont
 
 from vidgen_assets.errors import BackendUnavailable, InputError
 from vidgen_assets.storage.files import atomic_path
-from vidgen_assets.timeline import Segment, Word
+from vidgen_assets.timeline import Segment, Word, ends_sentence
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,6 @@ class _Token:
     clause_end: bool  # a good place to cut if a sentence is too long for one cue
 
 
-_SENTENCE_END = re.compile(r"""[.!?…。！？]["'”’)\]]*$""")
 _CLAUSE_END = re.compile(r"""[,;:\u2014\u2013)\]]["'”’]*$|^[-\u2014\u2013]$""")
 # Cutting right after these leaves the reader waiting for the noun on the next screen.
 _WEAK_ENDINGS = frozenset(
@@ -103,7 +102,7 @@ def _tokens(segments: Sequence[Segment]) -> list[_Token]:
             timed = _spread(seg.text.split(), seg.start_s, seg.end_s)
         # Synthesized narration has one sentence per segment; a recognizer's segment is a
         # sentence only if it says so with its punctuation.
-        segment_is_sentence = not _recognized(seg) or bool(_SENTENCE_END.search(seg.text.strip()))
+        segment_is_sentence = not _recognized(seg) or ends_sentence(seg.text)
         for i, (text, start, end) in enumerate(timed):
             # Recognizers sometimes return words that overlap their neighbour by a few ms.
             start = max(start, prev_end)
@@ -114,7 +113,7 @@ def _tokens(segments: Sequence[Segment]) -> list[_Token]:
                     text=text,
                     start_s=start,
                     end_s=end,
-                    sentence_end=bool(_SENTENCE_END.search(text)) or (last_of_segment and segment_is_sentence),
+                    sentence_end=ends_sentence(text) or (last_of_segment and segment_is_sentence),
                     clause_end=bool(_CLAUSE_END.search(text)) or last_of_segment,
                 )
             )
