@@ -90,7 +90,7 @@ def measure(model_name: str, chunks: list[str], threads: int) -> dict:
     started = time.perf_counter()
     model = EmbeddedModel(model_name, n_threads=threads)
     load_s = time.perf_counter() - started
-    style = visual_style(model, TITLE, chunks[0])
+    style = visual_style(TITLE)
     rows = []
     for chunk in chunks:
         t0, c0 = time.perf_counter(), time.process_time()

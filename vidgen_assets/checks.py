@@ -13,6 +13,7 @@ from vidgen_assets.media.subtitles import Cue, parse_srt
 from vidgen_assets.partitions import documents
 from vidgen_assets.resources import StorageResource
 from vidgen_assets.storage.records import load_segments
+from vidgen_assets.storage.tables import ChunkRow, FrameRow, NarrationAudioRow, VideoRow
 from vidgen_assets.timeline import Segment
 
 DURATION_TOLERANCE_S = 0.1
@@ -31,32 +32,32 @@ def uncovered_words(cues: Sequence[Cue], segments: Sequence[Segment]) -> list[st
 
 @asset_check(asset="narration_audio", partitions_def=documents)
 def audio_not_silent(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
-    row = storage.database().row("narration_audio", context.partition_key)
-    silent = is_silent(Path(row["path"]))
-    return AssetCheckResult(passed=not silent, metadata={"path": row["path"]})
+    row = storage.database().read_one(NarrationAudioRow, context.partition_key)
+    silent = is_silent(Path(row.path))
+    return AssetCheckResult(passed=not silent, metadata={"path": row.path})
 
 
 @asset_check(asset="frames", partitions_def=documents)
 def every_chunk_has_a_frame(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
     db = storage.database()
-    chunks = {c["idx"] for c in db.rows("chunks", context.partition_key)}
-    framed = {f["chunk_idx"] for f in db.rows("frames", context.partition_key) if Path(f["path"]).is_file()}
+    chunks = {c.idx for c in db.read(ChunkRow, context.partition_key)}
+    framed = {f.chunk_idx for f in db.read(FrameRow, context.partition_key) if Path(f.path).is_file()}
     missing = sorted(chunks - framed)
     return AssetCheckResult(passed=not missing, metadata={"chunks": len(chunks), "missing": str(missing)})
 
 
 @asset_check(asset="frames", partitions_def=documents)
 def no_blank_frame(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
-    rows = storage.database().rows("frames", context.partition_key, order_by="chunk_idx")
-    blank = [r["chunk_idx"] for r in rows if is_blank(Path(r["path"]))]
+    rows = storage.database().read(FrameRow, context.partition_key)
+    blank = [r.chunk_idx for r in rows if is_blank(Path(r.path))]
     return AssetCheckResult(passed=not blank, metadata={"frames": len(rows), "blank": str(blank)})
 
 
 @asset_check(asset="videos", partitions_def=documents)
 def video_matches_narration(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
     db = storage.database()
-    narration = db.row("narration_audio", context.partition_key)["duration_s"]
-    info = probe(Path(db.row("videos", context.partition_key)["path"]))
+    narration = db.read_one(NarrationAudioRow, context.partition_key).duration_s
+    info = probe(Path(db.read_one(VideoRow, context.partition_key).path))
     drift = {s.codec_type: round(abs((s.duration_s or 0.0) - narration), 3)
              for s in info.streams if s.codec_type in ("video", "audio")}
     passed = set(drift) == {"video", "audio"} and max(drift.values()) <= DURATION_TOLERANCE_S
@@ -66,7 +67,7 @@ def video_matches_narration(context: AssetCheckExecutionContext, storage: Storag
 @asset_check(asset="videos", partitions_def=documents)
 def subtitles_cover_narration(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
     db = storage.database()
-    cues = parse_srt(Path(db.row("videos", context.partition_key)["srt_path"]))
+    cues = parse_srt(Path(db.read_one(VideoRow, context.partition_key).srt_path))
     missing = uncovered_words(cues, load_segments(db, context.partition_key))
     return AssetCheckResult(passed=not missing, metadata={"cues": len(cues), "uncovered_words": len(missing),
                                                           "examples": " ".join(missing[:20])})

@@ -10,7 +10,6 @@ instance (DAGSTER_HOME, by default data/dagster_home), so the result is visible 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -49,29 +48,29 @@ class _Bars:
         self.overall.close()
 
 
-def make(path: Path, quiet: bool = False, burn_in: str | None = None) -> Path:
-    """Materialize every asset of `path`'s partition; return the video's path."""
+def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path:
+    """Materialize every asset of `path`'s partition; return the video's path.
+
+    `overrides` maps setting flags (`burn-in`, `tts`, ...) to values; the rest comes from the
+    environment and the defaults, exactly as in the Dagster UI.
+    """
     from dagster import DagsterInstance, materialize
 
     from vidgen_assets import progress
-    from vidgen_assets.definitions import PARTITIONED_ASSETS, defs
+    from vidgen_assets.definitions import PARTITIONED_ASSETS
     from vidgen_assets.partitions import documents
-    from vidgen_assets.assets.source_documents import read_source
-    from vidgen_assets.registry import register
+    from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
+    from vidgen_assets.sources.read import read_source
+    from vidgen_assets.storage.catalog import register
 
-    resources = dict(defs.resources)
-    if burn_in is not None:
-        # A new instance, not model_copy: Dagster reads a resource's config from its constructor.
-        old = resources["settings"]
-        resources["settings"] = type(old)(**{**{f: getattr(old, f) for f in type(old).model_fields}, "burn_in": burn_in})
-    storage = resources["storage"]
+    resources = {key: resolved(r) for key, r in build_resources(overrides).items()}
+    storage, settings = resources["storage"], resources["settings"]
     paths = storage.paths()
     # Read the file once before anything is recorded, so bad input leaves data/ untouched.
     with tempfile.TemporaryDirectory() as scratch:
-        read_source(Path(path), Path(scratch), resources["settings"])
+        read_source(Path(path), Path(scratch), settings.max_pages, settings.max_recording_seconds)
     doc_id = register(storage.database(), path)
-    os.environ.setdefault("DAGSTER_HOME", str(paths.root / "dagster_home"))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    ensure_dagster_home(paths)
     instance = DagsterInstance.get()
     if not instance.has_dynamic_partition(documents.name, doc_id):
         instance.add_dynamic_partitions(documents.name, [doc_id])
@@ -94,6 +93,24 @@ def make(path: Path, quiet: bool = False, burn_in: str | None = None) -> Path:
     return paths.video(doc_id)
 
 
+def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per setting, the same fields the Dagster launchpad shows."""
+    from typing import Literal, get_args, get_origin
+
+    from vidgen_assets.resources import SETTINGS
+
+    group = parser.add_argument_group("settings (default: the environment variable, else the built-in default)")
+    for s in SETTINGS:
+        kind = s.annotation
+        options: dict = {"default": None, "dest": f"setting:{s.flag}",
+                         "help": f"{s.description} [{s.env}; default {s.default!r}]".replace("%", "%%")}
+        if get_origin(kind) is Literal:
+            options["choices"] = get_args(kind)
+        elif kind in (int, float):
+            options["type"] = kind
+        group.add_argument(f"--{s.flag}", **options)
+
+
 def _user_error(exc: BaseException) -> VidgenError | None:
     """The VidgenError under Dagster's wrapping exceptions, if the failure is one."""
     seen = exc
@@ -110,19 +127,20 @@ def main(argv: list[str] | None = None) -> int:
     make_cmd = sub.add_parser("make", help="turn a document or recording into a narrated video")
     make_cmd.add_argument("file", type=Path)
     make_cmd.add_argument("--quiet", action="store_true", help="no progress bars")
-    make_cmd.add_argument("--burn-in", choices=("none", "plain", "highlight"), default=None,
-                          help="draw captions into the picture (highlight: the spoken word too)")
-    sub.add_parser("doctor", help="which backends can run here")
+    _add_setting_flags(make_cmd)
+    doctor_cmd = sub.add_parser("doctor", help="the configuration in force, and which backends can run here")
+    _add_setting_flags(doctor_cmd)
     args = parser.parse_args(argv)
+    overrides = {k.split(":", 1)[1]: v for k, v in vars(args).items() if k.startswith("setting:")}
 
     if args.command == "doctor":
         from vidgen_assets.doctor import report
 
-        lines, ok = report()
+        lines, ok = report(overrides)
         print("\n".join(lines))
         return 0 if ok else 1
     try:
-        video = make(args.file, quiet=args.quiet, burn_in=args.burn_in)
+        video = make(args.file, quiet=args.quiet, overrides=overrides)
     except Exception as exc:  # shown as one line; the traceback is in the Dagster run log
         error = _user_error(exc) or exc
         print(f"vidgen: error: {error}".splitlines()[0], file=sys.stderr)

@@ -16,7 +16,7 @@ from vidgen_assets.assets.storyboard import image_prompts, summaries
 from vidgen_assets.assets.transcripts import chunks, transcripts
 from vidgen_assets.assets.videos import videos
 from vidgen_assets.jobs import make_video
-from vidgen_assets.resources import resources_from_env
+from vidgen_assets.resources import build_resources
 from vidgen_assets.schedules import backfill_schedule
 from vidgen_assets.sensors import inbox_sensor
 
@@ -31,11 +31,13 @@ ASSET_CHECKS = [
     checks.video_matches_narration, checks.subtitles_cover_narration,
 ]
 
+RESOURCES = build_resources()
+
 defs = Definitions(
     assets=PARTITIONED_ASSETS,
     asset_checks=ASSET_CHECKS,
     jobs=[make_video],
     sensors=[inbox_sensor],
-    schedules=[backfill_schedule],
-    resources=resources_from_env(),
+    schedules=[backfill_schedule(RESOURCES["settings"].backfill_cron)],
+    resources=RESOURCES,
 )

@@ -1,12 +1,16 @@
 """Progress of long work, reported once and shown wherever someone is watching.
 
-Assets report through `Progress`; it writes to the Dagster log and informs any listener
-in the same process (the CLI draws its progress bars from these calls).
+Assets report through a `StageProgress`; it writes to the Dagster log and informs any listener
+in the same process (the CLI draws its progress bars from these calls). Backends take any
+`ProgressCallback` (done, total), so they report without knowing who is watching.
 """
 
 from __future__ import annotations
 
 from typing import Callable, Protocol
+
+ProgressCallback = Callable[[float, float], None]
+"""Called with (work done, total work), in whatever unit the caller counts (items, seconds)."""
 
 
 class Listener(Protocol):
@@ -27,7 +31,7 @@ def remove_listener(listener: Listener) -> None:
         _listeners.remove(listener)
 
 
-class Progress:
+class StageProgress:
     """Per-stage reporter: logs about every tenth of the work, tells listeners every step."""
 
     def __init__(self, stage: str, log: Callable[[str], None] | None = None):

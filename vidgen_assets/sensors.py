@@ -8,7 +8,7 @@ from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, Se
 from vidgen_assets.inbox import scan_inbox
 from vidgen_assets.jobs import make_video
 from vidgen_assets.partitions import documents
-from vidgen_assets.registry import register
+from vidgen_assets.storage.catalog import register
 from vidgen_assets.resources import StorageResource
 
 

@@ -230,19 +230,12 @@ def draft_summary(model: TextModel, chunk_text: str, title: str) -> Draft:
     return Draft(summary, reply=reply)
 
 
-def summarize_chunk(model: TextModel, chunk_text: str, title: str) -> str:
-    """The single concept of the chunk, one short sentence (`draft_summary` also tells fallbacks)."""
-    return draft_summary(model, chunk_text, title).text
-
-
-def visual_style(model: TextModel | None, title: str, abstract: str) -> str:
+def visual_style(title: str) -> str:
     """One style phrase for every image prompt of a document, so its frames look like one film.
 
-    Deterministic from the title, because that is more reliable: a hash of it picks the medium
-    and palette from fixed lists. Asked to choose from the same lists (JSON-schema enums),
-    SmolLM2 picked the first medium and first palette for six unrelated titles, so a model's
-    pick adds a call and no information. `model` and `abstract` are accepted so that a stronger
-    backend can be consulted here later without changing callers.
+    Deterministic from the title: a hash of it picks the medium and palette from fixed lists.
+    Asked to choose from the same lists (JSON-schema enums), SmolLM2 picked the first medium
+    and first palette for six unrelated titles, so a model's pick adds a call and no information.
     """
     digest = hashlib.sha256(" ".join(title.lower().split()).encode("utf-8")).digest()
     medium = STYLE_MEDIUMS[digest[0] % len(STYLE_MEDIUMS)]
@@ -274,8 +267,3 @@ def draft_image_prompt(model: TextModel, summary: str, style: str) -> Draft:
         text = f"an illustration of {summary.rstrip('.')} {SETTINGS['abstract']}, {COMPOSITIONS['centered']}, {style}"
         return Draft(text, fallback=True, problem=problem, reply=None if fields is None else str(fields))
     return Draft(f"{subject} {SETTINGS[fields['setting']]}, {COMPOSITIONS[fields['composition']]}, {style}")
-
-
-def image_prompt(model: TextModel, summary: str, style: str) -> str:
-    """The image prompt string for one chunk (`draft_image_prompt` also tells fallbacks)."""
-    return draft_image_prompt(model, summary, style).text

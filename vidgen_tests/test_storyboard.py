@@ -17,9 +17,7 @@ from vidgen_assets.storyboard import (
     draft_image_prompt,
     draft_summary,
     first_clause,
-    image_prompt,
     shorten,
-    summarize_chunk,
     visual_style,
 )
 
@@ -91,15 +89,14 @@ def test_long_sentences_are_cut_at_a_clause_boundary():
 
 
 def test_summary_is_one_short_sentence_grounded_in_the_chunk(smollm2):
+    # SmolLM2 (seed 0) answers both chunks usably; the fallback branch is pinned by the Gemma test below.
     for chunk in CHUNKS:
         draft = draft_summary(smollm2, chunk, TITLE)
-        assert draft.text and len(draft.text.split()) <= SUMMARY_MAX_WORDS
+        assert not draft.fallback, draft
+        assert len(draft.text.split()) <= SUMMARY_MAX_WORDS and draft.text.endswith(".")
         assert content_words(draft.text) & content_words(chunk)
-        if draft.fallback:
-            assert draft.text == first_clause(chunk) and draft.problem
-        else:
-            assert degenerate_reason(draft.text, source=f"{TITLE} {chunk}", title=TITLE) is None
-        assert summarize_chunk(smollm2, chunk, TITLE) == draft.text  # deterministic
+        assert degenerate_reason(draft.text, source=f"{TITLE} {chunk}", title=TITLE) is None
+        assert draft_summary(smollm2, chunk, TITLE) == draft  # deterministic
 
 
 def test_a_degenerate_model_answer_is_replaced_and_flagged():
@@ -112,24 +109,24 @@ def test_a_degenerate_model_answer_is_replaced_and_flagged():
 
 
 def test_visual_style_is_one_phrase_per_document():
-    style = visual_style(None, TITLE, SENTENCES[0])
-    assert style == visual_style(None, f"  {TITLE.upper()} ", "another abstract")
+    style = visual_style(TITLE)
+    assert style == visual_style(f"  {TITLE.upper()} ")
     assert "no text" in style
-    styles = {visual_style(None, f"Paper number {i}", "") for i in range(20)}
+    styles = {visual_style(f"Paper number {i}") for i in range(20)}
     assert len(styles) > 1
 
 
 def test_image_prompt_is_structured_and_carries_the_style(smollm2):
-    style = visual_style(smollm2, TITLE, SENTENCES[0])
+    style = visual_style(TITLE)
     summary = "TEXTRUNNER extracts relational tuples from Web pages in a single pass."
     draft = draft_image_prompt(smollm2, summary, style)
+    assert not draft.fallback, draft
     assert draft.text.endswith(style)
-    assert draft.text == image_prompt(smollm2, summary, style)
-    if not draft.fallback:
-        assert any(phrase in draft.text for phrase in SETTINGS.values())
-        assert any(phrase in draft.text for phrase in COMPOSITIONS.values())
-        subject = draft.text.split(" " + next(p for p in SETTINGS.values() if p in draft.text))[0]
-        assert degenerate_reason(subject, min_words=1) is None
+    setting = next(p for p in SETTINGS.values() if p in draft.text)
+    assert any(phrase in draft.text for phrase in COMPOSITIONS.values())
+    subject = draft.text.split(" " + setting)[0]
+    assert "TEXTRUNNER" in subject and degenerate_reason(subject, min_words=1) is None
+    assert draft_image_prompt(smollm2, summary, style) == draft  # deterministic
 
 
 def test_a_summary_that_changes_a_number_is_replaced():

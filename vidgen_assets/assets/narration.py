@@ -2,20 +2,17 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.assets.source_documents import RECORDING_KINDS
 from vidgen_assets.errors import InputError
 from vidgen_assets.media.audio import extract_original_audio, normalize_for_recognition
 from vidgen_assets.media.ffmpeg import probe
 from vidgen_assets.narration.script import write_script
 from vidgen_assets.partitions import documents
-from vidgen_assets.progress import Progress
-from vidgen_assets.registry import source_path
+from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import SettingsResource, SpeechResource, StorageResource
+from vidgen_assets.sources.kinds import RECORDING_KINDS
+from vidgen_assets.storage.catalog import source_path
 from vidgen_assets.storage.records import load_document, save_timings
-
-NARRATION_WAV = "narration.wav"
-RECOGNITION_WAV = "recognition.wav"  # 16 kHz mono copy of a recording, for Whisper
-TIMINGS_JSON = "narration.timings.json"  # exact sentence and word times from the synthesizer
+from vidgen_assets.storage.tables import NarrationAudioRow, ScriptRow
 
 
 @asset(partitions_def=documents, group_name="narration", deps=["source_documents"], kinds={"duckdb"})
@@ -26,15 +23,13 @@ def narration_scripts(
     equations), drawn from the abstract, introduction, key results and conclusion to the target
     length. Empty for recordings: their words come from the transcript."""
     doc_id = context.partition_key
-    Progress("narration_scripts", context.log.info)
+    StageProgress("narration_scripts", context.log.info)
     db = storage.database()
     doc = load_document(db, doc_id)
     script = [] if doc.kind in RECORDING_KINDS else write_script(
         doc, target_seconds=settings.target_seconds, words_per_minute=settings.words_per_minute
     )
-    db.replace_partition(doc_id, {"narration_scripts": [
-        {"idx": i, "text": s.text, "section": s.section} for i, s in enumerate(script)
-    ]})
+    db.replace(doc_id, {ScriptRow: [ScriptRow(i, s.text, s.section) for i, s in enumerate(script)]})
     words = sum(len(s.text.split()) for s in script)
     return MaterializeResult(metadata={
         "sentences": len(script),
@@ -44,38 +39,38 @@ def narration_scripts(
     })
 
 
-@asset(partitions_def=documents, group_name="narration", deps=["narration_scripts"], kinds={"duckdb", "wav"})
+@asset(
+    partitions_def=documents, group_name="narration", deps=["narration_scripts", "source_documents"],
+    kinds={"duckdb", "wav"},
+)
 def narration_audio(
-    context: AssetExecutionContext, storage: StorageResource, speech: SpeechResource
+    context: AssetExecutionContext, storage: StorageResource, tts: SpeechResource
 ) -> MaterializeResult:
     """The narration as a WAV file: the script synthesized sentence by sentence (so every
     sentence's time is exact), or, for a recording, the original audio plus a 16 kHz copy for
     recognition."""
     doc_id = context.partition_key
     db = storage.database()
-    artifacts = storage.paths().artifacts(doc_id)
-    wav = artifacts / NARRATION_WAV
+    paths = storage.paths()
+    wav = paths.narration_wav(doc_id)
     doc = load_document(db, doc_id)
     if doc.kind in RECORDING_KINDS:
         source = source_path(db, doc_id)
-        normalize_for_recognition(source, artifacts / RECOGNITION_WAV)
+        normalize_for_recognition(source, paths.recognition_wav(doc_id))
         extract_original_audio(source, wav)
         backend, voice = "recording", source.name
     else:
-        sentences = [r["text"] for r in db.rows("narration_scripts", doc_id, order_by="idx")]
+        sentences = [r.text for r in db.read(ScriptRow, doc_id)]
         if not sentences:
             raise InputError(source_path(db, doc_id), "yields no sentences to narrate")
-        synthesizer = speech.synthesizer()
-        segments = synthesizer.synthesize(sentences, wav, progress=Progress("narration_audio", context.log.info))
-        save_timings(segments, artifacts / TIMINGS_JSON)
+        synthesizer = tts.synthesizer()
+        segments = synthesizer.synthesize(sentences, wav, progress=StageProgress("narration_audio", context.log.info))
+        save_timings(segments, paths.timings(doc_id))
         backend, voice = synthesizer.name, synthesizer.voice
     info = probe(wav)
     audio = info.of_type("audio")[0]
     duration = audio.duration_s or info.duration_s
-    db.replace_partition(doc_id, {"narration_audio": [{
-        "path": str(wav), "duration_s": duration, "sample_rate": audio.sample_rate,
-        "backend": backend, "voice": voice,
-    }]})
+    db.replace(doc_id, {NarrationAudioRow: [NarrationAudioRow(str(wav), duration, audio.sample_rate, backend, voice)]})
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(wav)),
         "duration_s": round(duration, 2),

@@ -2,32 +2,16 @@
 
 import json
 from dataclasses import asdict
-from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.media.audio import check_not_silent, check_recording
 from vidgen_assets.partitions import documents
-from vidgen_assets.progress import Progress
-from vidgen_assets.registry import source_path
+from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import SettingsResource, StorageResource
-from vidgen_assets.sources.document import Document
-from vidgen_assets.sources.kinds import detect_kind
-from vidgen_assets.sources.read import read_document
+from vidgen_assets.sources.read import read_source
+from vidgen_assets.storage.catalog import source_path
 from vidgen_assets.storage.files import atomic_dir, sha256_of
-
-RECORDING_KINDS = ("audio", "video")
-
-
-def read_source(path: Path, figures_dir: Path, settings: SettingsResource) -> Document:
-    """Any supported file as a Document; recordings carry no text until they are transcribed."""
-    kind = detect_kind(path)
-    if kind in RECORDING_KINDS:
-        info = check_recording(path, settings.max_recording_minutes * 60)
-        check_not_silent(path, source=path)  # here, so a silent file is refused before anything is written
-        title = path.stem.replace("_", " ").replace("-", " ").strip() or path.stem
-        return Document(kind=kind, title=title, sections=(), metadata={"duration_s": info.duration_s})
-    return read_document(path, figures_dir, settings.max_pages)
+from vidgen_assets.storage.tables import FigureRow, SourceDocumentRow
 
 
 @asset(partitions_def=documents, group_name="documents", kinds={"duckdb"})
@@ -37,25 +21,25 @@ def source_documents(
     """The dropped file: kind, hash, title, sections and body text, and the figures it contains
     (saved as PNG crops with their captions). Bad input fails here with the file named."""
     doc_id = context.partition_key
-    Progress("source_documents", context.log.info)
+    StageProgress("source_documents", context.log.info)
     db = storage.database()
     path = source_path(db, doc_id)
+    figures_dir = storage.paths().figures(doc_id)
     # Figures are written to a fresh directory that replaces the old one only on success.
-    with atomic_dir(storage.paths().artifacts(doc_id) / "figures") as figures_dir:
-        doc = read_source(path, figures_dir, settings)
+    with atomic_dir(figures_dir) as scratch:
+        doc = read_source(path, scratch, settings.max_pages, settings.max_recording_seconds)
         figures = [
-            {"idx": i, "label": f.label, "caption": f.caption, "page": f.page,
-             "path": str(storage.paths().artifacts(doc_id) / "figures" / f.image_path.name) if f.image_path else None}
+            FigureRow(i, f.label, f.caption, f.page, str(figures_dir / f.image_path.name) if f.image_path else None)
             for i, f in enumerate(doc.figures)
         ]
-        db.replace_partition(doc_id, {
-            "source_documents": [{
-                "path": str(path), "kind": doc.kind, "sha256": sha256_of(path),
-                "size_bytes": path.stat().st_size, "title": doc.title, "page_count": doc.page_count,
-                "text": doc.text, "sections": json.dumps([asdict(s) for s in doc.sections]),
-                "metadata": json.dumps(doc.metadata, default=str),
-            }],
-            "figures": figures,
+        db.replace(doc_id, {
+            SourceDocumentRow: [SourceDocumentRow(
+                path=str(path), kind=doc.kind, sha256=sha256_of(path), size_bytes=path.stat().st_size,
+                title=doc.title, page_count=doc.page_count, text=doc.text,
+                sections=json.dumps([asdict(s) for s in doc.sections]),
+                metadata=json.dumps(doc.metadata, default=str),
+            )],
+            FigureRow: figures,
         })
     context.log.info(f"{path.name}: {doc.kind}, {len(doc.sections)} sections, {len(figures)} figures")
     return MaterializeResult(metadata={

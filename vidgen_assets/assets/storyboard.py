@@ -4,15 +4,16 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from vidgen_assets.figure_mentions import mentioned_figure
 from vidgen_assets.partitions import documents
-from vidgen_assets.progress import Progress
+from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import StorageResource, TextModelResource
 from vidgen_assets.storage.records import load_document
+from vidgen_assets.storage.tables import ChunkRow, ImagePromptRow, SummaryRow
 from vidgen_assets.storyboard import draft_image_prompt, draft_summary, visual_style
 
 
-@asset(partitions_def=documents, group_name="storyboard", deps=["chunks"], kinds={"duckdb"})
+@asset(partitions_def=documents, group_name="storyboard", deps=["chunks", "source_documents"], kinds={"duckdb"})
 def summaries(
-    context: AssetExecutionContext, storage: StorageResource, text_model: TextModelResource
+    context: AssetExecutionContext, storage: StorageResource, llm: TextModelResource
 ) -> MaterializeResult:
     """The single concept of each chunk, one short sentence written by the language model and
     checked against the chunk; an unusable answer is replaced by the chunk's first clause and
@@ -20,27 +21,29 @@ def summaries(
     doc_id = context.partition_key
     db = storage.database()
     title = load_document(db, doc_id).title
-    rows = db.rows("chunks", doc_id, order_by="idx")
-    model = text_model.text_model()
-    progress = Progress("summaries", context.log.info)
+    rows = db.read(ChunkRow, doc_id)
+    model = llm.text_model(cache_dir=storage.paths().cache)
+    progress = StageProgress("summaries", context.log.info)
     out = []
     for n, chunk in enumerate(rows):
-        draft = draft_summary(model, chunk["text"], title)
-        out.append({"chunk_idx": chunk["idx"], "summary": draft.text, "backend": model.name,
-                    "fallback": draft.fallback, "problem": draft.problem, "reply": draft.reply})
+        draft = draft_summary(model, chunk.text, title)
+        out.append(SummaryRow(chunk.idx, draft.text, model.name, draft.fallback, draft.problem, draft.reply))
         progress(n + 1, len(rows))
-    db.replace_partition(doc_id, {"summaries": out})
+    db.replace(doc_id, {SummaryRow: out})
     return MaterializeResult(metadata={
         "summaries": len(out),
-        "replaced_by_first_clause": sum(r["fallback"] for r in out),
+        "replaced_by_first_clause": sum(bool(r.fallback) for r in out),
         "backend": model.name,
-        "preview": MetadataValue.md("\n".join(f"{r['chunk_idx']}. {r['summary']}" for r in out[:12])),
+        "preview": MetadataValue.md("\n".join(f"{r.chunk_idx}. {r.summary}" for r in out[:12])),
     })
 
 
-@asset(partitions_def=documents, group_name="storyboard", deps=["summaries"], kinds={"duckdb"})
+@asset(
+    partitions_def=documents, group_name="storyboard", deps=["summaries", "chunks", "source_documents"],
+    kinds={"duckdb"},
+)
 def image_prompts(
-    context: AssetExecutionContext, storage: StorageResource, text_model: TextModelResource
+    context: AssetExecutionContext, storage: StorageResource, llm: TextModelResource
 ) -> MaterializeResult:
     """One image prompt per chunk (structured output), all sharing one document-wide visual
     style so the frames look like one film; a chunk that mentions one of the paper's figures
@@ -48,29 +51,23 @@ def image_prompts(
     doc_id = context.partition_key
     db = storage.database()
     doc = load_document(db, doc_id)
-    model = text_model.text_model()
-    style = visual_style(model, doc.title, doc.text[:1500])
+    model = llm.text_model(cache_dir=storage.paths().cache)
+    style = visual_style(doc.title)
     labels = [f.label for f in doc.figures if f.image_path]
-    chunk_text = {c["idx"]: c["text"] for c in db.rows("chunks", doc_id)}
-    rows = db.rows("summaries", doc_id, order_by="chunk_idx")
-    progress = Progress("image_prompts", context.log.info)
+    chunk_text = {c.idx: c.text for c in db.read(ChunkRow, doc_id)}
+    rows = db.read(SummaryRow, doc_id)
+    progress = StageProgress("image_prompts", context.log.info)
     out = []
     for n, row in enumerate(rows):
-        draft = draft_image_prompt(model, row["summary"], style)
-        out.append({
-            "chunk_idx": row["chunk_idx"],
-            "prompt": draft.text,
-            "style": style,
-            "figure": mentioned_figure(chunk_text[row["chunk_idx"]], labels),
-            "fallback": draft.fallback,
-            "problem": draft.problem,
-        })
+        draft = draft_image_prompt(model, row.summary, style)
+        figure = mentioned_figure(chunk_text[row.chunk_idx], labels)
+        out.append(ImagePromptRow(row.chunk_idx, draft.text, style, figure, draft.fallback, draft.problem))
         progress(n + 1, len(rows))
-    db.replace_partition(doc_id, {"image_prompts": out})
+    db.replace(doc_id, {ImagePromptRow: out})
     return MaterializeResult(metadata={
         "prompts": len(out),
-        "replaced": sum(r["fallback"] for r in out),
+        "replaced": sum(bool(r.fallback) for r in out),
         "style": style,
-        "figures_used": MetadataValue.json(sorted({r["figure"] for r in out if r["figure"]})),
-        "preview": MetadataValue.md("\n".join(f"{r['chunk_idx']}. {r['prompt']}" for r in out[:8])),
+        "figures_used": MetadataValue.json(sorted({r.figure for r in out if r.figure})),
+        "preview": MetadataValue.md("\n".join(f"{r.chunk_idx}. {r.prompt}" for r in out[:8])),
     })

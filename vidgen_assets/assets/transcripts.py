@@ -2,70 +2,66 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.assets.narration import RECOGNITION_WAV, TIMINGS_JSON
-from vidgen_assets.assets.source_documents import RECORDING_KINDS
+from vidgen_assets.assets.wiring import GPU_STEP
 from vidgen_assets.chunking import split_into_chunks
 from vidgen_assets.errors import InputError
 from vidgen_assets.partitions import documents
-from vidgen_assets.progress import Progress
-from vidgen_assets.registry import source_path
+from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import SettingsResource, StorageResource, TranscriptionResource
+from vidgen_assets.sources.kinds import RECORDING_KINDS
+from vidgen_assets.storage.catalog import source_path
 from vidgen_assets.storage.records import load_document, load_segments, load_timings, save_segments
+from vidgen_assets.storage.tables import ChunkRow, NarrationAudioRow, TranscriptRow
 
 
 @asset(
-    partitions_def=documents, group_name="timeline", deps=["narration_audio"], kinds={"duckdb"},
-    pool="gpu", op_tags={"dagster-k8s/config": {"container_config": {"resources": {"limits": {"nvidia.com/gpu": "1"}}}}},
+    partitions_def=documents, group_name="timeline", deps=["narration_audio", "source_documents"],
+    kinds={"duckdb"}, **GPU_STEP,
 )
 def transcripts(
-    context: AssetExecutionContext, storage: StorageResource, transcription: TranscriptionResource
+    context: AssetExecutionContext, storage: StorageResource, asr: TranscriptionResource
 ) -> MaterializeResult:
     """Timed segments and words of the narration: exact sentence and word times from the
     synthesizer, or Whisper with word timestamps for recordings. Tables `segments`, `words`."""
     doc_id = context.partition_key
-    progress = Progress("transcripts", context.log.info)
+    progress = StageProgress("transcripts", context.log.info)
     db = storage.database()
-    artifacts = storage.paths().artifacts(doc_id)
-    audio = db.row("narration_audio", doc_id)
+    paths = storage.paths()
+    audio = db.read_one(NarrationAudioRow, doc_id)
     if load_document(db, doc_id).kind in RECORDING_KINDS:
-        transcriber = transcription.transcriber()
-        result = transcriber.transcribe(artifacts / RECOGNITION_WAV, progress=progress)
+        transcriber = asr.transcriber(cache_dir=paths.cache)
+        result = transcriber.transcribe(paths.recognition_wav(doc_id), progress=progress)
         segments, backend, model, language = result.segments, result.backend, result.model, result.language
         if not segments:
             raise InputError(source_path(db, doc_id), "contains no recognizable speech")
     else:
-        segments = load_timings(artifacts / TIMINGS_JSON)
-        backend, model, language = audio["backend"], audio["voice"], "en"
-    save_segments(db, doc_id, segments, {
-        "backend": backend, "model": model, "language": language, "duration_s": audio["duration_s"],
-    })
-    words = sum(len(s.words) for s in segments)
+        segments = load_timings(paths.timings(doc_id))
+        backend, model, language = audio.backend, audio.voice, "en"
+    save_segments(db, doc_id, segments, TranscriptRow(backend, model, language, audio.duration_s))
     return MaterializeResult(metadata={
         "segments": len(segments),
-        "words": words,
+        "words": sum(len(s.words) for s in segments),
         "language": language,
         "backend": backend,
-        "duration_s": round(audio["duration_s"], 2),
+        "duration_s": round(audio.duration_s, 2),
         "preview": MetadataValue.md("\n".join(
             f"- `{s.start_s:7.2f}–{s.end_s:7.2f}` {s.text}" for s in segments[:10]
         )),
     })
 
 
-@asset(partitions_def=documents, group_name="timeline", deps=["transcripts"], kinds={"duckdb"})
+@asset(partitions_def=documents, group_name="timeline", deps=["transcripts", "narration_audio"], kinds={"duckdb"})
 def chunks(
     context: AssetExecutionContext, storage: StorageResource, settings: SettingsResource
 ) -> MaterializeResult:
     """Consecutive segments grouped into visual beats of at most `chunk_seconds` (default 8),
     each ending at a sentence end; one frame is shown per chunk."""
     doc_id = context.partition_key
-    Progress("chunks", context.log.info)
+    StageProgress("chunks", context.log.info)
     db = storage.database()
-    duration = db.row("narration_audio", doc_id)["duration_s"]
+    duration = db.read_one(NarrationAudioRow, doc_id).duration_s
     found = split_into_chunks(load_segments(db, doc_id), duration, settings.chunk_seconds)
-    db.replace_partition(doc_id, {"chunks": [
-        {"idx": c.idx, "start_s": c.start_s, "end_s": c.end_s, "text": c.text} for c in found
-    ]})
+    db.replace(doc_id, {ChunkRow: [ChunkRow(c.idx, c.start_s, c.end_s, c.text) for c in found]})
     lengths = [c.duration_s for c in found]
     return MaterializeResult(metadata={
         "chunks": len(found),

@@ -1,75 +1,59 @@
-"""The DuckDB file: one table per tabular asset, every row keyed by doc_id.
+"""The DuckDB file: one table per record type (storage/tables.py), every row keyed by doc_id.
 
-DuckDB lets one process write at a time, so every access is a short-lived connection and a
-writer that finds the file locked waits and retries instead of failing at once.
+DuckDB lets one process write at a time, so every access is a short-lived connection, and a
+connection that finds the file locked waits and retries instead of failing at once. The schema
+is created or upgraded once per process and file, not on every write.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Iterator, Mapping, Sequence, TypeVar
 
 import duckdb
 
 from vidgen_assets.errors import StorageBusy
+from vidgen_assets.storage.tables import RECORDS, Record, columns, create_table_sql
 
-SCHEMA: dict[str, str] = {
-    "documents": "doc_id VARCHAR PRIMARY KEY, path VARCHAR UNIQUE, registered_at TIMESTAMP DEFAULT current_timestamp",
-    "source_documents": """
-        doc_id VARCHAR PRIMARY KEY, path VARCHAR, kind VARCHAR, sha256 VARCHAR, size_bytes BIGINT,
-        title VARCHAR, page_count INTEGER, text VARCHAR, sections JSON, metadata JSON,
-        created_at TIMESTAMP DEFAULT current_timestamp""",
-    "figures": """
-        doc_id VARCHAR, idx INTEGER, label VARCHAR, caption VARCHAR, page INTEGER, path VARCHAR""",
-    "narration_scripts": "doc_id VARCHAR, idx INTEGER, text VARCHAR, section VARCHAR",
-    "narration_audio": """
-        doc_id VARCHAR PRIMARY KEY, path VARCHAR, duration_s DOUBLE, sample_rate INTEGER,
-        backend VARCHAR, voice VARCHAR""",
-    "segments": """
-        doc_id VARCHAR, idx INTEGER, start_s DOUBLE, end_s DOUBLE, text VARCHAR,
-        avg_logprob DOUBLE, compression_ratio DOUBLE, no_speech_prob DOUBLE, confidence DOUBLE""",
-    "words": """
-        doc_id VARCHAR, idx INTEGER, segment_idx INTEGER, word VARCHAR, start_s DOUBLE,
-        end_s DOUBLE, probability DOUBLE""",
-    "transcripts": """
-        doc_id VARCHAR PRIMARY KEY, backend VARCHAR, model VARCHAR, language VARCHAR,
-        duration_s DOUBLE""",
-    "chunks": "doc_id VARCHAR, idx INTEGER, start_s DOUBLE, end_s DOUBLE, text VARCHAR",
-    "summaries": """
-        doc_id VARCHAR, chunk_idx INTEGER, summary VARCHAR, backend VARCHAR, fallback BOOLEAN,
-        problem VARCHAR, reply VARCHAR""",
-    "image_prompts": """
-        doc_id VARCHAR, chunk_idx INTEGER, prompt VARCHAR, style VARCHAR, figure VARCHAR,
-        fallback BOOLEAN, problem VARCHAR""",
-    "frames": "doc_id VARCHAR, chunk_idx INTEGER, path VARCHAR, start_s DOUBLE, end_s DOUBLE",
-    "videos": """
-        doc_id VARCHAR PRIMARY KEY, path VARCHAR, duration_s DOUBLE, width INTEGER,
-        height INTEGER, size_bytes BIGINT, srt_path VARCHAR, vtt_path VARCHAR,
-        thumbnail_path VARCHAR""",
-}
+R = TypeVar("R", bound=Record)
+
+_schema_ready: set[Path] = set()
+_schema_lock = threading.Lock()
 
 
 class Database:
     """A DuckDB file opened briefly for each read or write."""
 
     def __init__(self, path: Path, busy_timeout_s: float = 120.0):
-        self.path = Path(path)
+        self.path = Path(path).resolve()
         self.busy_timeout_s = busy_timeout_s
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = self._open(read_only and self.path.exists())
+        self._ensure_schema()
+        con = self._open(read_only)
         try:
-            if not read_only:
-                for table, columns in SCHEMA.items():
-                    con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
-                    _add_missing_columns(con, table, columns)
             yield con
         finally:
             con.close()
+
+    def _ensure_schema(self) -> None:
+        with _schema_lock:
+            if self.path in _schema_ready and self.path.exists():
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = self._open(read_only=False)
+            try:
+                for record in RECORDS:
+                    con.execute(create_table_sql(record))
+                    _add_missing_columns(con, record)
+            finally:
+                con.close()
+            _schema_ready.add(self.path)
 
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self.busy_timeout_s
@@ -89,54 +73,57 @@ class Database:
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
 
-    def replace_partition(self, doc_id: str, rows_by_table: dict[str, Sequence[dict[str, Any]]]) -> None:
+    def replace(self, doc_id: str, rows_by_type: Mapping[type[Record], Sequence[Record]]) -> None:
         """Replace this document's rows in each table, all tables in one transaction."""
         with self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                for table, rows in rows_by_table.items():
-                    con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+                for record, rows in rows_by_type.items():
+                    con.execute(f"DELETE FROM {record.TABLE} WHERE doc_id = ?", [doc_id])
+                    names = [name for name, _ in columns(record) if name not in _DB_FILLED]
                     if rows:
-                        columns = ["doc_id", *[c for c in rows[0] if c != "doc_id"]]
-                        placeholders = ", ".join("?" for _ in columns)
                         con.executemany(
-                            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",
-                            [[doc_id, *[row[c] for c in columns[1:]]] for row in rows],
+                            f"INSERT INTO {record.TABLE} (doc_id, {', '.join(names)}) "
+                            f"VALUES (?{', ?' * len(names)})",
+                            [[doc_id, *[getattr(_checked(row, record), n) for n in names]] for row in rows],
                         )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
 
-    def rows(self, table: str, doc_id: str, order_by: str = "") -> list[dict[str, Any]]:
-        """This document's rows of one table, as dicts."""
+    def read(self, record: type[R], doc_id: str) -> list[R]:
+        """This document's rows of one table, in the table's natural order."""
+        # Announced for the lineage test, which checks each asset declares what it reads.
+        sys.audit("vidgen.storage.read", record.TABLE)
         if not self.path.exists():
             return []
+        names = [name for name, _ in columns(record)]
+        order = f" ORDER BY {record.ORDER_BY}" if record.ORDER_BY else ""
         with self.connect(read_only=True) as con:
-            if not _has_table(con, table):
-                return []
-            order = f" ORDER BY {order_by}" if order_by else ""
-            cur = con.execute(f"SELECT * FROM {table} WHERE doc_id = ?{order}", [doc_id])
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, r)) for r in cur.fetchall()]
+            found = con.execute(
+                f"SELECT {', '.join(names)} FROM {record.TABLE} WHERE doc_id = ?{order}", [doc_id]
+            ).fetchall()
+        return [record(**dict(zip(names, values))) for values in found]
 
-    def row(self, table: str, doc_id: str) -> dict[str, Any] | None:
-        found = self.rows(table, doc_id)
+    def read_one(self, record: type[R], doc_id: str) -> R | None:
+        found = self.read(record, doc_id)
         return found[0] if found else None
 
 
-def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, columns: str) -> None:
-    """Bring a table made by an older vidgen up to SCHEMA (new columns are added as NULL)."""
-    existing = {row[1] for row in con.execute(f"PRAGMA table_info('{table}')").fetchall()}
-    for definition in columns.split(","):
-        name, kind = definition.split()[:2]
+# Columns the database fills in itself (registration and creation times).
+_DB_FILLED = frozenset({"registered_at", "created_at"})
+
+
+def _checked(row: Record, record: type[Record]) -> Record:
+    if type(row) is not record:
+        raise TypeError(f"{record.TABLE} takes {record.__name__} rows, not {type(row).__name__}")
+    return row
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, record: type[Record]) -> None:
+    """Bring a table made by an older vidgen up to its record (new columns are added as NULL)."""
+    existing = {row[1] for row in con.execute(f"PRAGMA table_info('{record.TABLE}')").fetchall()}
+    for name, kind in columns(record):
         if name not in existing:
-            con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-        ).fetchone()[0]
-    )
+            con.execute(f"ALTER TABLE {record.TABLE} ADD COLUMN {name} {kind}")

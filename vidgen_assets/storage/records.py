@@ -1,5 +1,5 @@
-"""Pipeline records stored by one asset and read back by the next: the source document, and
-the timed segments and words of the narration."""
+"""The domain values assets hand to each other, to and from their table rows: the source
+document, and the timed segments and words of the narration."""
 
 import json
 from dataclasses import asdict
@@ -8,34 +8,33 @@ from pathlib import Path
 from vidgen_assets.sources.document import Document, Figure, Section
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.files import atomic_path
+from vidgen_assets.storage.tables import FigureRow, SegmentRow, SourceDocumentRow, TranscriptRow, WordRow
 from vidgen_assets.timeline import Segment, Word
 
 
 def load_document(db: Database, doc_id: str) -> Document:
     """The stored Document of a partition, as source_documents wrote it."""
-    row = db.row("source_documents", doc_id)
+    row = db.read_one(SourceDocumentRow, doc_id)
     if row is None:
         raise LookupError(f"{doc_id}: source_documents is not materialized yet")
     figures = tuple(
-        Figure(f["label"], f["caption"], f["page"], Path(f["path"]) if f["path"] else None)
-        for f in db.rows("figures", doc_id, order_by="idx")
+        Figure(f.label, f.caption, f.page, Path(f.path) if f.path else None)
+        for f in db.read(FigureRow, doc_id)
     )
-    sections = tuple(Section(**s) for s in json.loads(row["sections"]))
-    return Document(row["kind"], row["title"], sections, figures, row["page_count"], json.loads(row["metadata"]))
+    sections = tuple(Section(**s) for s in json.loads(row.sections))
+    return Document(row.kind, row.title, sections, figures, row.page_count, json.loads(row.metadata))
 
 
-def save_segments(db: Database, doc_id: str, segments: list[Segment], summary: dict) -> None:
-    db.replace_partition(doc_id, {
-        "transcripts": [summary],
-        "segments": [
-            {"idx": i, "start_s": s.start_s, "end_s": s.end_s, "text": s.text,
-             "avg_logprob": s.avg_logprob, "compression_ratio": s.compression_ratio,
-             "no_speech_prob": s.no_speech_prob, "confidence": s.confidence}
+def save_segments(db: Database, doc_id: str, segments: list[Segment], transcript: TranscriptRow) -> None:
+    db.replace(doc_id, {
+        TranscriptRow: [transcript],
+        SegmentRow: [
+            SegmentRow(i, s.start_s, s.end_s, s.text, s.avg_logprob, s.compression_ratio,
+                       s.no_speech_prob, s.confidence)
             for i, s in enumerate(segments)
         ],
-        "words": [
-            {"idx": n, "segment_idx": i, "word": w.word, "start_s": w.start_s, "end_s": w.end_s,
-             "probability": w.probability}
+        WordRow: [
+            WordRow(n, i, w.word, w.start_s, w.end_s, w.probability)
             for n, (i, w) in enumerate((i, w) for i, s in enumerate(segments) for w in s.words)
         ],
     })
@@ -43,14 +42,12 @@ def save_segments(db: Database, doc_id: str, segments: list[Segment], summary: d
 
 def load_segments(db: Database, doc_id: str) -> list[Segment]:
     words: dict[int, list[Word]] = {}
-    for w in db.rows("words", doc_id, order_by="idx"):
-        words.setdefault(w["segment_idx"], []).append(
-            Word(w["word"], w["start_s"], w["end_s"], w["probability"])
-        )
+    for w in db.read(WordRow, doc_id):
+        words.setdefault(w.segment_idx, []).append(Word(w.word, w.start_s, w.end_s, w.probability))
     return [
-        Segment(r["start_s"], r["end_s"], r["text"], tuple(words.get(r["idx"], ())),
-                r["avg_logprob"], r["compression_ratio"], r["no_speech_prob"], r["confidence"])
-        for r in db.rows("segments", doc_id, order_by="idx")
+        Segment(r.start_s, r.end_s, r.text, tuple(words.get(r.idx, ())),
+                r.avg_logprob, r.compression_ratio, r.no_speech_prob, r.confidence)
+        for r in db.read(SegmentRow, doc_id)
     ]
 
 

@@ -1,4 +1,4 @@
-"""Which file each `documents` partition stands for.
+"""Which file each `documents` partition stands for, and which documents are due again.
 
 A doc_id is readable (from the file name) and stable: the same path keeps its id when the
 file changes, and two different files never share one.
@@ -11,8 +11,9 @@ import re
 from pathlib import Path
 
 from vidgen_assets.errors import InputError
-from vidgen_assets.storage.files import sha256_of
 from vidgen_assets.storage.duckdb import Database
+from vidgen_assets.storage.files import sha256_of
+from vidgen_assets.storage.tables import DocumentRow, SourceDocumentRow
 
 MAX_ID_LENGTH = 64
 
@@ -42,18 +43,18 @@ def register(db: Database, path: Path) -> str:
     if not path.is_file():
         raise InputError(path, "no such file")
     with db.connect() as con:
-        taken = dict(con.execute("SELECT doc_id, path FROM documents").fetchall())
+        taken = dict(con.execute(f"SELECT doc_id, path FROM {DocumentRow.TABLE}").fetchall())
         doc_id = doc_id_for(path, taken)
         if doc_id not in taken:
-            con.execute("INSERT INTO documents (doc_id, path) VALUES (?, ?)", [doc_id, str(path)])
+            con.execute(f"INSERT INTO {DocumentRow.TABLE} (doc_id, path) VALUES (?, ?)", [doc_id, str(path)])
     return doc_id
 
 
 def source_path(db: Database, doc_id: str) -> Path:
-    row = db.row("documents", doc_id)
+    row = db.read_one(DocumentRow, doc_id)
     if row is None:
         raise InputError(doc_id, "is not a registered document (drop the file into data/inbox/ or run `vidgen make FILE`)")
-    return Path(row["path"])
+    return Path(row.path)
 
 
 def documents_to_refresh(db: Database, doc_ids: list[str], with_video: set[str]) -> list[str]:
@@ -63,8 +64,7 @@ def documents_to_refresh(db: Database, doc_ids: list[str], with_video: set[str])
         if doc_id not in with_video:
             due.append(doc_id)
             continue
-        row = db.row("source_documents", doc_id)
-        path = Path(row["path"]) if row else None
-        if row is None or (path.is_file() and sha256_of(path) != row["sha256"]):
+        row = db.read_one(SourceDocumentRow, doc_id)
+        if row is None or (Path(row.path).is_file() and sha256_of(Path(row.path)) != row.sha256):
             due.append(doc_id)
     return due
