@@ -29,6 +29,7 @@ from pathlib import Path
 import pdfplumber
 
 from vidgen_assets.backends.llm import EmbeddedModel
+from vidgen_assets.config import Paths
 from vidgen_assets.storyboard import content_words, draft_image_prompt, draft_summary, visual_style
 
 PAPER = Path("/work/shared/fixtures/open-information-extraction.pdf")
@@ -88,7 +89,7 @@ def faithfulness(summary: str, chunk: str, title: str) -> float:
 def measure(model_name: str, chunks: list[str], threads: int) -> dict:
     """Summaries for all chunks, then image prompts for all, as the pipeline's two assets run."""
     started = time.perf_counter()
-    model = EmbeddedModel(model_name, n_threads=threads)
+    model = EmbeddedModel(model_name, n_threads=threads, cache_dir=Paths.from_env().cache)
     load_s = time.perf_counter() - started
     style = visual_style(TITLE)
     rows = []

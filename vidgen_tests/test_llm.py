@@ -71,19 +71,19 @@ def test_smollm2_prompt_uses_the_chat_template_from_its_gguf(smollm2):
     assert prompt == "<|im_start|>system\nSYSTEM TEXT<|im_end|>\n<|im_start|>user\nUSER TEXT<|im_end|>\n<|im_start|>assistant\n"
 
 
-def test_gemma_prompt_keeps_the_instructions_in_gemma_turns():
+def test_gemma_prompt_keeps_the_instructions_in_gemma_turns(tmp_path):
     # The Gemma GGUF has no chat template, and llama-cpp-python's "gemma" format drops the
     # system message: the instructions must reach the model inside the user turn.
-    gemma = EmbeddedModel("gemma3-270m")
+    gemma = EmbeddedModel("gemma3-270m", cache_dir=tmp_path)
     prompt = gemma.format_prompt("SYSTEM TEXT", "USER TEXT")
     assert prompt == "<start_of_turn>user\nSYSTEM TEXT\n\nUSER TEXT<end_of_turn>\n<start_of_turn>model\n"
     answer = gemma.generate_json("You classify a passage of a research paper.", f"Passage: {abstract_chunk()}", SCHEMA, max_tokens=40)
     assert answer["kind"] in SCHEMA["properties"]["kind"]["enum"]
 
 
-def test_unknown_embedded_model_and_backend_are_errors():
+def test_unknown_embedded_model_and_backend_are_errors(tmp_path):
     with pytest.raises(VidgenError, match="gpt-5"):
-        EmbeddedModel("gpt-5")
+        EmbeddedModel("gpt-5", cache_dir=tmp_path)
     with pytest.raises(VidgenError, match="openai"):
         make_text_model("openai")
 

