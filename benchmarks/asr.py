@@ -36,13 +36,13 @@ PAPER = FIXTURES / "open-information-extraction.pdf"
 
 def child(backend: str, wav: str, checkpoint: str, cache: str, beam_size: int, window_s: float, load_only: bool) -> None:
     """Runs in a fresh process: load (and maybe transcribe), print one JSON line, exit."""
-    from vidgen_assets.backends.asr import make_transcriber
+    from vidgen_assets.backends.asr import FasterWhisperTranscriber, WhisperTimestampedTranscriber
 
     t0 = time.perf_counter()
     if backend == "faster-whisper":
-        transcriber = make_transcriber(backend, cache_dir=Path(cache), beam_size=beam_size, window_s=window_s)
+        transcriber = FasterWhisperTranscriber(cache_dir=Path(cache), beam_size=beam_size, window_s=window_s)
     else:
-        transcriber = make_transcriber(backend, model=checkpoint, window_s=window_s)
+        transcriber = WhisperTimestampedTranscriber(checkpoint, window_s=window_s)
     transcriber.load()  # timed apart from transcription
     loaded = time.perf_counter()
     result = {"load_s": loaded - t0}
@@ -125,10 +125,10 @@ def main() -> None:
         child(backend, wav, ckpt, cache, int(beam), float(window), load_only == "1")
         return
 
-    from vidgen_assets.config import Paths
     from vidgen_assets.media.audio import normalize_for_recognition
+    from vidgen_assets.resources import build_resources, resolved
 
-    cache = Paths.from_env().cache
+    cache = resolved(build_resources()["storage"]).paths().cache
     with tempfile.TemporaryDirectory(prefix="vidgen-asr-bench-") as tmp:
         workdir = Path(tmp)
         sources = {"jfk 11 s": JFK, **build_speech(workdir, args.minutes)}

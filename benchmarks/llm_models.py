@@ -29,7 +29,7 @@ from pathlib import Path
 import pdfplumber
 
 from vidgen_assets.backends.llm import EmbeddedModel
-from vidgen_assets.config import Paths
+from vidgen_assets.resources import build_resources, resolved
 from vidgen_assets.storyboard import content_words, draft_image_prompt, draft_summary, visual_style
 
 PAPER = Path("/work/shared/fixtures/open-information-extraction.pdf")
@@ -89,7 +89,7 @@ def faithfulness(summary: str, chunk: str, title: str) -> float:
 def measure(model_name: str, chunks: list[str], threads: int) -> dict:
     """Summaries for all chunks, then image prompts for all, as the pipeline's two assets run."""
     started = time.perf_counter()
-    model = EmbeddedModel(model_name, n_threads=threads, cache_dir=Paths.from_env().cache)
+    model = EmbeddedModel(model_name, n_threads=threads, cache_dir=resolved(build_resources()["storage"]).paths().cache)
     load_s = time.perf_counter() - started
     style = visual_style(TITLE)
     rows = []

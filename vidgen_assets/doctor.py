@@ -27,7 +27,7 @@ def _backend_checks(resources: dict) -> list[tuple[str, str, bool, Callable[[], 
     for key, step, check in (
         ("tts", "speech", lambda r: r.problem()),
         ("asr", "transcription", lambda r: r.problem(cache)),
-        ("llm", "text", lambda r: r.problem()),
+        ("llm", "text", lambda r: r.problem(cache)),
     ):
         chosen = resources[key]
         for name in get_args(type(chosen).model_fields["backend"].annotation):

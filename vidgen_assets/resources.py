@@ -71,10 +71,8 @@ class SpeechResource(ConfigurableResource):
         return PiperSynthesizer(voice_path=Path(self.voice) if self.voice else None)
 
     def problem(self) -> str | None:
-        """None when the configured backend can run here, else what is missing (loads no model)."""
-        from vidgen_assets.backends.tts import check_synthesizer
-
-        return check_synthesizer(self.backend)
+        """None when the configured backend can run here, else what is missing and how to fix it."""
+        return _problem(self.synthesizer)
 
 
 class TranscriptionResource(ConfigurableResource):
@@ -92,15 +90,9 @@ class TranscriptionResource(ConfigurableResource):
         return FasterWhisperTranscriber(model_dir=Path(self.model) if self.model else None, cache_dir=cache_dir)
 
     def problem(self, cache_dir: Path) -> str | None:
-        from vidgen_assets.errors import BackendUnavailable
-
         if self.backend == "whisper-timestamped" and not self.model:
             return "no local model configured (set VIDGEN_ASR_MODEL to a Whisper .pt file or Hugging Face folder)"
-        try:
-            self.transcriber(cache_dir).check()
-        except BackendUnavailable as exc:
-            return str(exc)
-        return None
+        return _problem(lambda: self.transcriber(cache_dir).check())
 
 
 class TextModelResource(ConfigurableResource):
@@ -117,11 +109,20 @@ class TextModelResource(ConfigurableResource):
             return OllamaModel(host=self.host, **({"model": self.model} if self.model else {}))
         return EmbeddedModel(cache_dir=cache_dir, **({"model": self.model} if self.model else {}))
 
-    def problem(self) -> str | None:
-        from vidgen_assets.backends.llm import check_text_model
+    def problem(self, cache_dir: Path) -> str | None:
+        return _problem(lambda: self.text_model(cache_dir))
 
-        options: dict = {"model": self.model} if self.model else {}
-        return check_text_model(self.backend, **options, **({"host": self.host} if self.backend == "ollama" else {}))
+
+def _problem(build) -> str | None:
+    """None when `build()` succeeds, else the reason a user can act on. Building is the check:
+    a backend refuses to construct when a model, program or server it needs is missing."""
+    from vidgen_assets.errors import VidgenError
+
+    try:
+        build()
+    except (VidgenError, FileNotFoundError) as exc:
+        return str(exc)
+    return None
 
 
 RESOURCE_TYPES: dict[str, type[ConfigurableResource]] = {

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from vidgen_assets.backends.asr import (
     FasterWhisperTranscriber,
     Transcript,
     WhisperTimestampedTranscriber,
-    check_transcriber,
-    make_transcriber,
     split_at_pauses,
 )
 from vidgen_assets.backends.packaged_models import WHISPER_BASE_PACKAGES, assemble_whisper_base
+from vidgen_assets.resources import TranscriptionResource
 from vidgen_assets.errors import BackendUnavailable, InputError
 from vidgen_assets.media.audio import normalize_for_recognition
 from vidgen_assets.timeline import Segment, Word
@@ -168,7 +168,7 @@ def test_model_folder_without_model_files_is_reported_not_replaced(tmp_path):
     transcriber = FasterWhisperTranscriber(cache_dir=tmp_path, model_dir=tmp_path)
     with pytest.raises(BackendUnavailable, match=r"faster-whisper.*lacks model\.bin"):
         transcriber.check()
-    assert "lacks model.bin" in check_transcriber("faster-whisper", model_dir=tmp_path)
+    assert "lacks model.bin" in TranscriptionResource(model=str(tmp_path)).problem(tmp_path)
 
 
 def test_faster_whisper_refuses_a_file_that_is_not_16khz_mono_wav(faster):
@@ -177,12 +177,12 @@ def test_faster_whisper_refuses_a_file_that_is_not_16khz_mono_wav(faster):
 
 
 def test_doctor_reports_the_default_backend_available(model_cache):
-    assert check_transcriber("faster-whisper", cache_dir=model_cache) is None
+    assert TranscriptionResource().problem(model_cache) is None
 
 
-def test_unknown_backend_is_named():
-    with pytest.raises(BackendUnavailable, match="'vosk'.*choose 'faster-whisper' or 'whisper-timestamped'"):
-        make_transcriber("vosk")
+def test_unknown_backend_is_refused_with_the_valid_names():
+    with pytest.raises(ValidationError, match="'faster-whisper' or 'whisper-timestamped'"):
+        TranscriptionResource(backend="vosk")
 
 
 # --- whisper-timestamped ----------------------------------------------------------------------
@@ -213,7 +213,7 @@ def tiny_checkpoint(tmp_path_factory) -> Path:
 
 def test_whisper_timestamped_maps_its_output_to_segments_and_words(tiny_checkpoint, jfk_wav, no_network):
     calls: list[tuple[float, float]] = []
-    transcriber = make_transcriber("whisper-timestamped", model=tiny_checkpoint, temperature=0.0)
+    transcriber = WhisperTimestampedTranscriber(tiny_checkpoint, temperature=0.0)
     transcript = transcriber.transcribe(jfk_wav, progress=lambda d, t: calls.append((d, t)))
     # A random model's words mean nothing; their structure and timing must still hold.
     assert (transcript.backend, transcript.model) == ("whisper-timestamped", str(tiny_checkpoint))
@@ -244,7 +244,7 @@ def test_whisper_timestamped_refuses_a_model_name(no_network):
             "this machine cannot download models. pass the path of a Whisper .pt checkpoint or a "
             "Hugging Face model folder"
         )
-    assert "is a name, not a local file" in check_transcriber("whisper-timestamped", model="base")
+    assert "is a name, not a local file" in TranscriptionResource(backend="whisper-timestamped", model="base").problem(Path("unused"))
 
 
 def test_whisper_timestamped_refuses_a_folder_without_weights(tmp_path):
@@ -253,7 +253,7 @@ def test_whisper_timestamped_refuses_a_folder_without_weights(tmp_path):
 
 
 def test_whisper_timestamped_doctor_check_passes_with_a_local_checkpoint(tiny_checkpoint):
-    assert check_transcriber("whisper-timestamped", model=tiny_checkpoint) is None
+    assert TranscriptionResource(backend="whisper-timestamped", model=str(tiny_checkpoint)).problem(Path("unused")) is None
 
 
 def test_whisper_timestamped_asked_for_cuda_without_a_gpu_says_so(tiny_checkpoint):
@@ -261,7 +261,9 @@ def test_whisper_timestamped_asked_for_cuda_without_a_gpu_says_so(tiny_checkpoin
 
     if torch.cuda.is_available():
         pytest.skip("this machine has a GPU")
-    message = check_transcriber("whisper-timestamped", model=tiny_checkpoint, device="cuda")
+    with pytest.raises(BackendUnavailable) as error:
+        WhisperTimestampedTranscriber(tiny_checkpoint, device="cuda").check()
+    message = str(error.value)
     assert message and "torch sees no GPU" in message and "set device to 'cpu'" in message
 
 
@@ -288,5 +290,7 @@ def test_faster_whisper_asked_for_cuda_without_a_gpu_says_so(model_cache):
 
     if ctranslate2.get_cuda_device_count():
         pytest.skip("this machine has a GPU")
-    message = check_transcriber("faster-whisper", cache_dir=model_cache, device="cuda")
+    with pytest.raises(BackendUnavailable) as error:
+        FasterWhisperTranscriber(cache_dir=model_cache, device="cuda").check()
+    message = str(error.value)
     assert message and "sees no GPU" in message and "set device to 'cpu'" in message

@@ -7,18 +7,19 @@ import json
 import re
 import socket
 import threading
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pdfplumber
 import pytest
+from pydantic import ValidationError
 
 from vidgen_assets.backends.llm import (
     EmbeddedModel,
     ModelOutputError,
     OllamaModel,
-    check_text_model,
-    make_text_model,
 )
+from vidgen_assets.resources import TextModelResource
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
 from vidgen_tests.conftest import PAPER
@@ -43,8 +44,8 @@ def abstract_chunk() -> str:
 
 
 @pytest.fixture(scope="module")
-def smollm2():
-    return make_text_model("embedded", model="smollm2")
+def smollm2(tmp_path_factory):
+    return EmbeddedModel("smollm2", cache_dir=tmp_path_factory.mktemp("cache"))
 
 
 def test_embedded_model_answers_schema_valid_json_for_a_paper_chunk(smollm2):
@@ -84,13 +85,13 @@ def test_gemma_prompt_keeps_the_instructions_in_gemma_turns(tmp_path):
 def test_unknown_embedded_model_and_backend_are_errors(tmp_path):
     with pytest.raises(VidgenError, match="gpt-5"):
         EmbeddedModel("gpt-5", cache_dir=tmp_path)
-    with pytest.raises(VidgenError, match="openai"):
-        make_text_model("openai")
+    with pytest.raises(ValidationError, match="'embedded' or 'ollama'"):
+        TextModelResource(backend="openai")
 
 
-def test_embedded_backend_can_run_here():
-    assert check_text_model("embedded") is None
-    assert check_text_model("embedded", model="gemma3-270m") is None
+def test_embedded_backend_can_run_here(tmp_path):
+    assert TextModelResource().problem(tmp_path) is None
+    assert TextModelResource(model="gemma3-270m").problem(tmp_path) is None
 
 
 # --- Ollama, against a fake server that speaks the documented API over real HTTP ---------------
@@ -178,9 +179,9 @@ def test_ollama_on_a_closed_port_is_unavailable_and_names_the_host():
         probe.bind(("127.0.0.1", 0))
         host = f"http://127.0.0.1:{probe.getsockname()[1]}"
     with pytest.raises(BackendUnavailable, match=re.escape(f"no server at {host}")) as error:
-        make_text_model("ollama", host=host, model="llama3.2")
+        OllamaModel(host=host, model="llama3.2")
     assert "ollama serve" in str(error.value)
-    assert f"no server at {host}" in check_text_model("ollama", host=host)
+    assert f"no server at {host}" in TextModelResource(backend="ollama", host=host).problem(Path("unused"))
 
 
 def test_ollama_field_answer_is_plain_text_with_stop_strings(fake_ollama):

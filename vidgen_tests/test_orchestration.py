@@ -10,11 +10,12 @@ from datetime import datetime, timezone
 from dagster import DagsterInstance, SkipReason, build_schedule_context, build_sensor_context, instance_for_test
 
 from vidgen_assets.partitions import documents
-from vidgen_assets.registry import register
+from vidgen_assets.storage.catalog import register
 from vidgen_assets.resources import StorageResource
-from vidgen_assets.schedules import backfill_schedule
 from vidgen_assets.sensors import inbox_sensor
+from vidgen_assets.definitions import defs
 from vidgen_assets.storage.duckdb import Database
+from vidgen_assets.storage.tables import SourceDocumentRow
 from vidgen_tests.conftest import PAPER, dagster_dev, graphql
 
 TICK = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
@@ -79,7 +80,7 @@ def test_backfill_requests_documents_without_a_video_and_skips_when_none(data_di
 def _backfill_tick(instance, storage):
     with build_schedule_context(instance=instance, resources={"storage": storage},
                                 scheduled_execution_time=TICK) as context:
-        return backfill_schedule(context)
+        return defs.resolve_schedule_def("backfill_schedule")(context)
 
 
 def _check_backfill(instance, storage, tmp_path):
@@ -93,14 +94,16 @@ def _check_backfill(instance, storage, tmp_path):
 
 
 def test_a_document_whose_source_changed_is_due_again(data_dir, tmp_path):
-    from vidgen_assets.registry import documents_to_refresh
+    from vidgen_assets.storage.catalog import documents_to_refresh
     from vidgen_assets.storage.files import sha256_of
 
     db = Database(StorageResource(data_dir=str(data_dir)).paths().database)
     doc = tmp_path / "paper.md"
     doc.write_text("# Paper\n\nFirst.\n")
     doc_id = register(db, doc)
-    db.replace_partition(doc_id, {"source_documents": [{"path": str(doc), "sha256": sha256_of(doc)}]})
+    db.replace(doc_id, {SourceDocumentRow: [SourceDocumentRow(
+        path=str(doc), kind="md", sha256=sha256_of(doc), size_bytes=doc.stat().st_size, title="Paper",
+        page_count=None, text="First.", sections="[]", metadata="{}")]})
     assert documents_to_refresh(db, [doc_id], with_video={doc_id}) == []
     doc.write_text("# Paper\n\nSecond.\n")
     assert documents_to_refresh(db, [doc_id], with_video={doc_id}) == [doc_id]

@@ -2,9 +2,9 @@ import os
 import re
 import time
 
-from vidgen_assets.config import Paths
+from vidgen_assets.resources import build_resources, resolved
 from vidgen_assets.inbox import scan_inbox
-from vidgen_assets.registry import doc_id_for, register, source_path
+from vidgen_assets.storage.catalog import doc_id_for, register, source_path
 from vidgen_assets.storage.duckdb import Database
 
 ID = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -18,7 +18,7 @@ def test_doc_id_is_a_readable_slug_of_the_file_name(tmp_path):
 
 
 def test_two_different_files_never_share_a_doc_id(data_dir, tmp_path):
-    db = Database(Paths.from_env().database)
+    db = resolved(build_resources()["storage"]).database()
     a, b = tmp_path / "Paper.pdf", tmp_path / "other" / "paper.md"
     b.parent.mkdir()
     a.write_bytes(b"%PDF-1.4")

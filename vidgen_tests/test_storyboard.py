@@ -7,7 +7,7 @@ import re
 import pdfplumber
 import pytest
 
-from vidgen_assets.backends.llm import make_text_model
+from vidgen_assets.backends.llm import EmbeddedModel
 from vidgen_assets.storyboard import (
     COMPOSITIONS,
     SETTINGS,
@@ -39,8 +39,8 @@ CHUNKS = [SENTENCES[3], f"{SENTENCES[4]} {SENTENCES[5]}"]
 
 
 @pytest.fixture(scope="module")
-def smollm2():
-    return make_text_model("embedded", model="smollm2")
+def smollm2(tmp_path_factory):
+    return EmbeddedModel("smollm2", cache_dir=tmp_path_factory.mktemp("cache"))
 
 
 # Real answers the embedded models gave for chunks of this paper while the prompts were tuned.
@@ -99,9 +99,9 @@ def test_summary_is_one_short_sentence_grounded_in_the_chunk(smollm2):
         assert draft_summary(smollm2, chunk, TITLE) == draft  # deterministic
 
 
-def test_a_degenerate_model_answer_is_replaced_and_flagged():
+def test_a_degenerate_model_answer_is_replaced_and_flagged(tmp_path):
     # Gemma 3 270M is a base model: asked for a summary, it reads the instructions back.
-    gemma = make_text_model("embedded", model="gemma3-270m")
+    gemma = EmbeddedModel("gemma3-270m", cache_dir=tmp_path)
     draft = draft_summary(gemma, CHUNKS[0], TITLE)
     assert draft.fallback and draft.problem == "reads back the instructions"
     assert draft.text == first_clause(CHUNKS[0])

@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pdfplumber
 import pytest
+from pydantic import ValidationError
 
-from vidgen_assets.backends.tts import PiperSynthesizer, check_synthesizer, make_synthesizer
+from vidgen_assets.backends.tts import EspeakSynthesizer, PiperSynthesizer
+from vidgen_assets.resources import SpeechResource
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
 from vidgen_tests.conftest import PAPER
@@ -41,7 +43,7 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 @pytest.fixture(scope="module", params=["piper", "espeak"])
 def spoken(request, tmp_path_factory):
     """(synthesizer, segments, samples, rate, progress calls, wav path) for SENTENCES."""
-    synthesizer = make_synthesizer(request.param, sentence_pause_s=PAUSE_S)
+    synthesizer = {"piper": PiperSynthesizer, "espeak": EspeakSynthesizer}[request.param](sentence_pause_s=PAUSE_S)
     wav_path = tmp_path_factory.mktemp(request.param) / "narration.wav"
     calls: list[tuple[int, int]] = []
     segments = synthesizer.synthesize(SENTENCES, wav_path, progress=lambda done, total: calls.append((done, total)))
@@ -111,7 +113,7 @@ def test_only_the_finished_wav_is_left_behind(spoken):
 
 
 def test_piper_names_its_bundled_voice():
-    synthesizer = make_synthesizer("piper")
+    synthesizer = SpeechResource().synthesizer()
     assert synthesizer.name == "piper"
     assert synthesizer.voice == "en_US-joe-medium"
 
@@ -123,12 +125,15 @@ def test_piper_with_a_missing_voice_file_is_unavailable_and_names_it(tmp_path):
 
 
 def test_both_synthesizers_can_run_here():
-    assert check_synthesizer("piper") is None
-    assert check_synthesizer("espeak") is None
+    assert SpeechResource(backend="piper").problem() is None
+    assert SpeechResource(backend="espeak").problem() is None
 
 
-def test_unknown_synthesizer_is_an_error():
-    with pytest.raises(VidgenError, match="festival"):
-        make_synthesizer("festival")
-    with pytest.raises(VidgenError, match="festival"):
-        check_synthesizer("festival")
+def test_a_configured_voice_that_is_missing_is_the_problem_reported(tmp_path):
+    problem = SpeechResource(voice=str(tmp_path / "nobody.onnx")).problem()
+    assert "nobody.onnx" in problem and "not found" in problem
+
+
+def test_unknown_synthesizer_is_refused_with_the_valid_names():
+    with pytest.raises(ValidationError, match="'piper' or 'espeak'"):
+        SpeechResource(backend="festival")

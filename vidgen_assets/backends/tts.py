@@ -25,7 +25,6 @@ from vidgen_assets.storage.files import atomic_path
 from vidgen_assets.timeline import Segment, Word
 
 Progress = Callable[[int, int], None]
-SYNTHESIZERS = ("piper", "espeak")
 
 
 class SpeechSynthesizer(Protocol):
@@ -236,29 +235,3 @@ class EspeakSynthesizer:
         if width != 2:
             raise VidgenError(f"espeak-ng wrote {8 * width}-bit audio; expected 16-bit")
         return np.frombuffer(frames, dtype="<i2").astype(np.int16), rate
-
-
-def make_synthesizer(name: str, **options: Any) -> SpeechSynthesizer:
-    """The speech backend called `name` ("piper" or "espeak"), built with `options`."""
-    if name == "piper":
-        return PiperSynthesizer(**options)
-    if name == "espeak":
-        return EspeakSynthesizer(**options)
-    raise VidgenError(f"unknown speech synthesizer {name!r}; choose {' or '.join(SYNTHESIZERS)}")
-
-
-def check_synthesizer(name: str) -> str | None:
-    """None if the backend can run here, else why not (for `vidgen doctor`); loads no model."""
-    if name == "piper":
-        for module, package in (("piper", "piper-tts"), ("onnxruntime", "onnxruntime"), ("onnx", "onnx")):
-            if importlib.util.find_spec(module) is None:
-                return f"{package} is not installed"
-        try:
-            voice = default_piper_voice()
-        except BackendUnavailable as error:
-            return str(error)
-        missing = [p for p in (voice, Path(f"{voice}.json")) if not p.is_file()]
-        return f"voice file {missing[0]} not found" if missing else None
-    if name == "espeak":
-        return None if shutil.which("espeak-ng") else "the espeak-ng program is not on PATH"
-    raise VidgenError(f"unknown speech synthesizer {name!r}; choose {' or '.join(SYNTHESIZERS)}")
