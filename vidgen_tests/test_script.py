@@ -14,8 +14,8 @@ from vidgen_assets.narration.script import (
     write_script,
 )
 from vidgen_assets.sources.document import Document, Section
+from vidgen_assets.sources.markdown import read_markdown
 from vidgen_assets.sources.pdf import read_pdf
-from vidgen_assets.sources.text import read_markdown
 from vidgen_tests.conftest import EXAMPLES, PAPER
 
 WPM = 165.0

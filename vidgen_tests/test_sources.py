@@ -11,9 +11,9 @@ from PIL import Image, ImageStat
 
 from vidgen_assets.errors import InputError
 from vidgen_assets.sources.kinds import AUDIO_EXTENSIONS, SUPPORTED_EXTENSIONS, detect_kind
+from vidgen_assets.sources.markdown import read_markdown, read_text
 from vidgen_assets.sources.pdf import read_pdf
 from vidgen_assets.sources.read import read_document
-from vidgen_assets.sources.text import read_markdown, read_text
 from vidgen_tests.conftest import EXAMPLES, PAPER, RECORDING
 
 ABSTRACT_START = (

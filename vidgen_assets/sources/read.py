@@ -7,8 +7,8 @@ from pathlib import Path
 from vidgen_assets.errors import InputError
 from vidgen_assets.sources.document import Document
 from vidgen_assets.sources.kinds import detect_kind
+from vidgen_assets.sources.markdown import read_markdown, read_text
 from vidgen_assets.sources.pdf import read_pdf
-from vidgen_assets.sources.text import read_markdown, read_text
 
 _NOT_DOCUMENTS = {
     "audio": "audio sources are read by the recording pipeline (transcription), not the document reader",
