@@ -11,7 +11,7 @@ from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.registry import source_path
 from vidgen_assets.resources import SettingsResource, StorageResource
-from vidgen_assets.sources.document import Document
+from vidgen_assets.sources.document import Document, title_from_file_name
 from vidgen_assets.sources.kinds import detect_kind
 from vidgen_assets.sources.read import read_document
 from vidgen_assets.storage.files import atomic_dir, sha256_of
@@ -25,8 +25,7 @@ def read_source(path: Path, figures_dir: Path, settings: SettingsResource) -> Do
     if kind in RECORDING_KINDS:
         info = check_recording(path, settings.max_recording_minutes * 60)
         check_not_silent(path, source=path)  # here, so a silent file is refused before anything is written
-        title = path.stem.replace("_", " ").replace("-", " ").strip() or path.stem
-        return Document(kind=kind, title=title, sections=(), metadata={"duration_s": info.duration_s})
+        return Document(kind=kind, title=title_from_file_name(path), sections=(), metadata={"duration_s": info.duration_s})
     return read_document(path, figures_dir, settings.max_pages)
 
 

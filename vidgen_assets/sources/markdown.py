@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from vidgen_assets.errors import InputError
-from vidgen_assets.sources.document import Document, Section
+from vidgen_assets.sources.document import Document, Section, title_from_file_name
 
 _ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
@@ -111,7 +111,7 @@ def read_markdown(path: Path) -> Document:
     )
     if not any(section.text for section in result):
         raise InputError(path, "has no text (only headings, code or markup)")
-    return Document(kind="md", title=title or _title_from_name(path), sections=result)
+    return Document(kind="md", title=title or title_from_file_name(path), sections=result)
 
 
 def read_text(path: Path) -> Document:
@@ -128,7 +128,7 @@ def read_text(path: Path) -> Document:
     paragraphs = [_unwrap(block) for block in blocks]
     return Document(
         kind="txt",
-        title=title or _title_from_name(path),
+        title=title or title_from_file_name(path),
         sections=(Section(heading="", text="\n\n".join(paragraphs)),),
     )
 
@@ -183,8 +183,3 @@ def _unwrap(block: str) -> str:
             continue
         out = line if not out else (out + line if out.endswith("-") else out + " " + line)
     return out
-
-
-def _title_from_name(path: Path) -> str:
-    name = re.sub(r"[-_]+", " ", path.stem).strip() or path.name
-    return name[:1].upper() + name[1:]

@@ -16,7 +16,7 @@ from typing import Iterator
 import pdfplumber
 
 from vidgen_assets.errors import InputError
-from vidgen_assets.sources.document import Document
+from vidgen_assets.sources.document import Document, title_from_file_name
 from vidgen_assets.sources.pdf.figures import render_crop, save_figures
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.structure import read_structure
@@ -60,7 +60,7 @@ def read_pdf(path: Path, figures_dir: Path, max_pages: int = 60) -> Document:
     figures = save_figures(captions, images, Path(figures_dir))
     return Document(
         kind="pdf",
-        title=title or path.stem.replace("_", " ").replace("-", " "),
+        title=title or title_from_file_name(path),
         sections=tuple(sections),
         figures=figures,
         page_count=page_count,
