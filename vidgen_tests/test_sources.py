@@ -270,6 +270,23 @@ def test_markdown_without_a_title_heading_is_named_after_the_file(tmp_path):
     assert read_markdown(path).title == "Field notes"
 
 
+def test_markdown_is_read_as_commonmark_where_line_patterns_go_wrong(tmp_path):
+    # A longer fence holds a shorter one and a '#' line; a link's address has parentheses;
+    # an entity stands for its character. Line-by-line patterns got all three wrong.
+    path = tmp_path / "shell.md"
+    path.write_text(
+        "# Shell notes\n\n"
+        "See [the page](https://en.wikipedia.org/wiki/Bash_(Unix_shell)) first &amp; then run:\n\n"
+        "````markdown\n```\n# Not a heading\n````\n\n"
+        "## Next\n\nAfter the code.\n"
+    )
+    doc = read_markdown(path)
+    assert [(s.heading, s.text) for s in doc.sections] == [
+        ("", "See the page first & then run:"), ("Next", "After the code."),
+    ]
+
+
+
 def test_plain_text_title_is_a_short_first_line(tmp_path):
     path = tmp_path / "memo.txt"
     path.write_text("A Short Memo\n\nFirst paragraph is\nhard wrapped.\n\nSecond paragraph.\n")

@@ -1,7 +1,8 @@
 """Title and sections of Markdown and plain-text sources, as plain prose.
 
-Markdown syntax is stripped the way a reader would speak the page: link text kept, images and
-code blocks dropped, emphasis markers removed, list items turned into sentences.
+Markdown is parsed with markdown-it-py (CommonMark, plus tables and strikethrough) and read the
+way a reader would speak the page: link text kept; images, code, tables, HTML and footnotes
+dropped; emphasis markers removed; list items turned into sentences.
 """
 
 from __future__ import annotations
@@ -9,100 +10,59 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
 from vidgen_assets.errors import InputError
 from vidgen_assets.sources.document import Document, Section, title_from_file_name
 
-_ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$|^\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
-_LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+")
-_FOOTNOTE_DEFINITION = re.compile(r"^\s{0,3}\[\^[^\]]+\]:")
+_MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)  # YAML, for its title
+_FRONT_MATTER_TITLE = re.compile(r"^title:\s*['\"]?(.*?)['\"]?\s*$", re.M)
+# CommonMark has no footnotes: a reference "[^1]" stays text, a definition "[^1]: ..." a paragraph.
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\]")
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]\s]+\]:")
 
 
 def read_markdown(path: Path) -> Document:
-    """Read a Markdown file: title from the first `#` heading (else the file name), sections
-    from `##` and deeper headings, paragraphs as plain text separated by blank lines."""
+    """Read a Markdown file: title from the front matter or the first `#` heading (else the file
+    name), sections from the other headings, paragraphs separated by blank lines."""
     path = Path(path)
-    source = re.sub(r"<!--.*?-->", "", _decode(path), flags=re.S)  # HTML comments
-    lines = source.split("\n")
+    source = _decode(path)
     title = ""
-    if lines and lines[0].strip() == "---":  # YAML front matter
-        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
-        if end is not None:
-            for line in lines[1:end]:
-                match = re.match(r"^title:\s*['\"]?(.*?)['\"]?\s*$", line)
-                if match:
-                    title = _inline(match.group(1))
-            lines = lines[end + 1 :]
+    front_matter = _FRONT_MATTER.match(source)
+    if front_matter:
+        source = source[front_matter.end() :]
+        found = _FRONT_MATTER_TITLE.search(front_matter.group(1))
+        title = _spoken(_MARKDOWN.parseInline(found.group(1))[0]) if found else ""
 
     sections: list[tuple[str, list[str]]] = [("", [])]
-    paragraph: list[str] = []
-    in_list = False
-    fence: str | None = None
-
-    def flush() -> None:
-        nonlocal in_list
-        text = " ".join(part for part in paragraph if part).strip()
-        if text:
-            sections[-1][1].append(text)
-        paragraph.clear()
-        in_list = False
-
-    for index, raw in enumerate(lines):
-        if fence:
-            if raw.strip().startswith(fence):
-                fence = None
+    list_sentences: list[str] = []  # the items of adjacent lists, read as one paragraph
+    lists = 0  # how deep in lists the current token is
+    tokens = _MARKDOWN.parse(source)
+    for opener, token in zip([None, *tokens], tokens):
+        if token.type.endswith("list_open"):
+            lists += 1
+        elif token.type.endswith("list_close"):
+            lists -= 1
+        elif token.level == 0 and list_sentences:  # any other block ends the list paragraph
+            sections[-1][1].append(" ".join(list_sentences))
+            list_sentences.clear()
+        if token.type != "inline":
             continue
-        fence_match = _FENCE.match(raw)
-        if fence_match:
-            flush()
-            fence = fence_match.group(1)[0] * 3
-            continue
-        line = raw.rstrip()
-        stripped = line.strip()
-        if not stripped:
-            flush()
-            continue
-        if line.startswith(("    ", "\t")) and not paragraph and not in_list:
-            continue  # indented code block
-        heading = _ATX_HEADING.match(line)
-        next_line = lines[index + 1] if index + 1 < len(lines) else ""
-        if not heading and paragraph == [] and _SETEXT_UNDERLINE.match(next_line) and not _RULE.match(line):
-            level = 1 if next_line.strip().startswith("=") else 2
-            heading = (level, stripped)
-        elif heading:
-            heading = (len(heading.group(1)), heading.group(2))
-        if heading:
-            flush()
-            level, text = heading
-            text = _inline(text)
-            if level == 1 and not title:
+        text = _spoken(token)
+        if opener.type == "heading_open":
+            if opener.tag == "h1" and not title:
                 title = text
             else:
                 sections.append((text, []))
-            continue
-        if _SETEXT_UNDERLINE.match(line) and index > 0 and lines[index - 1].strip() and not paragraph:
-            continue  # the underline of a setext heading handled above
-        if _RULE.match(line) or _TABLE_ROW.match(line) or _LINK_DEFINITION.match(line) or _FOOTNOTE_DEFINITION.match(line):
-            flush()
-            continue
-        line = re.sub(r"^\s{0,3}>\s?", "", line)  # block quotes read as text
-        item = _LIST_ITEM.match(line)
-        if item:
-            if not in_list:
-                flush()
-            in_list = True
-            paragraph.append(_as_sentence(_inline(item.group(1))))
-            continue
-        text = _inline(line.strip())
-        if in_list and paragraph:
-            paragraph[-1] = _as_sentence(paragraph[-1].rstrip(".") + " " + text)
-        else:
-            paragraph.append(text)
-    flush()
+        elif opener.type == "paragraph_open" and text and not _FOOTNOTE_DEFINITION.match(token.content):
+            if lists:
+                list_sentences.append(_as_sentence(text))
+            else:
+                sections[-1][1].append(text)
+    if list_sentences:
+        sections[-1][1].append(" ".join(list_sentences))
 
     result = tuple(
         Section(heading=heading, text="\n\n".join(paragraphs))
@@ -112,6 +72,25 @@ def read_markdown(path: Path) -> Document:
     if not any(section.text for section in result):
         raise InputError(path, "has no text (only headings, code or markup)")
     return Document(kind="md", title=title or title_from_file_name(path), sections=result)
+
+
+def _spoken(inline: Token) -> str:
+    """The words of an inline token: text, link text and code kept; images, HTML and autolinks
+    (a bare address is not read aloud) dropped."""
+    parts: list[str] = []
+    autolink = False
+    for child in inline.children or ():
+        if child.type == "link_open":
+            autolink = child.markup == "autolink"
+        elif child.type == "link_close":
+            autolink = False
+        elif child.type == "text" and not autolink:
+            parts.append(_FOOTNOTE_REFERENCE.sub("", child.content))
+        elif child.type == "code_inline":
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
 def read_text(path: Path) -> Document:
@@ -148,24 +127,6 @@ def _decode(path: Path) -> str:
     if not text.strip():
         raise InputError(path, "has no text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _inline(text: str) -> str:
-    """Markdown inline syntax to plain text."""
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
-    text = re.sub(r"!\[[^\]]*\]\[[^\]]*\]", "", text)
-    text = re.sub(r"\[\^[^\]]+\]", "", text)  # footnote references
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links keep their text
-    text = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", text)
-    text = re.sub(r"<(https?://|mailto:)[^>]+>", "", text)  # autolinks
-    text = re.sub(r"</?[A-Za-z][^>]*>", "", text)  # inline HTML tags
-    text = re.sub(r"(`+)(.+?)\1", r"\2", text)  # inline code keeps its content
-    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", r"\1", text)
-    text = re.sub(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])", r"\1", text)
-    text = re.sub(r"~~(.+?)~~", r"\1", text)
-    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|>~])", r"\1", text)  # backslash escapes
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _as_sentence(text: str) -> str:
