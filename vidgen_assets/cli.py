@@ -56,7 +56,7 @@ def make(path: Path, quiet: bool = False, burn_in: str | None = None) -> Path:
     from vidgen_assets import progress
     from vidgen_assets.definitions import PARTITIONED_ASSETS, defs
     from vidgen_assets.partitions import documents
-    from vidgen_assets.assets.source_documents import read_source
+    from vidgen_assets.sources.read import read_source
     from vidgen_assets.registry import register
 
     resources = dict(defs.resources)
@@ -68,7 +68,7 @@ def make(path: Path, quiet: bool = False, burn_in: str | None = None) -> Path:
     paths = storage.paths()
     # Read the file once before anything is recorded, so bad input leaves data/ untouched.
     with tempfile.TemporaryDirectory() as scratch:
-        read_source(Path(path), Path(scratch), resources["settings"])
+        read_source(Path(path), Path(scratch), resources["settings"].max_pages, resources["settings"].max_recording_minutes * 60)
     doc_id = register(storage.database(), path)
     os.environ.setdefault("DAGSTER_HOME", str(paths.root / "dagster_home"))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from vidgen_assets.errors import InputError
 from vidgen_assets.sources.kinds import AUDIO_EXTENSIONS, SUPPORTED_EXTENSIONS, detect_kind
 from vidgen_assets.sources.markdown import read_markdown, read_text
 from vidgen_assets.sources.pdf import read_pdf
-from vidgen_assets.sources.read import read_document
+from vidgen_assets.sources.read import read_document, read_source
 from vidgen_tests.conftest import EXAMPLES, PAPER, RECORDING
 
 ABSTRACT_START = (
@@ -315,3 +315,23 @@ def test_unreadable_text_raises_input_error_naming_the_file(tmp_path, content, p
     with pytest.raises(InputError) as caught:
         read_document(path, tmp_path / "figures")
     assert str(caught.value).startswith(f"{path}: ") and problem in str(caught.value)
+
+
+def test_recording_is_checked_and_titled_after_its_file_name(tmp_path):
+    path = tmp_path / f"inaugural_address-1961{RECORDING.suffix}"
+    shutil.copy(RECORDING, path)
+    doc = read_source(path, tmp_path / "figures", max_pages=60, max_recording_seconds=600)
+    assert doc.kind == "audio" and doc.title == "Inaugural address 1961"
+    assert doc.sections == () and 10 < doc.metadata["duration_s"] < 12
+    assert not (tmp_path / "figures").exists()
+
+
+def test_recording_longer_than_the_limit_is_refused_naming_the_file(tmp_path):
+    with pytest.raises(InputError) as caught:
+        read_source(RECORDING, tmp_path / "figures", max_pages=60, max_recording_seconds=5)
+    assert str(caught.value).startswith(f"{RECORDING}: is 0.2 minutes long; the limit is 0.1 minutes")
+
+
+def test_paper_is_read_within_the_page_limit(tmp_path):
+    with pytest.raises(InputError, match="has 7 pages; the limit is 6"):
+        read_source(PAPER, tmp_path / "figures", max_pages=6, max_recording_seconds=600)

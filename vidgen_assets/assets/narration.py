@@ -2,7 +2,6 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.assets.source_documents import RECORDING_KINDS
 from vidgen_assets.errors import InputError
 from vidgen_assets.media.audio import extract_original_audio, normalize_for_recognition
 from vidgen_assets.media.ffmpeg import probe
@@ -11,6 +10,7 @@ from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.registry import source_path
 from vidgen_assets.resources import SettingsResource, SpeechResource, StorageResource
+from vidgen_assets.sources.kinds import RECORDING_KINDS
 from vidgen_assets.storage.records import load_document, save_timings
 
 NARRATION_WAV = "narration.wav"

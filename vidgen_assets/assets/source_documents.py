@@ -2,32 +2,15 @@
 
 import json
 from dataclasses import asdict
-from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.media.audio import check_not_silent, check_recording
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.registry import source_path
 from vidgen_assets.resources import SettingsResource, StorageResource
-from vidgen_assets.sources.document import Document, title_from_file_name
-from vidgen_assets.sources.kinds import detect_kind
-from vidgen_assets.sources.read import read_document
+from vidgen_assets.sources.read import read_source
 from vidgen_assets.storage.files import atomic_dir, sha256_of
-
-RECORDING_KINDS = ("audio", "video")
-
-
-def read_source(path: Path, figures_dir: Path, settings: SettingsResource) -> Document:
-    """Any supported file as a Document; recordings carry no text until they are transcribed."""
-    kind = detect_kind(path)
-    if kind in RECORDING_KINDS:
-        info = check_recording(path, settings.max_recording_minutes * 60)
-        check_not_silent(path, source=path)  # here, so a silent file is refused before anything is written
-        return Document(kind=kind, title=title_from_file_name(path), sections=(), metadata={"duration_s": info.duration_s})
-    return read_document(path, figures_dir, settings.max_pages)
-
 
 @asset(partitions_def=documents, group_name="documents", kinds={"duckdb"})
 def source_documents(
@@ -41,7 +24,7 @@ def source_documents(
     path = source_path(db, doc_id)
     # Figures are written to a fresh directory that replaces the old one only on success.
     with atomic_dir(storage.paths().artifacts(doc_id) / "figures") as figures_dir:
-        doc = read_source(path, figures_dir, settings)
+        doc = read_source(path, figures_dir, settings.max_pages, settings.max_recording_minutes * 60)
         figures = [
             {"idx": i, "label": f.label, "caption": f.caption, "page": f.page,
              "path": str(storage.paths().artifacts(doc_id) / "figures" / f.image_path.name) if f.image_path else None}

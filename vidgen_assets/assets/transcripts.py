@@ -3,13 +3,13 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.narration import RECOGNITION_WAV, TIMINGS_JSON
-from vidgen_assets.assets.source_documents import RECORDING_KINDS
 from vidgen_assets.chunking import split_into_chunks
 from vidgen_assets.errors import InputError
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import Progress
 from vidgen_assets.registry import source_path
 from vidgen_assets.resources import SettingsResource, StorageResource, TranscriptionResource
+from vidgen_assets.sources.kinds import RECORDING_KINDS
 from vidgen_assets.storage.records import load_document, load_segments, load_timings, save_segments
 
 
