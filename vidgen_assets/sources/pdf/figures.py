@@ -33,6 +33,8 @@ class Caption:
 
 
 def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> list[Caption]:
+    """Captions set apart from the text ("Figure 2:", "Table 1."), with their text and the crop
+    of their float; caption lines are marked "caption"."""
     captions: list[Caption] = []
     labels: set[str] = set()
     for i, line in enumerate(ordered):
@@ -143,6 +145,7 @@ def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> 
 
 
 def render_crop(page, box: tuple[float, float, float, float]):
+    """The box of a pdfplumber page as a Pillow image at FIGURE_DPI."""
     x0, top, x1, bottom = box
     offset_x, offset_y = page.bbox[0], page.bbox[1]
     region = page.crop((x0 + offset_x, top + offset_y, x1 + offset_x, bottom + offset_y), strict=False)

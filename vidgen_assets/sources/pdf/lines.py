@@ -78,6 +78,7 @@ def page_objects(page) -> dict:
 
 
 def read_page(raw: dict) -> Page:
+    """A page's characters (from page_objects) as lines, each assigned to a column."""
     width, height = raw["width"], raw["height"]
     chars = raw["chars"]
     for c in chars:

@@ -13,6 +13,7 @@ _HYPHEN_PAIR = re.compile(r"(?=\b([A-Za-z]+)-([A-Za-z]+)\b)")
 
 
 def column_edges(pages: list[Page], body_size: float) -> dict[tuple[int, str], tuple[float, float]]:
+    """The usual left and right edge of body text in each (page, column), ignoring outliers."""
     edges = {}
     for page in pages:
         for column in ("L", "R", "W"):
@@ -68,6 +69,7 @@ NO_VOCABULARY = Vocabulary(frozenset(), frozenset())
 
 
 def collect_vocabulary(lines: list[Line]) -> Vocabulary:
+    """The words and hyphenated pairs the paper writes whole inside its lines."""
     words, pairs = set(), set()
     for line in lines:
         tokens = line.text.split()
@@ -80,6 +82,7 @@ def collect_vocabulary(lines: list[Line]) -> Vocabulary:
 
 
 def join_lines(texts: list[str], vocabulary: Vocabulary) -> str:
+    """The lines of a paragraph as one text, mending words hyphenated at line ends."""
     out = ""
     for text in texts:
         text = text.strip()
@@ -100,4 +103,5 @@ def join_lines(texts: list[str], vocabulary: Vocabulary) -> str:
 
 
 def clean_spaces(text: str) -> str:
+    """Runs of spaces and tabs as one space, ends trimmed."""
     return re.sub(r"[ \t]+", " ", text).strip()
