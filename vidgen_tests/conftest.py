@@ -16,10 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from vidgen_assets.resources import SettingsResource
+
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 PAPER = FIXTURES / "open-information-extraction.pdf"
 RECORDING = FIXTURES / "jfk.flac"
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
+MAX_PAGES = SettingsResource().max_pages  # the default page limit
 
 
 @pytest.fixture

@@ -14,12 +14,14 @@ from vidgen_assets.media.audio import (
     check_recording,
     extract_original_audio,
     is_silent,
-    max_recording_seconds,
     normalize_for_recognition,
 )
 from vidgen_assets.media.ffmpeg import probe
 
+from vidgen_assets.resources import SettingsResource, build_resources
 from vidgen_tests.conftest import RECORDING as JFK
+
+LIMIT_S = SettingsResource().max_recording_seconds  # the default limit
 CLIP_S = 3.0
 
 
@@ -64,7 +66,7 @@ def clips(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.mark.parametrize("kind", ["mp3", "m4a", "ogg", "opus", "wav", "flac", "mp4", "mkv", "webm"])
 def test_every_container_converts_to_16khz_mono_pcm(clips, kind, tmp_path):
-    info = check_recording(clips[kind])
+    info = check_recording(clips[kind], LIMIT_S)
     assert info.duration_s == pytest.approx(CLIP_S, abs=0.1)
     wav = normalize_for_recognition(clips[kind], tmp_path / "speech.wav")
     with wave.open(str(wav)) as w:
@@ -91,7 +93,7 @@ def test_original_audio_of_a_video_file_has_no_video(clips, tmp_path):
 
 def test_file_without_audio_stream_is_refused_by_name(clips):
     with pytest.raises(InputError, match=r"video-only\.mp4: has no audio stream"):
-        check_recording(clips["video-only"])
+        check_recording(clips["video-only"], LIMIT_S)
 
 
 def test_converting_a_file_without_audio_leaves_nothing_behind(clips, tmp_path):
@@ -102,27 +104,27 @@ def test_converting_a_file_without_audio_leaves_nothing_behind(clips, tmp_path):
 
 def test_zero_length_file_is_refused_by_name(clips):
     with pytest.raises(InputError, match=r"empty\.wav: is empty \(0 bytes\)"):
-        check_recording(clips["empty"])
+        check_recording(clips["empty"], LIMIT_S)
 
 
 def test_missing_file_is_refused_by_name(tmp_path):
     with pytest.raises(InputError, match=r"gone\.mp3: does not exist"):
-        check_recording(tmp_path / "gone.mp3")
+        check_recording(tmp_path / "gone.mp3", LIMIT_S)
 
 
 def test_truncated_file_is_refused_by_name(clips):
     # The first 2 KB keep the header, which still announces 11 seconds.
     with pytest.raises(InputError, match=r"truncated\.mp3: is truncated or corrupted"):
-        check_recording(clips["truncated"])
+        check_recording(clips["truncated"], LIMIT_S)
 
 
 def test_file_that_is_not_media_is_refused_by_name(clips):
     with pytest.raises(InputError, match=r"notes\.mp3: is not a readable audio or video file"):
-        check_recording(clips["text"])
+        check_recording(clips["text"], LIMIT_S)
 
 
 def test_silent_recording_is_refused_by_the_name_of_the_dropped_file(clips, tmp_path):
-    check_recording(clips["silence"])  # a silent file is well-formed: only its content is wrong
+    check_recording(clips["silence"], LIMIT_S)  # a silent file is well-formed: only its content is wrong
     wav = normalize_for_recognition(clips["silence"], tmp_path / "speech.wav")
     assert is_silent(wav)
     with pytest.raises(InputError, match=r"silence\.m4a: is silent"):
@@ -141,17 +143,17 @@ def test_recording_over_the_limit_is_refused_with_the_setting_to_change():
 
 def test_limit_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("VIDGEN_MAX_RECORDING_MINUTES", "0.1")
-    assert max_recording_seconds() == pytest.approx(6.0)
+    settings = build_resources()["settings"]
+    assert settings.max_recording_seconds == pytest.approx(6.0)
     with pytest.raises(InputError, match="limit is 0.1 minutes"):
-        check_recording(JFK)
+        check_recording(JFK, settings.max_recording_seconds)
     monkeypatch.delenv("VIDGEN_MAX_RECORDING_MINUTES")
-    assert max_recording_seconds() == 4 * 3600
-    assert check_recording(JFK).duration_s == pytest.approx(11.0)
+    assert build_resources()["settings"].max_recording_seconds == 4 * 3600
 
 
 def test_recording_without_duration_in_its_header_is_measured(clips):
     assert probe(clips["streamed-webm"]).duration_s is None
-    assert check_recording(clips["streamed-webm"]).duration_s == pytest.approx(11.0, abs=0.1)
+    assert check_recording(clips["streamed-webm"], LIMIT_S).duration_s == pytest.approx(11.0, abs=0.1)
 
 
 def test_video_whose_sound_stops_early_is_measured_not_called_truncated(tmp_path):
@@ -161,7 +163,7 @@ def test_video_whose_sound_stops_early_is_measured_not_called_truncated(tmp_path
         "-c:v", "libx264", "-c:a", "flac", str(path),
     )  # fmt: skip
     assert probe(path).duration_s == pytest.approx(20.0, abs=0.1)
-    assert check_recording(path).duration_s == pytest.approx(11.0, abs=0.1)
+    assert check_recording(path, LIMIT_S).duration_s == pytest.approx(11.0, abs=0.1)
 
 
 def test_truncated_flac_is_refused_by_name(tmp_path):
@@ -170,4 +172,4 @@ def test_truncated_flac_is_refused_by_name(tmp_path):
     cut = tmp_path / "cut.flac"
     cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
     with pytest.raises(InputError, match=r"cut\.flac: is truncated or corrupted: its header says 30\.0 s"):
-        check_recording(cut)
+        check_recording(cut, LIMIT_S)

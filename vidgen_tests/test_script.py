@@ -14,9 +14,9 @@ from vidgen_assets.narration.script import (
     write_script,
 )
 from vidgen_assets.sources.document import Document, Section
+from vidgen_assets.sources.markdown import read_markdown
 from vidgen_assets.sources.pdf import read_pdf
-from vidgen_assets.sources.text import read_markdown
-from vidgen_tests.conftest import EXAMPLES, PAPER
+from vidgen_tests.conftest import EXAMPLES, PAPER, MAX_PAGES
 
 WPM = 165.0
 
@@ -27,7 +27,7 @@ def words(script: list[ScriptSentence]) -> int:
 
 @pytest.fixture(scope="module")
 def paper(tmp_path_factory) -> Document:
-    return read_pdf(PAPER, tmp_path_factory.mktemp("paper") / "figures")
+    return read_pdf(PAPER, tmp_path_factory.mktemp("paper") / "figures", MAX_PAGES)
 
 
 @pytest.fixture(scope="module")

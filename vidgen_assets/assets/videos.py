@@ -4,33 +4,31 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.assets.frames import inline_image
+from vidgen_assets.assets.wiring import inline_image
 from vidgen_assets.media.ffmpeg import assemble_video, extract_thumbnail
-from vidgen_assets.errors import VidgenError
 from vidgen_assets.media.subtitles import build_cues, write_ass, write_srt, write_vtt
 from vidgen_assets.partitions import documents
-from vidgen_assets.progress import Progress
+from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import SettingsResource, StorageResource
 from vidgen_assets.storage.records import load_segments
+from vidgen_assets.storage.tables import FrameRow, NarrationAudioRow, VideoRow
 
-BURN_IN_MODES = ("none", "plain", "highlight")
-
-
-@asset(partitions_def=documents, group_name="videos", deps=["frames"], kinds={"duckdb", "mp4"})
+@asset(
+    partitions_def=documents, group_name="videos", deps=["frames", "transcripts", "narration_audio"],
+    kinds={"duckdb", "mp4"},
+)
 def videos(
     context: AssetExecutionContext, storage: StorageResource, settings: SettingsResource
 ) -> MaterializeResult:
     """The finished MP4 (H.264 + AAC, faststart) with soft subtitles, .srt and .vtt files
     beside it, and a thumbnail. Each frame is on screen exactly for its chunk's span.
     Captions can also be burned into the picture, optionally highlighting the spoken word."""
-    if settings.burn_in not in BURN_IN_MODES:
-        raise VidgenError(f"burn_in must be one of {', '.join(BURN_IN_MODES)}, not {settings.burn_in!r}")
     doc_id = context.partition_key
     db = storage.database()
     paths = storage.paths()
-    progress = Progress("videos", context.log.info)
-    narration = db.row("narration_audio", doc_id)
-    duration = narration["duration_s"]
+    progress = StageProgress("videos", context.log.info)
+    narration = db.read_one(NarrationAudioRow, doc_id)
+    duration = narration.duration_s
     out = paths.video(doc_id)
     segments = load_segments(db, doc_id)
     cues = build_cues(segments)
@@ -39,21 +37,20 @@ def videos(
     burn_in = None
     if settings.burn_in != "none":
         words = [w for s in segments for w in s.words]
-        burn_in = write_ass(cues, paths.artifacts(doc_id) / "captions.ass", words,
+        burn_in = write_ass(cues, paths.captions(doc_id), words,
                             highlight=settings.burn_in == "highlight")
     progress(1, 3)
-    spans = [(Path(f["path"]), f["start_s"], f["end_s"]) for f in db.rows("frames", doc_id, order_by="chunk_idx")]
-    info = assemble_video(spans, Path(narration["path"]), duration, srt, out, burn_in=burn_in)
+    spans = [(Path(f.path), f.start_s, f.end_s) for f in db.read(FrameRow, doc_id)]
+    info = assemble_video(spans, Path(narration.path), duration, srt, out, burn_in=burn_in)
     progress(2, 3)
     thumbnail = extract_thumbnail(out, min(duration / 2, spans[1][1] + 0.5 if len(spans) > 1 else 0.5),
                                   out.with_suffix(".jpg"))
     progress(3, 3)
     video = info.of_type("video")[0]
-    db.replace_partition(doc_id, {"videos": [{
-        "path": str(out), "duration_s": info.duration_s, "width": video.width, "height": video.height,
-        "size_bytes": out.stat().st_size, "srt_path": str(srt), "vtt_path": str(vtt),
-        "thumbnail_path": str(thumbnail),
-    }]})
+    db.replace(doc_id, {VideoRow: [VideoRow(
+        path=str(out), duration_s=info.duration_s, width=video.width, height=video.height,
+        size_bytes=out.stat().st_size, srt_path=str(srt), vtt_path=str(vtt), thumbnail_path=str(thumbnail),
+    )]})
     context.log.info(f"video written: {out}")
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(out)),
@@ -63,5 +60,5 @@ def videos(
         "subtitle_cues": len(cues),
         "burned_in_captions": settings.burn_in,
         "thumbnail": MetadataValue.path(str(thumbnail)),
-        "preview": MetadataValue.md(inline_image(thumbnail)),
+        "preview": inline_image(thumbnail),
     })

@@ -7,7 +7,6 @@ plays the original audio, extracted losslessly at its own rate and channel count
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -20,30 +19,19 @@ from vidgen_assets.storage.files import atomic_path
 
 RECOGNITION_RATE = 16_000
 SILENCE_DB = -60.0  # loudest sample quieter than this: nothing a recognizer could hear
-_DEFAULT_MAX_MINUTES = 240.0
 _PROBE_WINDOW_S = 5.0  # decoded at the head and at the tail to catch truncated files quickly
 
 
-def max_recording_seconds() -> float:
-    """The longest recording accepted: VIDGEN_MAX_RECORDING_MINUTES, default 4 hours."""
-    raw = os.environ.get("VIDGEN_MAX_RECORDING_MINUTES", "")
-    try:
-        return float(raw) * 60 if raw.strip() else _DEFAULT_MAX_MINUTES * 60
-    except ValueError:
-        raise ValueError(f"VIDGEN_MAX_RECORDING_MINUTES must be a number of minutes, not {raw!r}") from None
-
-
-def check_recording(path: Path, max_duration_s: float | None = None) -> MediaInfo:
+def check_recording(path: Path, max_duration_s: float) -> MediaInfo:
     """Refuse a recording that cannot become a video, before any slow work starts.
 
     Raises InputError naming the file when it is missing or empty, unreadable, truncated or
     corrupted (probe plus a short decode at its start and its end, so an hours-long file is not
-    decoded whole), has no audio stream, or is longer than `max_duration_s` (default:
-    `max_recording_seconds()`). A file whose container does not state its duration (browser
+    decoded whole), has no audio stream, or is longer than `max_duration_s`. A file whose container does not state its duration (browser
     webm recordings) is decoded once to measure it.
     """
     path = Path(path)
-    limit = max_recording_seconds() if max_duration_s is None else max_duration_s
+    limit = max_duration_s
     if not path.is_file():
         raise InputError(path, "does not exist")
     if path.stat().st_size == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,3 +35,9 @@ class Document:
         return "\n\n".join(
             (f"{s.heading}\n\n{s.text}" if s.heading else s.text) for s in self.sections
         ).strip()
+
+
+def title_from_file_name(path: Path) -> str:
+    """A title for a source that names none itself: "field_notes-2.md" -> "Field notes 2"."""
+    name = re.sub(r"[-_]+", " ", Path(path).stem).strip() or Path(path).name
+    return name[:1].upper() + name[1:]

@@ -26,6 +26,8 @@ _KIND_BY_EXTENSION = {
 }
 SUPPORTED_EXTENSIONS = frozenset(_KIND_BY_EXTENSION)
 KINDS = ("pdf", "md", "txt", "audio", "video", "image", "prompt")
+# Kinds whose words come from transcribing their sound, not from reading the file.
+RECORDING_KINDS = ("audio", "video")
 
 
 def detect_kind(path: Path) -> str:

@@ -1,14 +1,16 @@
-"""Read a dropped document (PDF, Markdown or plain text) into a Document."""
+"""Read a dropped file into a Document: the text of a PDF, Markdown or plain text; the title and
+length of a checked recording."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from vidgen_assets.errors import InputError
-from vidgen_assets.sources.document import Document
-from vidgen_assets.sources.kinds import detect_kind
+from vidgen_assets.media.audio import check_not_silent, check_recording
+from vidgen_assets.sources.document import Document, title_from_file_name
+from vidgen_assets.sources.kinds import RECORDING_KINDS, detect_kind
+from vidgen_assets.sources.markdown import read_markdown, read_text
 from vidgen_assets.sources.pdf import read_pdf
-from vidgen_assets.sources.text import read_markdown, read_text
 
 _NOT_DOCUMENTS = {
     "audio": "audio sources are read by the recording pipeline (transcription), not the document reader",
@@ -18,7 +20,22 @@ _NOT_DOCUMENTS = {
 }
 
 
-def read_document(path: Path, figures_dir: Path, max_pages: int = 60) -> Document:
+def read_source(path: Path, figures_dir: Path, max_pages: int, max_recording_seconds: float) -> Document:
+    """Any supported file as a Document; recordings carry no text until they are transcribed.
+
+    Raises InputError naming the file for anything that cannot become a video (see
+    read_document; for recordings also unreadable, too long or silent ones).
+    """
+    path = Path(path)
+    kind = detect_kind(path)
+    if kind in RECORDING_KINDS:
+        info = check_recording(path, max_recording_seconds)
+        check_not_silent(path, source=path)  # here, so a silent file is refused before anything is written
+        return Document(kind=kind, title=title_from_file_name(path), sections=(), metadata={"duration_s": info.duration_s})
+    return read_document(path, figures_dir, max_pages)
+
+
+def read_document(path: Path, figures_dir: Path, max_pages: int) -> Document:
     """Read a PDF, Markdown or text file; figure crops of a PDF go to `figures_dir`.
 
     Raises InputError for other kinds of source and for any unreadable file.

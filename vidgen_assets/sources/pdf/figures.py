@@ -1,0 +1,163 @@
+"""Figures and tables of a paper: their captions, and crops of the page around them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from vidgen_assets.sources.document import Figure
+from vidgen_assets.sources.pdf.lines import Line, Page
+from vidgen_assets.sources.pdf.repair import NO_VOCABULARY, join_lines
+from vidgen_assets.storage.files import atomic_path
+
+FIGURE_DPI = 150
+CAPTION = re.compile(r"^(Figure|FIGURE|Fig\.|FIG\.|Table|TABLE)\s*(\d+|[IVXL]+)\s*[:.|]\s*")
+
+
+@dataclass
+class Caption:
+    label: str
+    page: int
+    lines: list[Line]
+    text: str = ""
+    crop: tuple[float, float, float, float] | None = None
+
+    @property
+    def top(self) -> float:
+        return min(line.top for line in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(line.bottom for line in self.lines)
+
+
+def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> list[Caption]:
+    """Captions set apart from the text ("Figure 2:", "Table 1."), with their text and the crop
+    of their float; caption lines are marked "caption"."""
+    captions: list[Caption] = []
+    labels: set[str] = set()
+    for i, line in enumerate(ordered):
+        match = CAPTION.match(line.text)
+        if not match or line.role != "body":
+            continue
+        prev = ordered[i - 1] if i else None
+        set_apart = (
+            prev is None
+            or prev.page != line.page
+            or prev.column != line.column
+            or line.top - prev.bottom > 0.4 * line.size
+            or line.bold
+            or bool(line.lead_bold)
+            or abs(line.size - body_size) > 0.5
+        )
+        kind = "Table" if match.group(1).lower().startswith("tab") else "Figure"
+        label = f"{kind} {match.group(2)}"
+        if not set_apart or label in labels:
+            continue
+        block = [line]
+        for nxt in ordered[i + 1 : i + 15]:
+            last = block[-1]
+            if (
+                nxt.page != line.page
+                or nxt.column != line.column
+                or nxt.top - last.bottom > 0.45 * last.size
+                or nxt.top < last.top
+                or abs(nxt.size - last.size) > 0.6
+                or CAPTION.match(nxt.text)
+            ):
+                break
+            block.append(nxt)
+        for member in block:
+            member.role = "caption"
+        labels.add(label)
+        caption = Caption(label=label, page=line.page, lines=block)
+        caption.text = CAPTION.sub("", join_lines([m.text for m in block], NO_VOCABULARY)).strip()
+        _locate_float(pages[line.page - 1], caption, kind, body_size)
+        captions.append(caption)
+    return captions
+
+
+def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> None:
+    """Find the figure (usually above its caption) or table (either side) and mark its text."""
+    column = caption.lines[0].column
+    mid = page.width / 2
+    span = {"L": (0.0, mid), "R": (mid, page.width)}.get(column, (0.0, page.width))
+    body_width = max((line.width for line in page.lines if line.column == column and line.role == "body"), default=page.width)
+
+    def in_span(box: tuple[float, float, float, float]) -> bool:
+        center = (box[0] + box[2]) / 2
+        return span[0] - 2 <= center <= span[1] + 2
+
+    def stops(line: Line) -> bool:
+        prose = (
+            abs(line.size - body_size) <= 0.6
+            and line.width >= 0.6 * body_width
+            and line.max_gap < 1.5 * line.size
+            and line.words >= 6
+        )
+        headed = line.bold and line.role == "body" and line.size >= body_size
+        return prose or headed or line.role in ("caption", "title", "margin")
+
+    items = [("g", box, None) for box in page.graphics if in_span(box)]
+    items += [("t", (l.x0, l.top, l.x1, l.bottom), l) for l in page.lines if in_span((l.x0, l.top, l.x1, l.bottom)) and l not in caption.lines]
+    limit = 3.0 * body_size
+
+    def collect(direction: int) -> list[tuple[str, tuple, Line | None]]:
+        """Items stacked against the caption, above (-1) or below (+1), up to running text."""
+        if direction < 0:
+            edge = caption.top
+            pool = sorted((it for it in items if it[1][3] <= caption.top + 1), key=lambda it: -it[1][3])
+        else:
+            edge = caption.bottom
+            pool = sorted((it for it in items if it[1][1] >= caption.bottom - 1), key=lambda it: it[1][1])
+        found = []
+        for item in pool:
+            _, (_, top, _, bottom), line = item
+            distance = edge - bottom if direction < 0 else top - edge
+            if distance > limit or (line is not None and stops(line)):
+                break
+            found.append(item)
+            edge = min(edge, top) if direction < 0 else max(edge, bottom)
+        return found
+
+    above, below = collect(-1), collect(+1)
+    if kind == "Figure":
+        chosen = above or below
+    elif above and below:
+        gap_above = caption.top - max(it[1][3] for it in above)
+        gap_below = min(it[1][1] for it in below) - caption.bottom
+        chosen = above if gap_above <= gap_below else below
+    else:
+        chosen = above or below
+    if not chosen:
+        return
+    x0 = min(it[1][0] for it in chosen) - 3
+    top = min(it[1][1] for it in chosen) - 3
+    x1 = max(it[1][2] for it in chosen) + 3
+    bottom = max(it[1][3] for it in chosen) + 3
+    if x1 - x0 < 20 or bottom - top < 15:
+        return
+    caption.crop = (max(0.0, x0), max(0.0, top), min(page.width, x1), min(page.height, bottom))
+    for line in page.lines:
+        if line.role == "body" and line.x0 >= x0 - 1 and line.x1 <= x1 + 1 and line.top >= top - 1 and line.bottom <= bottom + 1:
+            line.role = "float"
+
+
+def render_crop(page, box: tuple[float, float, float, float]):
+    """The box of a pdfplumber page as a Pillow image at FIGURE_DPI."""
+    x0, top, x1, bottom = box
+    offset_x, offset_y = page.bbox[0], page.bbox[1]
+    region = page.crop((x0 + offset_x, top + offset_y, x1 + offset_x, bottom + offset_y), strict=False)
+    return region.to_image(resolution=FIGURE_DPI, antialias=True).original.copy()
+
+
+def save_figures(captions: list[Caption], images: list, figures_dir: Path) -> tuple[Figure, ...]:
+    """Every caption as a Figure; the rendered crops (caption, image) saved as PNG beside it."""
+    saved: dict[str, Path] = {}
+    for caption, image in images:
+        target = figures_dir / f"{caption.label.lower().replace(' ', '-')}.png"
+        with atomic_path(target) as tmp:
+            image.save(tmp, format="PNG")
+        saved[caption.label] = target
+    return tuple(Figure(label=c.label, caption=c.text, page=c.page, image_path=saved.get(c.label)) for c in captions)

@@ -1,0 +1,254 @@
+"""Lines and columns of a PDF page, from pdfplumber's characters, in reading order.
+
+Which column a line belongs to (two-column layouts are read left column, then right column,
+between full-width blocks), which small characters are small caps (kept, lower-cased) and which
+are superscripts (footnote markers, not read).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+# "Medi" is the bold cut of the URW/Nimbus fonts that LaTeX's times package embeds; CMBX is
+# Computer Modern bold.
+_BOLD_FONT = re.compile(r"bold|medi|semibold|demi|black|heavy|cmbx", re.I)
+_CID = re.compile(r"\(cid:\d+\)")  # glyphs without a Unicode mapping
+_SPACING_ACCENTS = {  # TeX's separate accent glyphs and the combining marks they stand for
+    "¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302",
+    "˜": "\u0303", "˚": "\u030a", "¸": "\u0327", "ˇ": "\u030c",
+}
+_SPACING_ACCENT = re.compile(r"([¨´`ˆ˜˚¸ˇ])([A-Za-zı])")
+
+
+@dataclass
+class Line:
+    page: int  # 1-based
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # the line's main font size
+    bold: bool  # every letter bold
+    lead_bold: str  # a bold run-in heading at the start of an otherwise regular line
+    text: str
+    max_gap: float  # widest gap between words, in points (tables have wide ones)
+    column: str = "W"  # L(eft), R(ight) or W(ide)
+    # body, or why it is not read: margin, script, title, caption, float, footnote, fragment,
+    # front-matter; "front" is page-1 text before the first heading that may be an abstract.
+    role: str = "body"
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    graphics: list[tuple[float, float, float, float]] = field(default_factory=list)
+    two_column: bool = False
+
+
+def page_objects(page) -> dict:
+    """Everything read from a pdfplumber page (parsing happens here), as plain values."""
+    graphics = [
+        (float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"]))
+        for obj in (*page.images, *page.rects, *page.curves, *page.lines)
+    ]
+    return {
+        "number": page.page_number,
+        "width": float(page.width),
+        "height": float(page.height),
+        "chars": [c for c in page.chars if c.get("upright", True) and c["text"].strip()],
+        "graphics": graphics,
+    }
+
+
+def read_page(raw: dict) -> Page:
+    """A page's characters (from page_objects) as lines, each assigned to a column."""
+    width, height = raw["width"], raw["height"]
+    chars = raw["chars"]
+    for c in chars:
+        matrix = c.get("matrix")
+        c["_base"] = height - matrix[5] if matrix else c["bottom"]
+        c["_bold"] = bool(_BOLD_FONT.search(c.get("fontname", "")))
+    chars.sort(key=lambda c: (c["_base"], c["x0"]))
+
+    # Brackets and accents may sit a point off the baseline, so rows are gathered loosely; then
+    # small characters off the row's main baseline (super- and subscripts) are moved to rows of
+    # their own (see _mark_scripts), while small capitals on the baseline stay.
+    loose: list[list[dict]] = []
+    for c in chars:
+        if loose and abs(c["_base"] - loose[-1][0]["_base"]) <= 1.8:
+            loose[-1].append(c)
+        else:
+            loose.append([c])
+    mid = width / 2
+    segments: list[tuple[int, list[dict]]] = []  # (row id, chars); one row's segments may merge
+    ids = itertools.count()
+    for row in loose:
+        row_id = next(ids)
+        row.sort(key=lambda c: c["x0"])
+        pieces = [[row[0]]]
+        for prev, c in zip(row, row[1:]):
+            if c["x0"] - prev["x1"] > 1.2 * max(prev["size"], 4.0):
+                pieces.append([])
+            pieces[-1].append(c)
+        for piece in pieces:
+            big = max(c["size"] for c in piece)
+            base = Counter(round(c["_base"], 1) for c in piece if c["size"] >= 0.9 * big).most_common(1)[0][0]
+            on_row = [c["size"] >= 0.9 * big or abs(c["_base"] - base) <= 0.8 for c in piece]
+            segments.append((row_id, [c for c, keep in zip(piece, on_row) if keep]))
+            off: list[list[dict]] = []
+            for c in sorted((c for c, keep in zip(piece, on_row) if not keep), key=lambda c: c["_base"]):
+                if off and abs(c["_base"] - off[-1][0]["_base"]) <= 0.8:
+                    off[-1].append(c)
+                else:
+                    off.append([c])
+            segments.extend((next(ids), sorted(group, key=lambda c: c["x0"])) for group in off)
+
+    def column_of(seg: list[dict]) -> str:
+        x0, x1 = seg[0]["x0"], max(c["x1"] for c in seg)
+        if x1 <= mid + 2:
+            return "L"
+        if x0 >= mid - 2:
+            return "R"
+        crosses = min(mid - x0, x1 - mid)
+        if crosses > 0.05 * width or abs((x0 + x1) / 2 - mid) < 0.1 * width:
+            return "W"
+        return "L" if (x0 + x1) / 2 < mid else "R"
+
+    classified = [(index, column_of(seg), seg) for index, seg in segments]
+    weight = Counter()
+    for _, column, seg in classified:
+        weight[column] += len(seg)
+    total = sum(weight.values()) or 1
+    two_column = weight["L"] > 0.15 * total and weight["R"] > 0.15 * total
+
+    grouped: dict[tuple[int, str], list[dict]] = {}
+    for index, column, seg in classified:
+        key = (index, column if two_column else "W")
+        grouped.setdefault(key, []).extend(seg)
+    lines = [_make_line(raw["number"], column, group) for (_, column), group in grouped.items()]
+    lines = [line for line in lines if line.text]
+
+    graphics = [  # a box covering the page is a background or frame, not a figure
+        box for box in raw["graphics"] if not ((box[2] - box[0]) > 0.9 * width and (box[3] - box[1]) > 0.9 * height)
+    ]
+    result = Page(raw["number"], width, height, lines, graphics, two_column)
+    _mark_scripts(result)
+    return result
+
+
+def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
+    chars = sorted(chars, key=lambda c: c["x0"])
+    sizes = Counter(round(c["size"], 1) for c in chars)
+    common = [s for s, n in sizes.items() if n >= 0.25 * len(chars)]
+    size = max(common) if common else sizes.most_common(1)[0][0]
+    base = statistics.median(c["_base"] for c in chars if round(c["size"], 1) == size)
+
+    words: list[list[dict]] = [[chars[0]]]
+    gaps = [0.0]
+    for prev, c in zip(chars, chars[1:]):
+        gap = c["x0"] - prev["x1"]
+        if gap > 0.11 * min(prev["size"], c["size"]):
+            words.append([])
+            gaps.append(gap)
+        words[-1].append(c)
+
+    def glyph(c: dict) -> str:
+        text = c["text"].translate(_LIGATURES)
+        # Small capitals: smaller uppercase letters on the line's own baseline.
+        if text.isupper() and c["size"] < 0.9 * size and abs(c["_base"] - base) < 0.8:
+            return text.lower()
+        return text
+
+    texts = [_compose_accents(_CID.sub("", "".join(glyph(c) for c in word))) for word in words]
+    letters = [c for c in chars if c["text"].isalpha()]
+    bold = bool(letters) and all(c["_bold"] for c in letters)
+    lead = []
+    if letters and not bold:
+        for word, text in zip(words, texts):
+            if not all(c["_bold"] for c in word if c["text"].isalpha()):
+                break
+            lead.append(text)
+        if lead and not any(ch.isalpha() for ch in "".join(lead)):
+            lead = []
+    return Line(
+        page=page_number,
+        x0=chars[0]["x0"],
+        x1=max(c["x1"] for c in chars),
+        top=min(c["top"] for c in chars),
+        bottom=max(c["bottom"] for c in chars),
+        size=size,
+        bold=bold,
+        lead_bold=" ".join(lead),
+        text=" ".join(texts).strip(),
+        max_gap=max(gaps),
+        column=column,
+    )
+
+
+def _mark_scripts(page: Page) -> None:
+    """Superscripts and subscripts (footnote markers, indices) are rows of small characters
+    overlapping a line of larger type; they are not read."""
+    for line in page.lines:
+        for other in page.lines:
+            if (
+                other is not line
+                and line.size < 0.85 * other.size
+                and line.top < other.bottom
+                and line.bottom > other.top
+                and line.x0 >= other.x0 - 2
+                and line.x1 <= other.x1 + 2
+            ):
+                line.role = "script"
+                break
+
+
+def reading_order(page: Page) -> list[Line]:
+    """Two-column pages: between full-width lines, the left column then the right column."""
+    lines = sorted((line for line in page.lines if line.role == "body"), key=lambda line: (line.top, line.x0))
+    if not page.two_column:
+        return lines
+    ordered: list[Line] = []
+    band: list[Line] = []
+
+    def flush() -> None:
+        ordered.extend(sorted((line for line in band if line.column == "L"), key=lambda line: line.top))
+        ordered.extend(sorted((line for line in band if line.column == "R"), key=lambda line: line.top))
+        band.clear()
+
+    for line in lines:
+        if line.column == "W":
+            flush()
+            ordered.append(line)
+        else:
+            band.append(line)
+    flush()
+    return ordered
+
+
+def _compose_accents(text: str) -> str:
+    """TeX sets accents as separate glyphs before the letter ("na¨ıve"): compose them ("naïve")."""
+    if not _SPACING_ACCENT.search(text):
+        return text
+
+    def compose(match: re.Match) -> str:
+        base = "i" if match.group(2) == "ı" else match.group(2)
+        return unicodedata.normalize("NFC", base + _SPACING_ACCENTS[match.group(1)])
+
+    return _SPACING_ACCENT.sub(compose, text)

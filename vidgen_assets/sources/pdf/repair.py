@@ -1,0 +1,107 @@
+"""Mending text broken by typesetting: words hyphenated at line ends, and lines joined into
+paragraphs (where a paragraph starts is read from indents, spacing and short last lines)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vidgen_assets.sources.pdf.lines import Line, Page
+
+_LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[•◦▪‣·–-]|\(\w\))\s")
+_HYPHEN_PAIR = re.compile(r"(?=\b([A-Za-z]+)-([A-Za-z]+)\b)")
+
+
+def column_edges(pages: list[Page], body_size: float) -> dict[tuple[int, str], tuple[float, float]]:
+    """The usual left and right edge of body text in each (page, column), ignoring outliers."""
+    edges = {}
+    for page in pages:
+        for column in ("L", "R", "W"):
+            body = [l for l in page.lines if l.column == column and l.role == "body" and abs(l.size - body_size) <= 0.6]
+            if body:
+                lefts = sorted(l.x0 for l in body)
+                rights = sorted(l.x1 for l in body)
+                edges[(page.number, column)] = (lefts[len(lefts) // 10], rights[-1 - len(rights) // 10])
+    return edges
+
+
+def starts_paragraph(prev2: Line | None, prev: Line, line: Line, edges: dict, body_size: float) -> bool:
+    """Whether `line` opens a paragraph, given the two lines before it in the paragraph."""
+    left, right = edges.get((line.page, line.column), (line.x0, line.x1))
+    prev_left, prev_right = edges.get((prev.page, prev.column), (prev.x0, prev.x1))
+    indent = 0.6 * body_size
+    if line.text[:1].islower():
+        return False  # a sentence running on (across a column, page or float)
+    if _LIST_ITEM.match(line.text):
+        return True
+    if line.x0 > left + indent and prev.x0 <= prev_left + 2:
+        return True  # first-line indent
+    same_flow = line.page == prev.page and line.column == prev.column and line.top > prev.top
+    if same_flow and line.top - prev.bottom > 0.8 * body_size:
+        return True  # vertical space between paragraphs
+    in_block = prev2 is not None and prev2.page == prev.page and prev2.column == prev.column and abs(prev2.x0 - prev.x0) < 2
+    if same_flow and in_block and line.x0 < prev.x0 - indent:
+        return True  # back out of an indented block or list
+    if prev.text.rstrip()[-1:] in ".!?:" and prev.x1 < prev_right - 2 * body_size:
+        return True  # the previous line stopped short after a sentence
+    return False
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words written whole inside lines: evidence for mending a word split at a line end."""
+
+    words: frozenset[str]
+    pairs: frozenset[str]  # hyphenated pairs such as "pre-specified"
+
+    def keeps_hyphen(self, left: str, right: str) -> bool:
+        joined, pair = (left + right).lower(), f"{left}-{right}".lower()
+        # TeX never leaves fewer than 2 letters before or 3 after a break: "noisy-or" is a word.
+        if pair in self.pairs or len(left) < 2 or len(right) < 3:
+            return True
+        if joined in self.words:
+            return False
+        # "noise-" + "tolerant": both halves are words of their own, so a compound.
+        return len(left) >= 3 and len(right) >= 4 and left.lower() in self.words and right.lower() in self.words
+
+
+NO_VOCABULARY = Vocabulary(frozenset(), frozenset())
+
+
+def collect_vocabulary(lines: list[Line]) -> Vocabulary:
+    """The words and hyphenated pairs the paper writes whole inside its lines."""
+    words, pairs = set(), set()
+    for line in lines:
+        tokens = line.text.split()
+        # The last token may be half a word; the first may be the other half.
+        for token in tokens[1:-1]:
+            words.update(w.lower() for w in re.findall(r"[A-Za-z]+", token))
+        for match in _HYPHEN_PAIR.finditer(line.text):
+            pairs.add(f"{match.group(1)}-{match.group(2)}".lower())
+    return Vocabulary(frozenset(words), frozenset(pairs))
+
+
+def join_lines(texts: list[str], vocabulary: Vocabulary) -> str:
+    """The lines of a paragraph as one text, mending words hyphenated at line ends."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if not text:
+            continue
+        if not out:
+            out = text
+        elif re.search(r"[A-Za-z]-$", out) and text[0].islower():
+            left = re.search(r"([A-Za-z]+)-$", out).group(1)
+            right = re.match(r"[A-Za-z]+", text)
+            keep = right is not None and vocabulary.keeps_hyphen(left, right.group(0))
+            out = out + text if keep else out[:-1] + text
+        elif re.search(r"[A-Za-z]-$", out) or out.endswith(("—", "–", "/")):
+            out += text
+        else:
+            out += " " + text
+    return out
+
+
+def clean_spaces(text: str) -> str:
+    """Runs of spaces and tabs as one space, ends trimmed."""
+    return re.sub(r"[ \t]+", " ", text).strip()

@@ -1,0 +1,261 @@
+"""Page structure of a paper: title, headings and sections; what is not read (running heads,
+page numbers, footnotes, front matter, the reference list)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from vidgen_assets.sources.document import Section
+from vidgen_assets.sources.pdf.figures import CAPTION, Caption, find_captions
+from vidgen_assets.sources.pdf.lines import Line, Page, reading_order
+from vidgen_assets.sources.pdf.repair import clean_spaces, collect_vocabulary, column_edges, join_lines, starts_paragraph
+
+_REFERENCES = re.compile(
+    r"^(\d+\.?\s*|[IVX]+\.\s*)?(references|bibliography|literature cited|works cited|reference list)\.?$",
+    re.I,
+)
+_NUMBERED_HEADING = re.compile(r"^(\d+(\.\d+)*|[IVX]+)\.?\s+\S")
+_ABSTRACT_RUN_IN = re.compile(r"^(Abstract|ABSTRACT)\s*[.:—–-]\s*(?=\S)")
+
+
+def read_structure(pages: list[Page], metadata: dict) -> tuple[str, list[Section], list[Caption]]:
+    """The title, the sections in reading order, and the figure and table captions (cropped
+    where their float was found). Marks each line's role on the way."""
+    body_size = _body_size(pages)
+    _mark_margins(pages)
+    ordered = [line for page in pages for line in reading_order(page)]
+    title = _mark_title(pages, ordered, metadata)
+
+    captions = find_captions(pages, ordered, body_size)
+    ordered = _cut_references(ordered)
+    captions = [c for c in captions if c.lines[0].role == "caption"]
+    _mark_footnotes(pages, body_size)
+    _mark_small_fragments(ordered, body_size)
+    _mark_front_matter(ordered, body_size)
+    sections = _sections(
+        [line for line in ordered if line.role in ("body", "front")], pages, body_size
+    )
+    return title, sections, captions
+
+
+def _body_size(pages: list[Page]) -> float:
+    counts = Counter()
+    for page in pages:
+        for line in page.lines:
+            if line.role == "body":
+                counts[line.size] += len(line.text)
+    return counts.most_common(1)[0][0] if counts else 10.0
+
+
+def _mark_margins(pages: list[Page]) -> None:
+    """Running heads and feet: text in the top or bottom 10% of the page that repeats on other
+    pages (digits ignored), and bare page numbers."""
+
+    def key(line: Line) -> str:
+        return re.sub(r"\d+", "#", line.text.lower())
+
+    def in_margin(line: Line, page: Page) -> bool:
+        return line.bottom < 0.1 * page.height or line.top > 0.9 * page.height
+
+    seen = Counter()
+    for page in pages:
+        for k in {key(line) for line in page.lines if in_margin(line, page)}:
+            seen[k] += 1
+    for page in pages:
+        for line in page.lines:
+            if in_margin(line, page) and (
+                seen[key(line)] >= 2
+                or re.fullmatch(r"(page\s*)?[\divxlc]+(\s*(of|/)\s*\d+)?", line.text.strip(), re.I)
+            ):
+                line.role = "margin"
+
+
+def _mark_title(pages: list[Page], ordered: list[Line], metadata: dict) -> str:
+    """The largest type near the top of page 1; the PDF's Title entry when that looks wrong."""
+    first = [line for line in ordered if line.page == 1 and sum(ch.isalpha() for ch in line.text) >= 3]
+    title = ""
+    if first:
+        upper = [line for line in first if line.top < 0.5 * pages[0].height] or first
+        biggest = max(line.size for line in upper)
+        run: list[Line] = []
+        for line in first:
+            if abs(line.size - biggest) < 0.3 and line.top < 0.5 * pages[0].height:
+                if run and line.top - run[-1].bottom > 1.5 * biggest:
+                    break
+                run.append(line)
+            elif run:
+                break
+        candidate = clean_spaces(" ".join(line.text for line in run))
+        one_word = len(candidate.split()) == 1 and sum(ch.isalpha() for ch in candidate) >= 4
+        if run and biggest > _body_size(pages) + 1 and (one_word or 2 <= len(candidate.split()) <= 30):
+            title = candidate
+            for line in run:
+                line.role = "title"
+    meta_title = clean_spaces(metadata.get("Title", ""))
+    if not title and _sensible_metadata_title(meta_title):
+        title = meta_title
+    return title
+
+
+def _sensible_metadata_title(title: str) -> bool:
+    if len(title.split()) < 2:
+        return False
+    lowered = title.lower()
+    return not (
+        lowered.startswith(("microsoft word", "untitled"))
+        or re.search(r"\.(dvi|pdf|tex|docx?|ps)$", lowered)
+    )
+
+
+def _cut_references(ordered: list[Line]) -> list[Line]:
+    """Everything from the References (or Bibliography) heading on is left out."""
+    for i, line in enumerate(ordered):
+        if line.role == "body" and _REFERENCES.match(line.text.strip()):
+            for later in ordered[i:]:
+                if later.role == "caption":
+                    later.role = "after-references"
+            return ordered[:i]
+    return ordered
+
+
+def _mark_footnotes(pages: list[Page], body_size: float) -> None:
+    """Small type below the last line of body-size text in its column is a footnote."""
+    for page in pages:
+        for column in ("L", "R", "W"):
+            body = [l for l in page.lines if l.column == column and l.role == "body" and abs(l.size - body_size) <= 0.6]
+            if not body:
+                continue
+            last = max(l.bottom for l in body)
+            for line in page.lines:
+                if line.column == column and line.role == "body" and line.size < body_size - 0.8 and line.top >= last - 1:
+                    line.role = "footnote"
+
+
+def _mark_small_fragments(ordered: list[Line], body_size: float) -> None:
+    """Small type that does not run on as a paragraph (labels, table cells left over) is dropped;
+    small type that does (an abstract set in smaller type) is kept."""
+    i = 0
+    while i < len(ordered):
+        line = ordered[i]
+        if line.role != "body" or line.size >= body_size - 0.8:
+            i += 1
+            continue
+        j = i
+        while j < len(ordered) and ordered[j].role == "body" and abs(ordered[j].size - line.size) <= 0.3:
+            j += 1
+        run = ordered[i:j]
+        widest = max(l.width for l in run)
+        if len(run) < 3 or sum(l.width >= 0.75 * widest for l in run) < 2 or sum(l.words for l in run) < 25:
+            for l in run:
+                l.role = "fragment"
+        i = max(j, i + 1)
+
+
+def _mark_front_matter(ordered: list[Line], body_size: float) -> None:
+    """Authors and affiliations: page-1 lines before the Abstract, the first numbered heading
+    or the Introduction (else before the first heading)."""
+    first_page = [line for line in ordered if line.page == 1 and line.role == "body"]
+
+    def opens_paper(line: Line) -> bool:
+        if _ABSTRACT_RUN_IN.match(line.text):
+            return True
+        if not _is_heading(line, body_size):
+            return False
+        text = line.text.strip().lower()
+        return bool(_NUMBERED_HEADING.match(text)) or text.rstrip(".:") in ("abstract", "introduction", "summary")
+
+    starts = [i for i, line in enumerate(first_page) if opens_paper(line)]
+    if not starts:
+        starts = [i for i, line in enumerate(first_page) if _is_heading(line, body_size)]
+    if not starts:
+        return
+    opener = first_page[starts[0]]
+    before = first_page[: starts[0]]
+    has_abstract = "abstract" in opener.text.lower()[:12]
+    widest = max((l.width for l in before if abs(l.size - body_size) <= 1.5), default=0.0)
+    for line in before:
+        # Without an Abstract heading the abstract is here too: keep long lines of text size.
+        prose = abs(line.size - body_size) <= 1.5 and line.width >= 0.6 * widest and line.words >= 5
+        line.role = "front" if prose and not has_abstract else "front-matter"
+
+
+def _is_heading(line: Line, body_size: float) -> bool:
+    text = line.text.strip()
+    words = text.split()
+    if not words or len(words) > 14 or len(text) > 110 or line.role != "body":
+        return False
+    if not any(ch.isalpha() for ch in text) or CAPTION.match(text) or text[-1] in ",;:":
+        return False
+    styled = line.bold or line.size >= body_size + 0.9
+    if text[-1] == "." and not (styled and len(words) <= 6):
+        return False
+    if styled:
+        return True
+    letters = [ch for ch in text if ch.isalpha()]
+    all_caps = len(letters) >= 4 and all(ch.isupper() for ch in letters) and len(words) <= 8
+    if _NUMBERED_HEADING.match(text) and len(words) <= 10 and not line.lead_bold and ":" not in text:
+        rest = [w for w in words[1:] if len(w) >= 4]
+        return all_caps or (bool(rest) and sum(w[0].isupper() for w in rest) >= 0.8 * len(rest))
+    return all_caps and len(words) <= 4
+
+
+def _sections(lines: list[Line], pages: list[Page], body_size: float) -> list[Section]:
+    edges = column_edges(pages, body_size)
+    vocabulary = collect_vocabulary(lines)
+    sections: list[tuple[str, list[list[str]]]] = [("", [])]
+    prev: Line | None = None
+    prev2: Line | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        text = line.text
+        if line.role == "body" and _is_heading(line, body_size):
+            heading = [text]
+            while (
+                i + 1 < len(lines)
+                and lines[i + 1].role == "body"
+                and _is_heading(lines[i + 1], body_size)
+                and not _NUMBERED_HEADING.match(lines[i + 1].text)
+                and abs(lines[i + 1].size - line.size) < 0.3
+                and lines[i + 1].bold == line.bold
+                and 0 <= lines[i + 1].top - lines[i].bottom < 0.6 * line.size
+                and lines[i + 1].page == line.page
+            ):
+                i += 1
+                heading.append(lines[i].text)
+            sections.append((clean_spaces(" ".join(heading)), []))
+            prev = None
+            i += 1
+            continue
+        run_in = _ABSTRACT_RUN_IN.match(text) if line.role == "body" else None
+        if run_in:
+            sections.append(("Abstract", []))
+            text = text[run_in.end() :]
+            prev = None
+        paragraphs = sections[-1][1]
+        # A bold phrase opening a line after a finished sentence is a run-in heading
+        # ("Automation The first step..."): it starts a paragraph and is read as a sentence.
+        run_in_heading = bool(line.lead_bold) and not run_in and (prev is None or prev.text.rstrip()[-1:] in ".!?:")
+        if run_in_heading:
+            lead = line.lead_bold
+            rest = text[len(lead) :].strip()
+            text = lead + ("" if lead[-1] in ".:;!?—–-" else ".") + (" " + rest if rest else "")
+        if prev is None or run_in_heading or starts_paragraph(prev2, prev, line, edges, body_size):
+            paragraphs.append([])
+            prev2 = None
+        else:
+            prev2 = prev
+        paragraphs[-1].append(text)
+        prev = line
+        i += 1
+
+    result = []
+    for heading, paragraphs in sections:
+        texts = [join_lines(p, vocabulary) for p in paragraphs]
+        if heading == "" and any(l.role == "front" for l in lines):
+            texts = [t for t in texts if len(t.split()) >= 30]  # drop author/affiliation blocks
+        body = "\n\n".join(clean_spaces(t) for t in texts if t.strip())
+        if heading or body:
+            result.append(Section(heading=heading, text=body))
+    return result

@@ -1,0 +1,125 @@
+"""Reading the real paper (vidgen_assets/sources/pdf/): title, sections in reading order,
+what is left out, mended words, and figure crops."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+
+from vidgen_assets.sources.pdf import read_pdf
+from vidgen_tests.conftest import PAPER, MAX_PAGES
+
+ABSTRACT_START = (
+    "Traditionally, Information Extraction (IE) has focused on satisfying precise, narrow, "
+    "pre-specified requests from small homogeneous corpora"
+)
+
+
+@pytest.fixture(scope="module")
+def figures_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("paper") / "figures"
+
+
+@pytest.fixture(scope="module")
+def paper(figures_dir):
+    return read_pdf(PAPER, figures_dir, MAX_PAGES)
+
+
+def test_pdf_title_is_the_papers_title(paper):
+    assert paper.title == "Open Information Extraction from the Web"
+    assert paper.kind == "pdf" and paper.page_count == 7
+
+
+def test_abstract_is_the_first_section_and_starts_with_its_first_sentence(paper):
+    first = paper.sections[0]
+    assert first.heading == "Abstract"
+    assert first.text.startswith(ABSTRACT_START)
+
+
+def test_author_block_is_not_body_text(paper):
+    assert "University of Washington Box" not in paper.text
+    assert "@cs.washington.edu" not in paper.text
+
+
+def test_small_capital_system_names_read_as_the_authors_write_them(paper):
+    assert "TextRunner" in paper.text and "KnowItAll" in paper.text
+    assert "TEXTRUNNER" not in paper.text and "T R" not in paper.text
+
+
+def test_sections_are_found_by_their_numbered_and_bold_headings(paper):
+    headings = [s.heading for s in paper.sections]
+    for expected in ["1 Introduction and Motivation", "2 Open IE in TextRunner", "2.1 Self-Supervised Learner",
+                     "3 Experimental Results", "Estimating the Correctness of Facts", "5 Conclusions"]:
+        assert expected in headings
+    intro = paper.sections[headings.index("1 Introduction and Motivation")]
+    assert intro.text.count("\n\n") >= 5  # paragraphs kept apart
+    assert not any(s.heading.startswith(("2. ", "3. ")) for s in paper.sections)  # list items are not headings
+
+
+def test_reference_list_is_left_out(paper):
+    assert not any(re.search(r"references|bibliography", s.heading, re.I) for s in paper.sections)
+    assert "In Proceedings of" not in paper.text
+    assert "Agichtein and Gravano, 2000] E. Agichtein" not in paper.text
+    assert "Preemptive information extraction" not in paper.text  # last entry of the list
+
+
+def test_running_heads_page_numbers_and_footnotes_are_left_out(paper):
+    assert "IJCAI" not in paper.text
+    assert not re.search(r"\b267[0-6]\b", paper.text)
+    assert "we refer to it as" not in paper.text  # footnote 1
+    assert "Lucene" not in paper.text  # footnote 4
+
+
+def test_words_split_at_line_ends_are_joined_and_real_hyphens_kept(paper):
+    text = paper.text
+    assert re.findall(r"\b\w+- \w+", text) == []
+    assert "ex- tensive" not in text and "extensive human involvement" in text  # "ex-" | "tensive"
+    assert "informa- tion" not in text
+    for compound in ("pre-specified", "domain-independent", "hand-tagged", "state-of-the-art"):
+        assert compound in text
+    assert "noisy-or" in text  # TeX never breaks before a two-letter tail: a real hyphen
+
+
+def test_abstract_is_read_before_the_introduction(paper):
+    text = paper.text
+    assert text.index(ABSTRACT_START) < text.index("1 Introduction and Motivation")
+    assert text.index("1 Introduction and Motivation") < text.index("2 Open IE in TextRunner")
+
+
+def test_sentences_crossing_a_column_or_page_break_read_continuously(paper):
+    text = paper.text
+    # Page 3: left column ends at "between", right column starts at "the noun phrases".
+    assert ("Relations are found by examining the text between the noun phrases and heuristically "
+            "eliminating non-essential phrases") in text
+    # Page 5: left column ends at "useful for", right column resumes under Figure 1.
+    assert ("Concrete facts are potentially useful for information extraction or question answering, "
+            "while abstract assertions are useful for ontology learning and other applications.") in text
+    # Page 4 to page 5, across Table 1 at the top of the page.
+    assert "As explained below, we made a series of estimates and approximations in order to address the questions." in text
+
+
+def test_figure_and_table_are_cropped_with_their_captions(paper, figures_dir):
+    by_label = {f.label: f for f in paper.figures}
+    assert set(by_label) == {"Figure 1", "Table 1"}
+    figure, table = by_label["Figure 1"], by_label["Table 1"]
+    assert figure.caption.startswith("Overview of the tuples extracted from 9 million Web page corpus")
+    assert table.caption.startswith("Over a set of ten relations, TextRunner achieved a 33% lower error rate")
+    assert figure.page == table.page == 5
+    assert figure.image_path == figures_dir / "figure-1.png"
+    assert table.image_path == figures_dir / "table-1.png"
+    for item, min_size in ((figure, (300, 300)), (table, (250, 60))):
+        with Image.open(item.image_path) as image:
+            assert image.format == "PNG"
+            assert image.width >= min_size[0] and image.height >= min_size[1]
+            gray = image.convert("L")
+            assert gray.getextrema()[0] < 80  # has ink
+            assert ImageStat.Stat(gray).stddev[0] > 15  # not a blank crop
+    assert sorted(p.name for p in figures_dir.iterdir()) == ["figure-1.png", "table-1.png"]
+
+
+def test_captions_and_table_cells_are_not_body_text(paper):
+    assert "Overview of the tuples extracted" not in paper.text
+    assert "11,476" not in paper.text and "Error rate" not in paper.text
