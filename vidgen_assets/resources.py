@@ -35,7 +35,7 @@ class StorageResource(ConfigurableResource):
     data_dir: str = Field(default=str(REPO_DATA_DIR), description="the DuckDB file, artifacts and videos")
 
     def paths(self) -> Paths:
-        return Paths(Path(self.data_dir).resolve())
+        return Paths(Path(_value(self.data_dir)).resolve())
 
     def database(self) -> Database:
         return Database(self.paths().database)
@@ -68,7 +68,8 @@ class SpeechResource(ConfigurableResource):
 
         if self.backend == "espeak":
             return EspeakSynthesizer()
-        return PiperSynthesizer(voice_path=Path(self.voice) if self.voice else None)
+        voice = _value(self.voice)
+        return PiperSynthesizer(voice_path=Path(voice) if voice else None)
 
     def problem(self) -> str | None:
         """None when the configured backend can run here, else what is missing and how to fix it."""
@@ -85,12 +86,13 @@ class TranscriptionResource(ConfigurableResource):
     def transcriber(self, cache_dir: Path):
         from vidgen_assets.backends.asr import FasterWhisperTranscriber, WhisperTimestampedTranscriber
 
+        model = _value(self.model)
         if self.backend == "whisper-timestamped":
-            return WhisperTimestampedTranscriber(model=self.model)
-        return FasterWhisperTranscriber(model_dir=Path(self.model) if self.model else None, cache_dir=cache_dir)
+            return WhisperTimestampedTranscriber(model=model)
+        return FasterWhisperTranscriber(model_dir=Path(model) if model else None, cache_dir=cache_dir)
 
     def problem(self, cache_dir: Path) -> str | None:
-        if self.backend == "whisper-timestamped" and not self.model:
+        if self.backend == "whisper-timestamped" and not _value(self.model):
             return "no local model configured (set VIDGEN_ASR_MODEL to a Whisper .pt file or Hugging Face folder)"
         return _problem(lambda: self.transcriber(cache_dir).check())
 
@@ -105,12 +107,18 @@ class TextModelResource(ConfigurableResource):
     def text_model(self, cache_dir: Path):
         from vidgen_assets.backends.llm import EmbeddedModel, OllamaModel
 
+        model = {"model": _value(self.model)} if _value(self.model) else {}
         if self.backend == "ollama":
-            return OllamaModel(host=self.host, **({"model": self.model} if self.model else {}))
-        return EmbeddedModel(cache_dir=cache_dir, **({"model": self.model} if self.model else {}))
+            return OllamaModel(host=_value(self.host), **model)
+        return EmbeddedModel(cache_dir=cache_dir, **model)
 
     def problem(self, cache_dir: Path) -> str | None:
         return _problem(lambda: self.text_model(cache_dir))
+
+
+def _value(field: str) -> str:
+    """A string field's value, also when it is an EnvVar not yet resolved (outside a run)."""
+    return field.get_value() if isinstance(field, EnvVar) else field
 
 
 def _problem(build) -> str | None:

@@ -8,26 +8,30 @@ import pytest
 
 from vidgen_assets.errors import StorageBusy
 from vidgen_assets.storage.duckdb import Database
+from vidgen_assets.storage.tables import ChunkRow, SummaryRow
 
 
 def test_replacing_a_partition_never_duplicates_rows_or_touches_other_documents(tmp_path):
     db = Database(tmp_path / "v.duckdb")
-    db.replace_partition("a", {"chunks": [{"idx": i, "start_s": i, "end_s": i + 1, "text": "x"} for i in range(3)]})
-    db.replace_partition("b", {"chunks": [{"idx": 0, "start_s": 0, "end_s": 1, "text": "y"}]})
-    db.replace_partition("a", {"chunks": [{"idx": 0, "start_s": 0, "end_s": 2, "text": "z"}]})
-    assert [r["text"] for r in db.rows("chunks", "a")] == ["z"]
-    assert [r["text"] for r in db.rows("chunks", "b")] == ["y"]
+    db.replace("a", {ChunkRow: [ChunkRow(i, i, i + 1, "x") for i in range(3)]})
+    db.replace("b", {ChunkRow: [ChunkRow(0, 0, 1, "y")]})
+    db.replace("a", {ChunkRow: [ChunkRow(0, 0, 2, "z")]})
+    assert db.read(ChunkRow, "a") == [ChunkRow(0, 0.0, 2.0, "z")]
+    assert [r.text for r in db.read(ChunkRow, "b")] == ["y"]
 
 
 def test_a_failed_write_leaves_the_previous_rows_in_place(tmp_path):
     db = Database(tmp_path / "v.duckdb")
-    db.replace_partition("a", {"chunks": [{"idx": 0, "start_s": 0, "end_s": 1, "text": "kept"}]})
+    db.replace("a", {ChunkRow: [ChunkRow(0, 0, 1, "kept")]})
     with pytest.raises(duckdb.Error):
-        db.replace_partition("a", {
-            "chunks": [{"idx": 0, "start_s": 0, "end_s": 1, "text": "new"}],
-            "summaries": [{"chunk_idx": 0, "no_such_column": 1}],
-        })
-    assert [r["text"] for r in db.rows("chunks", "a")] == ["kept"]
+        # The second table's rows fail to convert (a chunk index that is not a number).
+        db.replace("a", {ChunkRow: [ChunkRow(0, 0, 1, "new")], SummaryRow: [SummaryRow("not a number", "s")]})
+    assert [r.text for r in db.read(ChunkRow, "a")] == ["kept"]
+
+
+def test_a_row_of_another_table_is_refused(tmp_path):
+    with pytest.raises(TypeError, match="chunks takes ChunkRow rows, not SummaryRow"):
+        Database(tmp_path / "v.duckdb").replace("a", {ChunkRow: [SummaryRow(0, "s")]})
 
 
 def test_a_database_from_an_older_version_gains_the_new_columns(tmp_path):
@@ -37,9 +41,9 @@ def test_a_database_from_an_older_version_gains_the_new_columns(tmp_path):
     con.execute("INSERT INTO summaries VALUES ('a', 0, 'old', 'embedded')")
     con.close()
     db = Database(path)
-    db.replace_partition("b", {"summaries": [{"chunk_idx": 0, "summary": "new", "fallback": True}]})
-    assert db.rows("summaries", "a")[0]["fallback"] is None
-    assert db.rows("summaries", "b")[0]["fallback"] is True
+    db.replace("b", {SummaryRow: [SummaryRow(0, "new", fallback=True)]})
+    assert db.read(SummaryRow, "a") == [SummaryRow(0, "old", "embedded")]
+    assert db.read(SummaryRow, "b")[0].fallback is True
 
 
 def _hold(path, seconds):
@@ -50,13 +54,13 @@ def _hold(path, seconds):
 
 def test_a_file_held_by_another_program_gives_a_clear_error(tmp_path):
     path = tmp_path / "v.duckdb"
-    Database(path).replace_partition("a", {"chunks": []})
+    Database(path).replace("a", {ChunkRow: []})
     holder = multiprocessing.get_context("spawn").Process(target=_hold, args=(str(path), 8))
     holder.start()
     time.sleep(3)  # let the other process open the file
     try:
         with pytest.raises(StorageBusy, match="locked by another program"):
-            Database(path, busy_timeout_s=1).replace_partition("a", {"chunks": []})
+            Database(path, busy_timeout_s=1).replace("a", {ChunkRow: []})
     finally:
         holder.join()
-    Database(path, busy_timeout_s=1).replace_partition("a", {"chunks": []})  # free again
+    Database(path, busy_timeout_s=1).replace("a", {ChunkRow: []})  # free again
