@@ -28,9 +28,11 @@ from pathlib import Path
 
 import ffmpeg
 
+from vidgen_assets.media.captions import write_ass
+from vidgen_assets.media.cues import build_cues
 from vidgen_assets.media.ffmpeg import assemble_video, probe
 from vidgen_assets.media.frames import render_frame, style_for
-from vidgen_assets.media.subtitles import build_cues, write_ass, write_srt
+from vidgen_assets.media.subtitle_files import write_srt
 from vidgen_assets.timeline import Segment, Word
 
 SENTENCES = (

@@ -12,7 +12,7 @@ from typing import Sequence
 import ffmpeg
 
 from vidgen_assets.errors import BackendUnavailable, InputError, VidgenError
-from vidgen_assets.media.subtitles import CAPTION_FONTS_DIR, read_ass_change_times
+from vidgen_assets.media.captions import CAPTION_FONTS_DIR, CaptionScript
 from vidgen_assets.storage.files import atomic_path
 
 # Spans may come from float arithmetic on word timings; closer than this counts as touching.
@@ -100,7 +100,7 @@ def assemble_video(
     subtitles_srt: Path | None,
     out: Path,
     *,
-    burn_in: Path | None = None,
+    burn_in: CaptionScript | None = None,
 ) -> MediaInfo:
     """Encode frames over the narration into an MP4 (H.264 + AAC, faststart, mov_text subtitles).
 
@@ -109,10 +109,10 @@ def assemble_video(
     one is held until `duration_s`. Both streams are cut to `duration_s` (audio a little short of
     it is padded with silence).
 
-    `burn_in` is an ASS script (see subtitles.write_ass) drawn into the picture with libass.
+    `burn_in` is an ASS script (see captions.write_ass) drawn into the picture with libass.
     A frame exists only where one is stamped, so each image is then also repeated, as a
-    non-key frame, at every moment inside its span where an event of the script starts or
-    ends: the picture changes exactly when the captions do, and nowhere else.
+    non-key frame, at every moment inside its span where the captions change (the script's
+    `change_times`): the picture changes exactly when the captions do, and nowhere else.
     """
     out = Path(out)
     if duration_s <= 0:
@@ -122,14 +122,13 @@ def assemble_video(
     _check_audio_covers(audio, duration_s)
     entries = schedule
     if burn_in is not None:
-        burn_in = Path(burn_in)
-        if not burn_in.is_file():
-            raise InputError(burn_in, "caption script does not exist")
+        if not burn_in.path.is_file():
+            raise InputError(burn_in.path, "caption script does not exist")
         if not CAPTION_FONTS_DIR.is_dir():
             raise BackendUnavailable(
                 "captions", f"font directory {CAPTION_FONTS_DIR} is missing", "install it: apt-get install fonts-dejavu-core"
             )
-        changes = [round(t * _TICKS_PER_S) for t in read_ass_change_times(burn_in)]
+        changes = [round(t * _TICKS_PER_S) for t in burn_in.change_times]
         entries = _split_at_changes(schedule, end_tick, changes)
 
     with tempfile.TemporaryDirectory(prefix="vidgen-concat-") as tmp_dir:
@@ -147,7 +146,7 @@ def assemble_video(
             # A private copy under a plain name: a path is spliced into the filter graph text,
             # where quotes, commas and brackets in a user's directory name would need escaping.
             script = Path(tmp_dir) / "captions.ass"
-            shutil.copyfile(burn_in, script)
+            shutil.copyfile(burn_in.path, script)
             video = _burn_captions(video, script)
         sound = ffmpeg.input(str(audio)).audio.filter("apad", whole_dur=f"{duration_s:.6f}")
         streams = [video, sound]
