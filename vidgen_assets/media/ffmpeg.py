@@ -8,6 +8,7 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Callable, Sequence, TypeVar
 
 import ffmpeg
@@ -22,6 +23,16 @@ _SPAN_TOLERANCE_S = 0.001
 _AUDIO_SHORTFALL_LIMIT_S = 0.5
 # Video timestamps are whole milliseconds: every image switches within 1 ms of its span start.
 _TICKS_PER_S = 1000
+# How every video is encoded: H.264 and AAC in an MP4 that starts playing while it downloads.
+ENCODER_SETTINGS = MappingProxyType({
+    "c:v": "libx264",
+    "preset": "veryfast",
+    "tune": "stillimage",
+    "pix_fmt": "yuv420p",
+    "c:a": "aac",
+    "aac_coder": "fast",
+    "movflags": "+faststart",
+})
 # "[libx264 @ 0x55d0c0ffee00] width not divisible by 2": a component saying what went wrong.
 _COMPONENT_LINE = re.compile(r"^\[([^\]@]+?) @ 0x[0-9a-f]+\]\s*")
 _T = TypeVar("_T")
@@ -171,10 +182,7 @@ def assemble_video(
         sound = ffmpeg.input(str(audio)).audio.filter("apad", whole_dur=f"{duration_s:.6f}")
         streams = [video, sound]
         options = {
-            "c:v": "libx264",
-            "preset": "veryfast",
-            "tune": "stillimage",
-            "pix_fmt": "yuv420p",
+            **ENCODER_SETTINGS,
             # One encoded frame per image, at its own timestamp: a constant 25 fps grid made x264
             # encode thousands of identical frames (measured 56 s against 5.6 s for 240 s of video).
             "fps_mode": "vfr",
@@ -184,9 +192,6 @@ def assemble_video(
             # Each image starts with a keyframe (not its closing repeat), so seeking anywhere
             # decodes a single frame.
             "force_key_frames": ",".join(_seconds(tick) for _, tick in schedule[:-1]),
-            "c:a": "aac",
-            "aac_coder": "fast",
-            "movflags": "+faststart",
             # -t, not -shortest: -shortest overshot the audio by 0.7 s when measured.
             "t": f"{duration_s:.6f}",
         }
