@@ -28,9 +28,11 @@ from pathlib import Path
 
 import ffmpeg
 
-from vidgen_assets.media.ffmpeg import assemble_video, probe
+from vidgen_assets.media.captions import write_ass
+from vidgen_assets.media.cues import build_cues
+from vidgen_assets.media.ffmpeg import ENCODER_SETTINGS, assemble_video, probe
 from vidgen_assets.media.frames import render_frame, style_for
-from vidgen_assets.media.subtitles import build_cues, write_ass, write_srt
+from vidgen_assets.media.subtitle_files import write_srt
 from vidgen_assets.timeline import Segment, Word
 
 SENTENCES = (
@@ -41,17 +43,6 @@ SENTENCES = (
     "It extracts a large set of relational tuples without requiring any human input.",
     "The paper also introduces TextRunner, a fully implemented, highly scalable Open IE system where the tuples are assigned a probability and indexed.",
 )
-
-# The settings assemble_video uses, so the baseline differs only in how frames are timed.
-CODEC = {
-    "c:v": "libx264",
-    "preset": "veryfast",
-    "tune": "stillimage",
-    "pix_fmt": "yuv420p",
-    "c:a": "aac",
-    "aac_coder": "fast",
-    "movflags": "+faststart",
-}
 
 
 def timed(fn) -> tuple[float, object]:
@@ -77,7 +68,9 @@ def assemble_constant_fps(frames, audio: Path, seconds: float, srt: Path, out: P
     sound = ffmpeg.input(str(audio)).audio.filter("apad", whole_dur=f"{seconds:.6f}")
     subtitles = ffmpeg.input(str(srt))["s"]
     (
-        ffmpeg.output(video, sound, subtitles, str(out), format="mp4", t=f"{seconds:.6f}", **CODEC,
+        ffmpeg.output(video, sound, subtitles, str(out), format="mp4", t=f"{seconds:.6f}",
+                      # assemble_video's own settings, so the baseline differs only in how frames are timed
+                      **ENCODER_SETTINGS,
                       **{"c:s": "mov_text", "metadata:s:s:0": "language=eng"})
         .global_args("-hide_banner", "-nostdin", "-loglevel", "error")
         .overwrite_output()

@@ -29,6 +29,7 @@ from pathlib import Path
 import pdfplumber
 
 from vidgen_assets.backends.llm import EmbeddedModel
+from vidgen_assets.language.sentences import split_sentences
 from vidgen_assets.resources import build_resources, resolved
 from vidgen_assets.storyboard import content_words, draft_image_prompt, draft_summary, visual_style
 
@@ -50,10 +51,6 @@ def paper_text(path: Path = PAPER) -> str:
     text = re.sub(r"\s*\n\s*", " ", text)
     text = re.sub(r"\[[^\]]{0,80}\]", "", text)
     return re.sub(r"\s{2,}", " ", text).strip()
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if s.strip()]
 
 
 def speech_chunks(text: str, min_words: int = 20, max_words: int = 40) -> list[str]:

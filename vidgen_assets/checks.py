@@ -9,7 +9,8 @@ from dagster import AssetCheckExecutionContext, AssetCheckResult, asset_check
 from vidgen_assets.media.audio import is_silent
 from vidgen_assets.media.ffmpeg import probe
 from vidgen_assets.media.frames import is_blank
-from vidgen_assets.media.subtitles import Cue, parse_srt
+from vidgen_assets.media.cues import Cue
+from vidgen_assets.media.subtitle_files import parse_srt
 from vidgen_assets.partitions import documents
 from vidgen_assets.resources import StorageResource
 from vidgen_assets.storage.records import load_segments

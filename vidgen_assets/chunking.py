@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from vidgen_assets.timeline import Chunk, Segment, ends_sentence
+from vidgen_assets.language.sentences import ends_sentence
+from vidgen_assets.timeline import Chunk, Segment
 
 
 def split_into_chunks(
@@ -27,7 +28,7 @@ def split_into_chunks(
         if current:
             start = segments[current[0]].start_s
             fits = seg.end_s - start <= max_seconds
-            at_sentence_end = ends_sentence(segments[current[-1]].text)
+            at_sentence_end = ends_sentence(segments[current[-1]].text, seg.text)
             if (not fits and at_sentence_end) or seg.end_s - start > hard_limit_s:
                 groups.append(current)
                 current = []

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from vidgen_assets.backends.llm import ModelOutputError, TextModel
+from vidgen_assets.language.sentences import ends_sentence, first_sentence
 
 SUMMARY_MAX_WORDS = 15
 
@@ -199,20 +200,19 @@ def shorten(sentence: str, max_words: int = SUMMARY_MAX_WORDS) -> str:
         while len(words) > 1 and words[-1].lower().strip(",;:") in _STOPWORDS:
             words.pop()
     text = " ".join(words).rstrip(",;: ")
-    return text if not text or text[-1] in ".!?" else text + "."
+    return text if not text or ends_sentence(text) else text + "."
 
 
 def first_clause(text: str, max_words: int = SUMMARY_MAX_WORDS) -> str:
     """Deterministic stand-in summary: the chunk's first sentence, shortened to `max_words`."""
-    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", " ".join(text.split()), maxsplit=1)[0]
-    return shorten(sentence, max_words)
+    return shorten(first_sentence(text), max_words)
 
 
 def _tidy_sentence(text: str) -> str:
     """First sentence of a reply, without labels, quotes or a "the passage says" opener."""
     text = " ".join(text.split())
     text = re.sub(r"^(main idea|summary|answer|paper|passage)\s*:\s*", "", text, flags=re.IGNORECASE).strip("\"'` ")
-    text = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
+    text = first_sentence(text)
     text = _META_OPENER.sub("", text)
     return text[:1].upper() + text[1:]
 

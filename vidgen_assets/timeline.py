@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-
-# Sentence-final punctuation, Latin and CJK, optionally followed by closing quotes or brackets.
-_SENTENCE_END = re.compile(r"""[.!?…。！？]["'”’)\]]*$""")
-
-
-def ends_sentence(text: str) -> bool:
-    """Whether `text` ends a sentence: where a chunk may end and a subtitle cue should."""
-    return bool(_SENTENCE_END.search(text.strip()))
 
 
 @dataclass(frozen=True)

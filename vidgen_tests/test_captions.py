@@ -14,9 +14,12 @@ import pytest
 from PIL import Image, ImageChops, ImageFilter
 
 from vidgen_assets.errors import InputError
+from vidgen_assets.media.captions import CaptionScript, write_ass
+from vidgen_assets.media.cues import Cue, build_cues
 from vidgen_assets.media.ffmpeg import FfmpegError, assemble_video, probe
-from vidgen_assets.media.subtitles import Cue, build_cues, read_ass_change_times, write_ass, write_srt
+from vidgen_assets.media.subtitle_files import write_srt
 from vidgen_assets.timeline import Segment, Word
+from vidgen_tests.test_caption_script import event_times
 from vidgen_tests.test_ffmpeg import (
     BOUNDARIES,
     DURATION,
@@ -125,10 +128,12 @@ def videos(tmp_path_factory):
     highlighted = root / "highlighted.mp4"
     assemble_video(spans(images), audio, DURATION, None, plain)
     srt = write_srt(CUES, root / "soft.srt")  # soft subtitles too, as the videos asset will ship them
-    assemble_video(spans(images), audio, DURATION, srt, captioned, burn_in=write_ass(CUES, root / "plain.ass"))
+    plain_script = write_ass(CUES, root / "plain.ass")
+    assemble_video(spans(images), audio, DURATION, srt, captioned, burn_in=plain_script)
     script = write_ass(CUES, root / "words.ass", WORDS, highlight=True)
     assemble_video(spans(images), audio, DURATION, None, highlighted, burn_in=script)
-    return {"plain": plain, "captioned": captioned, "highlighted": highlighted, "images": images, "root": root}
+    return {"plain": plain, "captioned": captioned, "highlighted": highlighted, "images": images, "root": root,
+            "plain_script": plain_script, "words_script": script}
 
 
 @pytest.mark.parametrize("at_s", [0.8, 2.9, 4.4], ids=["one line", "one line, second image", "two lines"])
@@ -237,8 +242,7 @@ def test_captioned_video_decodes_cleanly_and_still_carries_soft_subtitles(videos
 
 
 def test_frames_are_added_only_where_the_captions_change_and_only_images_start_with_keyframes(videos):
-    script = videos["root"] / "words.ass"
-    changes = read_ass_change_times(script)
+    changes = event_times(videos["words_script"].path)
     packets = video_packets(videos["highlighted"])
     expected = sorted({0.0, *BOUNDARIES, *(t for t in changes if 0 < t < DURATION - 0.001), DURATION - 0.001})
     assert [t for t, _ in packets] == pytest.approx(expected, abs=0.0005)
@@ -295,22 +299,19 @@ def test_thirty_second_narration_with_highlight_adds_one_frame_per_word_and_cue_
     out = assemble_video(frames, write_sine_wav(tmp_path / "n.wav", duration), duration, None, tmp_path / "v.mp4",
                          burn_in=script)
     packets = video_packets(out.path)
-    changes = {round(t * 1000) for t in read_ass_change_times(script)}
+    changes = {round(t * 1000) for t in event_times(script.path)}
     moments = {round(e * 1000) for e in edges[:-1]} | {c for c in changes if 0 < c < duration * 1000 - 1}
     assert len(packets) == len(moments) + 1  # + the closing repeat of the last image
     assert len(packets) <= len(words) + len(cues) + len(edges)
     print(f"30 s, {len(words)} words, {len(cues)} cues, 4 images: {len(packets)} video frames")
 
 
-def test_missing_or_malformed_caption_script_is_an_input_error_and_writes_nothing(videos, tmp_path):
+def test_missing_caption_script_is_an_input_error_and_writes_nothing(videos, tmp_path):
     images, audio = videos["images"], videos["root"] / "narration.wav"
     with pytest.raises(InputError, match=r"nowhere\.ass: caption script does not exist"):
-        assemble_video(spans(images), audio, DURATION, None, tmp_path / "v.mp4", burn_in=tmp_path / "nowhere.ass")
-    bad = tmp_path / "bad.ass"
-    bad.write_text("[Script Info]\n[Events]\nFormat: Layer, Start, End, Style, Text\nDialogue: 0,0:00:01.0,later,Caption,x\n")
-    with pytest.raises(InputError, match=r"bad\.ass: line 4: malformed ASS time '0:00:01.0'"):
-        assemble_video(spans(images), audio, DURATION, None, tmp_path / "v.mp4", burn_in=bad)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ass"]
+        assemble_video(spans(images), audio, DURATION, None, tmp_path / "v.mp4",
+                       burn_in=CaptionScript(tmp_path / "nowhere.ass", (1.0, 2.0)))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_ffmpeg_failure_with_captions_leaves_no_file(videos, tmp_path):
@@ -319,5 +320,5 @@ def test_ffmpeg_failure_with_captions_leaves_no_file(videos, tmp_path):
     out = tmp_path / "out" / "v.mp4"
     with pytest.raises(FfmpegError, match="divisible by 2"):
         assemble_video([(odd, 0.0, DURATION)], videos["root"] / "narration.wav", DURATION, None, out,
-                       burn_in=videos["root"] / "plain.ass")
+                       burn_in=videos["plain_script"])
     assert list(out.parent.iterdir()) == []

@@ -1,5 +1,6 @@
 from vidgen_assets.chunking import split_into_chunks
-from vidgen_assets.timeline import Segment, ends_sentence
+from vidgen_assets.language.sentences import ends_sentence
+from vidgen_assets.timeline import Segment
 
 
 def _segments(spans_and_texts):

@@ -1,4 +1,4 @@
-"""The narration script: spoken-style cleaning, sentence splitting and selection to a length."""
+"""The narration script: spoken-style cleaning and selection to a length."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from vidgen_assets.narration.script import (
     TITLE_SECTION,
     ScriptSentence,
-    split_sentences,
     to_spoken,
     write_script,
 )
@@ -169,24 +168,3 @@ def test_sentences_that_are_mostly_mathematics_are_dropped():
 
 def test_whitespace_is_normalized():
     assert to_spoken("  Spaces   and\nnewlines ,  everywhere .  ") == "Spaces and newlines, everywhere."
-
-
-def test_sentence_split_respects_abbreviations_initials_and_decimals():
-    text = (
-        "Fig. 2 shows it, e.g. for Dr. Smith and Michael J. Cafarella et al. in the U.S. today. "
-        "The value rose to 3.5 percent! Did it? \"Yes.\" Then it ended"
-    )
-    assert split_sentences(text) == [
-        "Fig. 2 shows it, e.g. for Dr. Smith and Michael J. Cafarella et al. in the U.S. today.",
-        "The value rose to 3.5 percent!",
-        "Did it?",
-        "\"Yes.\"",
-        "Then it ended",
-    ]
-
-
-def test_blank_lines_always_end_a_sentence():
-    assert split_sentences("A heading without a stop\n\nThe text under it.") == [
-        "A heading without a stop",
-        "The text under it.",
-    ]

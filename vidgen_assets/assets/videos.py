@@ -6,7 +6,9 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from vidgen_assets.assets.wiring import inline_image
 from vidgen_assets.media.ffmpeg import assemble_video, extract_thumbnail
-from vidgen_assets.media.subtitles import build_cues, write_ass, write_srt, write_vtt
+from vidgen_assets.media.captions import write_ass
+from vidgen_assets.media.cues import build_cues
+from vidgen_assets.media.subtitle_files import write_srt, write_vtt
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import SettingsResource, StorageResource

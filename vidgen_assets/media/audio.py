@@ -14,7 +14,7 @@ from pathlib import Path
 import ffmpeg
 
 from vidgen_assets.errors import InputError
-from vidgen_assets.media.ffmpeg import MediaInfo, last_stderr_line, probe
+from vidgen_assets.media.ffmpeg import MediaInfo, probe, run
 from vidgen_assets.storage.files import atomic_path
 
 RECOGNITION_RATE = 16_000
@@ -36,10 +36,7 @@ def check_recording(path: Path, max_duration_s: float) -> MediaInfo:
         raise InputError(path, "does not exist")
     if path.stat().st_size == 0:
         raise InputError(path, "is empty (0 bytes)")
-    try:
-        info = probe(path)
-    except InputError as exc:
-        raise InputError(path, f"is not a readable audio or video file, or is truncated ({exc.problem})") from exc
+    info = probe(path, problem="is not a readable audio or video file, or is truncated: ffprobe cannot read it")
     audio = info.of_type("audio")
     if not audio:
         kinds = ", ".join(sorted({s.codec_type for s in info.streams})) or "no streams"
@@ -89,33 +86,23 @@ def _tail_decodes(path: Path, duration_s: float) -> bool:
 
 
 _DECODE_RATE = 8000  # enough to count samples; cheap to pipe
+_UNDECODABLE = "is corrupted: ffmpeg cannot decode it"
+_UNCONVERTIBLE = "ffmpeg cannot convert its audio"
 
 
 def _decode_seconds(path: Path, start_s: float, length_s: float) -> float:
     """Seconds of audio that actually decode from `start_s` (at most `length_s`)."""
     stream = ffmpeg.input(str(path), ss=start_s) if start_s > 0 else ffmpeg.input(str(path))
-    try:
-        out, _ = (
-            stream.output("pipe:", map="0:a:0", t=length_s, format="s16le", ac=1, ar=_DECODE_RATE)
-            .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
-            .run(capture_stdout=True, capture_stderr=True)
-        )
-    except ffmpeg.Error as exc:
-        raise InputError(path, f"is corrupted: ffmpeg cannot decode it ({last_stderr_line(exc)})") from exc
+    out, _ = run(
+        stream.output("pipe:", map="0:a:0", t=length_s, format="s16le", ac=1, ar=_DECODE_RATE), path, _UNDECODABLE
+    )
     return len(out) / (2 * _DECODE_RATE)
 
 
 def _decoded_seconds(path: Path) -> float:
     """Decode the whole audio track without keeping it, and read the time ffmpeg reached."""
-    try:
-        _, err = (
-            ffmpeg.input(str(path))
-            .output("-", map="0:a:0", format="null")
-            .global_args("-nostdin", "-hide_banner", "-loglevel", "info", "-stats")
-            .run(capture_stdout=True, capture_stderr=True)
-        )
-    except ffmpeg.Error as exc:
-        raise InputError(path, f"is corrupted: ffmpeg cannot decode it ({last_stderr_line(exc)})") from exc
+    stream = ffmpeg.input(str(path)).output("-", map="0:a:0", format="null")
+    _, err = run(stream, path, _UNDECODABLE, loglevel="info", stats=True)
     stamps = re.findall(r"time=(\d+):(\d+):(\d+(?:\.\d+)?)", err.decode(errors="replace"))
     if not stamps:
         return 0.0
@@ -127,12 +114,10 @@ def normalize_for_recognition(src: Path, dst: Path) -> Path:
     """Write the first audio track of `src` as 16 kHz mono 16-bit PCM WAV at `dst`."""
     src, dst = Path(src), Path(dst)
     with atomic_path(dst) as tmp:
-        _run(
-            src,
-            ffmpeg.input(str(src)).output(
-                str(tmp), map="0:a:0", ac=1, ar=RECOGNITION_RATE, acodec="pcm_s16le", format="wav"
-            ),
+        stream = ffmpeg.input(str(src)).output(
+            str(tmp), map="0:a:0", ac=1, ar=RECOGNITION_RATE, acodec="pcm_s16le", format="wav"
         )
+        run(stream, src, _UNCONVERTIBLE)
     return dst
 
 
@@ -144,25 +129,16 @@ def extract_original_audio(src: Path, dst: Path) -> Path:
     """
     src, dst = Path(src), Path(dst)
     with atomic_path(dst) as tmp:
-        _run(
-            src,
-            ffmpeg.input(str(src)).output(str(tmp), map="0:a:0", acodec="pcm_s16le", format="wav", rf64="auto"),
-        )
+        stream = ffmpeg.input(str(src)).output(str(tmp), map="0:a:0", acodec="pcm_s16le", format="wav", rf64="auto")
+        run(stream, src, _UNCONVERTIBLE)
     return dst
 
 
 def loudest_db(path: Path) -> float:
     """Peak level of the first audio track in dBFS (-inf for digital silence)."""
     path = Path(path)
-    try:
-        _, err = (
-            ffmpeg.input(str(path))
-            .output("-", map="0:a:0", af="volumedetect", format="null")
-            .global_args("-nostdin", "-hide_banner", "-loglevel", "info")
-            .run(capture_stdout=True, capture_stderr=True)
-        )
-    except ffmpeg.Error as exc:
-        raise InputError(path, f"ffmpeg cannot measure its volume ({last_stderr_line(exc)})") from exc
+    stream = ffmpeg.input(str(path)).output("-", map="0:a:0", af="volumedetect", format="null")
+    _, err = run(stream, path, "ffmpeg cannot measure its volume", loglevel="info")
     match = re.search(r"max_volume:\s*(-?inf|-?\d+(?:\.\d+)?) dB", err.decode(errors="replace"))
     if match is None:
         raise InputError(path, "contains no audio samples to measure")
@@ -179,12 +155,3 @@ def check_not_silent(wav: Path, source: Path | None = None, threshold_db: float 
     peak = loudest_db(wav)
     if peak < threshold_db:
         raise InputError(source or wav, f"is silent (loudest sample {peak:.1f} dBFS, below {threshold_db:.0f} dBFS)")
-
-
-def _run(src: Path, stream) -> None:
-    try:
-        stream.global_args("-nostdin", "-hide_banner", "-loglevel", "error").run(
-            capture_stdout=True, capture_stderr=True, overwrite_output=True
-        )
-    except ffmpeg.Error as exc:
-        raise InputError(src, f"ffmpeg cannot convert its audio ({last_stderr_line(exc)})") from exc

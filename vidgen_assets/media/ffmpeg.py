@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from types import MappingProxyType
+from typing import Callable, Sequence, TypeVar
 
 import ffmpeg
 
-from vidgen_assets.errors import BackendUnavailable, InputError, VidgenError
-from vidgen_assets.media.subtitles import CAPTION_FONTS_DIR, read_ass_change_times
+from vidgen_assets.errors import BackendUnavailable, InputError
+from vidgen_assets.media.captions import CAPTION_FONTS_DIR, CaptionScript
 from vidgen_assets.storage.files import atomic_path
 
 # Spans may come from float arithmetic on word timings; closer than this counts as touching.
@@ -21,15 +23,53 @@ _SPAN_TOLERANCE_S = 0.001
 _AUDIO_SHORTFALL_LIMIT_S = 0.5
 # Video timestamps are whole milliseconds: every image switches within 1 ms of its span start.
 _TICKS_PER_S = 1000
+# How every video is encoded: H.264 and AAC in an MP4 that starts playing while it downloads.
+ENCODER_SETTINGS = MappingProxyType({
+    "c:v": "libx264",
+    "preset": "veryfast",
+    "tune": "stillimage",
+    "pix_fmt": "yuv420p",
+    "c:a": "aac",
+    "aac_coder": "fast",
+    "movflags": "+faststart",
+})
+# "[libx264 @ 0x55d0c0ffee00] width not divisible by 2": a component saying what went wrong.
+_COMPONENT_LINE = re.compile(r"^\[([^\]@]+?) @ 0x[0-9a-f]+\]\s*")
+_T = TypeVar("_T")
 
 
-class FfmpegError(VidgenError):
-    """ffmpeg failed; carries the output it was writing and the end of its stderr."""
+class FfmpegError(InputError):
+    """ffmpeg or ffprobe failed on a file; `stderr_line` is the line of its stderr that says why
+    (the last one a named component wrote, else the last one), `stderr` all of it."""
 
-    def __init__(self, output: Path, stderr: str):
-        self.output = Path(output)
-        self.stderr_tail = " | ".join(line.strip() for line in stderr.strip().splitlines()[-4:] if line.strip())
-        super().__init__(f"ffmpeg failed writing {self.output}: {self.stderr_tail or 'no detail on stderr'}")
+    def __init__(self, path: Path, problem: str, stderr: bytes | str | None):
+        self.stderr = stderr.decode(errors="replace") if isinstance(stderr, bytes) else stderr or ""
+        lines = [line.strip() for line in self.stderr.splitlines() if line.strip()]
+        tagged = [line for line in lines if _COMPONENT_LINE.match(line)]
+        self.stderr_line = _COMPONENT_LINE.sub(r"\1: ", tagged[-1] if tagged else lines[-1] if lines else "")
+        super().__init__(path, f"{problem} ({self.stderr_line})" if self.stderr_line else problem)
+
+
+def run(stream, path: Path, problem: str, *, loglevel: str = "error", stats: bool = False) -> tuple[bytes, bytes]:
+    """Run an ffmpeg-python stream quietly (overwriting its output) and return its stdout and stderr.
+
+    A failure is an FfmpegError naming `path` (the file the user would look at) and `problem`.
+    """
+    args = ["-hide_banner", "-nostdin", "-loglevel", loglevel, *(["-stats"] if stats else [])]
+    stream = stream.global_args(*args).overwrite_output()
+    return _reporting(lambda: stream.run(capture_stdout=True, capture_stderr=True), path, problem)
+
+
+def _reporting(call: Callable[[], _T], path: Path, problem: str) -> _T:
+    """`call()`, with ffmpeg's or ffprobe's failure turned into an FfmpegError."""
+    try:
+        return call()
+    except ffmpeg.Error as exc:
+        raise FfmpegError(path, problem, exc.stderr) from exc
+    except FileNotFoundError as exc:  # ffmpeg-python starts the executable; the files are its arguments
+        raise BackendUnavailable(
+            "ffmpeg", "the ffmpeg or ffprobe executable is not on PATH", "install it: apt-get install ffmpeg"
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -56,18 +96,9 @@ class MediaInfo:
         return [s for s in self.streams if s.codec_type == codec_type]
 
 
-def last_stderr_line(exc: ffmpeg.Error) -> str:
-    """What ffmpeg or ffprobe said last before failing: usually the reason, in one line."""
-    lines = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
-    return lines[-1].strip() if lines else "no detail"
-
-
-def probe(path: Path) -> MediaInfo:
-    """Read container and stream facts with ffprobe; an unreadable file is an InputError."""
-    try:
-        raw = ffmpeg.probe(str(path))
-    except ffmpeg.Error as exc:
-        raise InputError(path, f"ffprobe cannot read it ({last_stderr_line(exc)})") from exc
+def probe(path: Path, problem: str = "ffprobe cannot read it") -> MediaInfo:
+    """Read container and stream facts with ffprobe; an unreadable file is an FfmpegError saying `problem`."""
+    raw = _reporting(lambda: ffmpeg.probe(str(path)), path, problem)
     fmt = raw.get("format", {})
     streams = tuple(
         StreamInfo(
@@ -100,7 +131,7 @@ def assemble_video(
     subtitles_srt: Path | None,
     out: Path,
     *,
-    burn_in: Path | None = None,
+    burn_in: CaptionScript | None = None,
 ) -> MediaInfo:
     """Encode frames over the narration into an MP4 (H.264 + AAC, faststart, mov_text subtitles).
 
@@ -109,10 +140,10 @@ def assemble_video(
     one is held until `duration_s`. Both streams are cut to `duration_s` (audio a little short of
     it is padded with silence).
 
-    `burn_in` is an ASS script (see subtitles.write_ass) drawn into the picture with libass.
+    `burn_in` is an ASS script (see captions.write_ass) drawn into the picture with libass.
     A frame exists only where one is stamped, so each image is then also repeated, as a
-    non-key frame, at every moment inside its span where an event of the script starts or
-    ends: the picture changes exactly when the captions do, and nowhere else.
+    non-key frame, at every moment inside its span where the captions change (the script's
+    `change_times`): the picture changes exactly when the captions do, and nowhere else.
     """
     out = Path(out)
     if duration_s <= 0:
@@ -122,14 +153,13 @@ def assemble_video(
     _check_audio_covers(audio, duration_s)
     entries = schedule
     if burn_in is not None:
-        burn_in = Path(burn_in)
-        if not burn_in.is_file():
-            raise InputError(burn_in, "caption script does not exist")
+        if not burn_in.path.is_file():
+            raise InputError(burn_in.path, "caption script does not exist")
         if not CAPTION_FONTS_DIR.is_dir():
             raise BackendUnavailable(
                 "captions", f"font directory {CAPTION_FONTS_DIR} is missing", "install it: apt-get install fonts-dejavu-core"
             )
-        changes = [round(t * _TICKS_PER_S) for t in read_ass_change_times(burn_in)]
+        changes = [round(t * _TICKS_PER_S) for t in burn_in.change_times]
         entries = _split_at_changes(schedule, end_tick, changes)
 
     with tempfile.TemporaryDirectory(prefix="vidgen-concat-") as tmp_dir:
@@ -147,15 +177,12 @@ def assemble_video(
             # A private copy under a plain name: a path is spliced into the filter graph text,
             # where quotes, commas and brackets in a user's directory name would need escaping.
             script = Path(tmp_dir) / "captions.ass"
-            shutil.copyfile(burn_in, script)
+            shutil.copyfile(burn_in.path, script)
             video = _burn_captions(video, script)
         sound = ffmpeg.input(str(audio)).audio.filter("apad", whole_dur=f"{duration_s:.6f}")
         streams = [video, sound]
         options = {
-            "c:v": "libx264",
-            "preset": "veryfast",
-            "tune": "stillimage",
-            "pix_fmt": "yuv420p",
+            **ENCODER_SETTINGS,
             # One encoded frame per image, at its own timestamp: a constant 25 fps grid made x264
             # encode thousands of identical frames (measured 56 s against 5.6 s for 240 s of video).
             "fps_mode": "vfr",
@@ -165,9 +192,6 @@ def assemble_video(
             # Each image starts with a keyframe (not its closing repeat), so seeking anywhere
             # decodes a single frame.
             "force_key_frames": ",".join(_seconds(tick) for _, tick in schedule[:-1]),
-            "c:a": "aac",
-            "aac_coder": "fast",
-            "movflags": "+faststart",
             # -t, not -shortest: -shortest overshot the audio by 0.7 s when measured.
             "t": f"{duration_s:.6f}",
         }
@@ -178,9 +202,9 @@ def assemble_video(
             options.update({"c:s": "mov_text", "metadata:s:s:0": "language=eng"})
         with atomic_path(out) as tmp:
             try:
-                _run(ffmpeg.output(*streams, str(tmp), format="mp4", **options), out)
+                run(ffmpeg.output(*streams, str(tmp), format="mp4", **options), out, "ffmpeg failed writing it")
             except FfmpegError as exc:
-                if burn_in is not None and "No such filter: 'ass'" in exc.stderr_tail:
+                if burn_in is not None and "No such filter: 'ass'" in exc.stderr:
                     raise BackendUnavailable(
                         "captions", "this ffmpeg was built without libass (it has no 'ass' filter)",
                         "install an ffmpeg built with --enable-libass (Debian's and Ubuntu's are)",
@@ -227,20 +251,10 @@ def extract_thumbnail(video: Path, at_s: float, out: Path, width: int = 640) -> 
                 str(tmp), format="image2", vcodec="mjpeg", update=1, fps_mode="passthrough", enc_time_base=-1, **{"q:v": 3}
             )
         )
-        _run(stream, out)
+        run(stream, out, "ffmpeg failed writing it")
         if tmp.stat().st_size == 0:
-            raise FfmpegError(out, f"no frame decoded at {at_s:.2f} s")
+            raise FfmpegError(out, f"ffmpeg decoded no frame at {at_s:.2f} s", None)
     return out
-
-
-def _run(stream, out: Path) -> None:
-    stream = stream.global_args("-hide_banner", "-nostdin", "-loglevel", "error").overwrite_output()
-    try:
-        stream.run(capture_stdout=True, capture_stderr=True)
-    except ffmpeg.Error as exc:
-        raise FfmpegError(out, (exc.stderr or b"").decode(errors="replace")) from exc
-    except FileNotFoundError as exc:
-        raise BackendUnavailable("ffmpeg", "the ffmpeg executable is not on PATH", "install it: apt-get install ffmpeg") from exc
 
 
 def _frame_schedule(frames: Sequence[tuple[Path, float, float]], duration_s: float, out: Path) -> tuple[list[tuple[Path, int]], int]:

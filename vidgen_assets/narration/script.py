@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from vidgen_assets.language.sentences import ends_sentence, split_sentences
 from vidgen_assets.sources.document import Document
 
 TITLE_SECTION = "Title"
@@ -121,48 +122,6 @@ def _is_mathematical(sentence: str) -> bool:
     return "$" in sentence or symbols >= 3 or variables >= 3 or words < 0.6 * len(tokens)
 
 
-# --- sentences -------------------------------------------------------------------------------
-
-_ABBREVIATIONS = frozenset(
-    "e.g i.e al fig figs eq eqs dr mr mrs ms prof st vs cf approx resp no nos sec secs ch vol pp "
-    "jr sr inc ltd co corp dept univ est ref refs tab jan feb mar apr jun jul aug sep sept oct nov "
-    "dec mt ca".split()
-)
-_BOUNDARY = re.compile(r"([.!?…]+)([\"”’')\]]*)\s+")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences; abbreviations (e.g., et al., Fig.), initials and decimals
-    do not end a sentence. Blank lines always do."""
-    sentences: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
-        block = " ".join(block.split())
-        start = 0
-        for match in _BOUNDARY.finditer(block):
-            following = block[match.end() : match.end() + 1]
-            if not (following.isupper() or following.isdigit() or following in "\"“‘'(["):
-                continue
-            before = block[start : match.start(1)].split()
-            token = before[-1].lstrip("([\"“‘'") if before else ""
-            if match.group(1) == "." and _is_abbreviation(token):
-                continue
-            sentences.append(block[start : match.end(2)].strip())
-            start = match.end()
-        tail = block[start:].strip()
-        if tail:
-            sentences.append(tail)
-    return sentences
-
-
-def _is_abbreviation(token: str) -> bool:
-    lowered = token.lower()
-    return (
-        lowered in _ABBREVIATIONS
-        or re.fullmatch(r"[A-Z]", token) is not None  # an initial: "Michael J. Cafarella"
-        or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token) is not None  # "U.S", "e.g"
-    )
-
-
 # --- selection -------------------------------------------------------------------------------
 
 _EXCLUDED = re.compile(r"acknowle|thanks|reference|bibliograph|appendix|related work|supplementa|funding", re.I)
@@ -199,7 +158,7 @@ def write_script(
     script: list[ScriptSentence] = []
     title = to_spoken(doc.title).strip()
     if title:
-        title = title if title[-1] in ".!?" else title + "."
+        title = title if ends_sentence(title) else title + "."
         script.append(ScriptSentence(text=title, section=TITLE_SECTION))
         budget -= len(title.split())
 
@@ -261,7 +220,7 @@ def _speakable(sentence: str) -> bool:
     opening = sentence.lstrip("\"“‘'(")
     if not opening or not (opening[0].isupper() or opening[0].isdigit()):
         return False  # a fragment left by extraction
-    if not re.search(r"[.!?][\"”’')]*$", sentence):
+    if not ends_sentence(sentence):
         return False
     if _ANNOUNCES.search(sentence):
         return False  # "organized as follows." promises a list the script may not include

@@ -1,0 +1,1 @@
+"""Text as language: sentences, and (later) the narration script and storyboard drafts."""

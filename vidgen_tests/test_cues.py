@@ -1,0 +1,175 @@
+"""Subtitle cues from word times: the reading rules, on a real recording and on a real paper's text."""
+
+from __future__ import annotations
+
+import re
+
+import pdfplumber
+import pytest
+
+from vidgen_assets.backends.asr import FasterWhisperTranscriber
+from vidgen_assets.media.audio import normalize_for_recognition
+from vidgen_assets.media.cues import Cue, build_cues
+from vidgen_assets.timeline import Segment, Word
+
+from vidgen_tests.conftest import FIXTURES
+JFK = FIXTURES / "jfk.flac"
+PAPER = FIXTURES / "open-information-extraction.pdf"
+
+
+@pytest.fixture(scope="session")
+def jfk_segments(tmp_path_factory) -> list[Segment]:
+    tmp = tmp_path_factory.mktemp("jfk")
+    wav = normalize_for_recognition(JFK, tmp / "jfk.wav")
+    return FasterWhisperTranscriber(cache_dir=tmp / "cache").transcribe(wav).segments
+
+
+@pytest.fixture(scope="session")
+def paper_segments() -> list[Segment]:
+    """The paper's abstract and introduction as narrated sentences, with plausible word times.
+
+    Nothing is synthesized: each word lasts in proportion to its letters (about 14 characters
+    a second, a usual narration pace), with short gaps between words and longer ones between
+    sentences. Headings are segments without a full stop, as the narration script has them.
+    """
+    with pdfplumber.open(PAPER) as pdf:
+        page = pdf.pages[0]
+        columns = [
+            page.crop((0, 0, page.width / 2, page.height)).extract_text(x_tolerance=1),
+            page.crop((page.width / 2, 0, page.width, page.height)).extract_text(x_tolerance=1),
+        ]
+    left = columns[0][columns[0].index("Traditionally") : columns[0].index("IJCA")]
+    right = columns[1][columns[1].index("Information Extraction (IE) has traditionally") :]
+    text = re.sub(r"-\n(?=[a-z])", "", left + "\n" + right)
+    text = text.replace("1 Introduction and Motivation", "\n1 Introduction and Motivation\n")
+    sentences = []
+    for block in text.split("\n1 Introduction and Motivation\n"):
+        sentences += re.split(r"(?<=[.!?])\s+(?=[A-Z“])", " ".join(block.split()))
+        sentences.append("1 Introduction and Motivation")
+    sentences = [s for s in sentences[:-1] if s]
+
+    segments, t = [], 0.4
+    for sentence in sentences:
+        words = []
+        for token in sentence.split():
+            duration = 0.07 * len(token) + 0.05
+            words.append(Word(token, round(t, 3), round(t + duration, 3)))
+            t += duration + 0.06
+        segments.append(Segment(words[0].start_s, words[-1].end_s, sentence, tuple(words)))
+        t += 0.45
+    assert len(segments) > 25 and segments[-1].end_s > 150
+    return segments
+
+
+def assert_reading_rules(cues: list[Cue], segments: list[Segment], sentence_ends: set[int]) -> None:
+    """The rules a viewer notices; `sentence_ends` are indices (in the word sequence) of sentence-final words."""
+    words = [w.word for s in segments for w in s.words]
+    assert [w for c in cues for w in c.text.split()] == words, "every word shown once, in order"
+    total = segments[-1].end_s - segments[0].start_s
+    position = 0
+    for i, cue in enumerate(cues):
+        assert 1 <= len(cue.lines) <= 2
+        for line in cue.lines:
+            assert len(line) <= 42 or " " not in line, line
+            assert line == line.strip() and "  " not in line
+        assert cue.end_s - cue.start_s <= 7.0 + 1e-9
+        assert cue.end_s - cue.start_s >= 1.0 - 1e-9 or total < 1.0
+        if i:
+            assert cue.start_s >= cues[i - 1].end_s, "cues never overlap and are in order"
+        count = len(cue.text.split())
+        inner_ends = [k for k in range(position, position + count - 1) if k in sentence_ends]
+        assert not inner_ends, f"cue crosses a sentence end: {cue.text!r}"
+        position += count
+        if len(cue.lines) == 2:
+            longest_word = max(len(w) for w in cue.text.split())
+            assert abs(len(cue.lines[0]) - len(cue.lines[1])) <= longest_word + 1, cue.lines
+
+
+def _sentence_ends_by_punctuation(segments: list[Segment]) -> set[int]:
+    words = [w.word for s in segments for w in s.words]
+    return {i for i, w in enumerate(words) if re.search(r"[.!?]$", w)}
+
+
+def _sentence_ends_by_segment(segments: list[Segment]) -> set[int]:
+    ends, k = set(), -1
+    for s in segments:
+        k += len(s.words)
+        ends.add(k)
+    return ends
+
+
+def test_cues_of_the_real_recording_follow_the_reading_rules(jfk_segments):
+    cues = build_cues(jfk_segments)
+    assert len(cues) >= 3  # 107 characters of speech cannot fit two 2-line cues of 42
+    assert_reading_rules(cues, jfk_segments, _sentence_ends_by_punctuation(jfk_segments))
+    assert cues[0].start_s == jfk_segments[0].words[0].start_s
+    assert cues[-1].text.endswith("country.")
+
+
+def test_recording_cues_prefer_to_end_at_commas(jfk_segments):
+    cues = build_cues(jfk_segments)
+    assert sum(c.text.endswith((",", ".", "!", "?")) for c in cues) >= len(cues) - 1
+
+
+def test_cues_of_a_narrated_paper_follow_the_reading_rules(paper_segments):
+    cues = build_cues(paper_segments)
+    assert_reading_rules(cues, paper_segments, _sentence_ends_by_segment(paper_segments))
+    assert any(len(c.lines) == 2 for c in cues)
+
+
+def test_narrated_heading_without_full_stop_is_a_cue_of_its_own(paper_segments):
+    cues = build_cues(paper_segments)
+    assert "1 Introduction and Motivation" in [c.text for c in cues]
+
+
+def test_cue_never_ends_mid_sentence_when_the_sentence_fits_one_cue(paper_segments):
+    cues = build_cues(paper_segments)
+    texts = [c.text for c in cues]
+    for seg in paper_segments:
+        if len(seg.text) <= 42 and seg.end_s - seg.start_s <= 7.0:
+            assert seg.text in texts
+
+
+def test_short_cue_is_extended_into_the_silence_after_it():
+    segments = [
+        Segment(0.0, 0.4, "Yes.", (Word("Yes.", 0.0, 0.4),)),
+        Segment(3.0, 3.6, "Indeed it is.", (Word("Indeed", 3.0, 3.2), Word("it", 3.25, 3.35), Word("is.", 3.4, 3.6))),
+    ]
+    cues = build_cues(segments)
+    assert [c.text for c in cues] == ["Yes.", "Indeed it is."]
+    assert cues[0].end_s == pytest.approx(1.0)
+    assert cues[1].end_s == pytest.approx(4.0)
+
+
+def test_short_cue_never_overlaps_the_next_one():
+    words = (Word("Stop.", 0.0, 0.3), Word("Now", 0.6, 0.9), Word("listen", 0.95, 1.4), Word("carefully.", 1.45, 2.2))
+    cues = build_cues([Segment(0.0, 2.2, "Stop. Now listen carefully.", words, avg_logprob=-0.2)])
+    for a, b in zip(cues, cues[1:]):
+        assert a.end_s <= b.start_s
+    assert all(c.end_s - c.start_s >= 1.0 for c in cues)
+
+
+def test_long_sentence_without_punctuation_is_split_at_word_boundaries_within_seven_seconds():
+    tokens = ("we kept walking along the river and talked about everything that had happened "
+              "during the long summer we spent in the mountains with our old friends from school").split()
+    words, t = [], 0.0
+    for token in tokens:
+        words.append(Word(token, round(t, 3), round(t + 0.5, 3)))
+        t += 0.55
+    seg = Segment(0.0, words[-1].end_s, " ".join(tokens), tuple(words), avg_logprob=-0.3)
+    cues = build_cues([seg])
+    assert len(cues) >= 3
+    assert_reading_rules(cues, [seg], set())
+    assert not any(c.text.split()[-1] in {"the", "a", "with", "from", "and"} for c in cues[:-1])
+
+
+def test_segment_without_words_is_spread_over_its_span():
+    seg = Segment(2.0, 14.0, "A sentence with no word timings that still needs to be shown on screen in readable pieces.")
+    cues = build_cues([seg])
+    assert cues[0].start_s == 2.0 and cues[-1].end_s == pytest.approx(14.0)
+    assert " ".join(c.text for c in cues) == seg.text
+    assert all(c.end_s - c.start_s <= 7.0 for c in cues)
+
+
+def test_no_words_no_cues():
+    assert build_cues([]) == []
