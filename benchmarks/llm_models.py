@@ -31,7 +31,7 @@ import pdfplumber
 from vidgen_assets.backends.llm import EmbeddedModel
 from vidgen_assets.language.sentences import split_sentences
 from vidgen_assets.resources import build_resources, resolved
-from vidgen_assets.storyboard import content_words, draft_image_prompt, draft_summary, visual_style
+from vidgen_assets.language.drafts import content_words, draft_image_prompt, draft_summary, visual_style
 
 PAPER = Path("/work/shared/fixtures/open-information-extraction.pdf")
 TITLE = "Open Information Extraction from the Web"

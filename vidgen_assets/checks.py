@@ -8,7 +8,7 @@ from dagster import AssetCheckExecutionContext, AssetCheckResult, asset_check
 
 from vidgen_assets.media.audio import is_silent
 from vidgen_assets.media.ffmpeg import probe
-from vidgen_assets.media.frames import is_blank
+from vidgen_assets.media.render import is_blank
 from vidgen_assets.media.cues import Cue
 from vidgen_assets.media.subtitle_files import parse_srt
 from vidgen_assets.partitions import documents

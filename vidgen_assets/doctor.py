@@ -14,7 +14,7 @@ def _ffmpeg() -> str | None:
 
 
 def _fonts() -> str | None:
-    from vidgen_assets.media.frames import FONT_DIR
+    from vidgen_assets.media.render import FONT_DIR
 
     return None if FONT_DIR.is_dir() else f"fonts missing at {FONT_DIR} (apt-get install fonts-dejavu-core)"
 

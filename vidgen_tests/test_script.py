@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from vidgen_assets.narration.script import (
+from vidgen_assets.language.script import (
     TITLE_SECTION,
     ScriptSentence,
     to_spoken,

@@ -5,7 +5,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from vidgen_assets.errors import InputError
 from vidgen_assets.media.audio import extract_original_audio, normalize_for_recognition
 from vidgen_assets.media.ffmpeg import probe
-from vidgen_assets.narration.script import write_script
+from vidgen_assets.language.script import write_script
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import SettingsResource, SpeechResource, StorageResource

@@ -2,13 +2,13 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.figure_mentions import mentioned_figure
+from vidgen_assets.language.figure_mentions import mentioned_figure
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import StorageResource, TextModelResource
 from vidgen_assets.storage.records import load_document
 from vidgen_assets.storage.tables import ChunkRow, ImagePromptRow, SummaryRow
-from vidgen_assets.storyboard import draft_image_prompt, draft_summary, visual_style
+from vidgen_assets.language.drafts import draft_image_prompt, draft_summary, visual_style
 
 
 @asset(partitions_def=documents, group_name="storyboard", deps=["chunks", "source_documents"], kinds={"duckdb"})

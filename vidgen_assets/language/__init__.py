@@ -1,1 +1,1 @@
-"""Text as language: sentences, and (later) the narration script and storyboard drafts."""
+"""Text as language: sentences, the narration script, storyboard drafts and figure mentions."""

@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from vidgen_assets.errors import InputError
+from vidgen_assets.language.sentences import ends_sentence
 from vidgen_assets.sources.document import Document, Section, title_from_file_name
 
 _MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -130,8 +131,9 @@ def _decode(path: Path) -> str:
 
 
 def _as_sentence(text: str) -> str:
+    """A list item read aloud as a sentence of its own (a clause ending in ':' or ';' stays)."""
     text = text.strip()
-    if text and text[-1] not in ".!?:;":
+    if text and not ends_sentence(text) and text[-1] not in ":;":
         text += "."
     return text
 

@@ -8,7 +8,7 @@ import pdfplumber
 import pytest
 
 from vidgen_assets.backends.llm import EmbeddedModel
-from vidgen_assets.storyboard import (
+from vidgen_assets.language.drafts import (
     COMPOSITIONS,
     SETTINGS,
     SUMMARY_MAX_WORDS,

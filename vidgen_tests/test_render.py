@@ -8,8 +8,8 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from vidgen_assets.errors import InputError, VidgenError
-from vidgen_assets.media import frames
-from vidgen_assets.media.frames import (
+from vidgen_assets.media import render
+from vidgen_assets.media.render import (
     MOTIFS,
     contrast_ratio,
     is_blank,
@@ -120,14 +120,14 @@ def test_is_blank_for_a_flat_image_but_not_for_a_rendered_frame(tmp_path):
 def test_long_key_point_is_shrunk_and_cut_to_fit_its_box():
     layout = layout_text("extraction " * 300, 1200, 600)
     assert layout.truncated
-    assert layout.font_size == frames._MIN_TEXT_SIZE
+    assert layout.font_size == render._MIN_TEXT_SIZE
     assert layout.width <= 1200 and layout.height <= 600
     assert layout.lines[-1].endswith("…")
 
 
 def test_short_key_point_uses_the_largest_size():
     layout = layout_text("Self-supervised learning", 1400, 700)
-    assert layout.font_size == frames._MAX_TEXT_SIZE
+    assert layout.font_size == render._MAX_TEXT_SIZE
     assert not layout.truncated
 
 
@@ -167,7 +167,7 @@ def test_missing_fonts_name_the_package_to_install(tmp_path, monkeypatch):
 
 
 def test_contact_sheet_shows_the_frames_small_in_a_grid(tmp_path):
-    from vidgen_assets.media.frames import contact_sheet
+    from vidgen_assets.media.render import contact_sheet
 
     style = style_for("A film")
     frames = [render_frame(f"Point {i}", f"prompt {i}", style, tmp_path / f"{i}.png") for i in range(5)]
