@@ -31,7 +31,8 @@ import ffmpeg
 from vidgen_assets.media.captions import write_ass
 from vidgen_assets.media.cues import build_cues
 from vidgen_assets.media.ffmpeg import ENCODER_SETTINGS, assemble_video, probe
-from vidgen_assets.media.render import render_frame, style_for
+from vidgen_assets.media.backgrounds import style_for
+from vidgen_assets.media.render import render_frame
 from vidgen_assets.media.subtitle_files import write_srt
 from vidgen_assets.timeline import Segment, Word
 

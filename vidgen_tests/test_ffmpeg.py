@@ -14,7 +14,8 @@ from PIL import Image, ImageChops, ImageStat
 
 from vidgen_assets.errors import InputError
 from vidgen_assets.media.ffmpeg import FfmpegError, assemble_video, extract_thumbnail, probe
-from vidgen_assets.media.render import render_frame, style_for
+from vidgen_assets.media.backgrounds import style_for
+from vidgen_assets.media.render import render_frame
 
 DURATION = 6.0
 BOUNDARIES = (1.3, 4.0)

@@ -9,15 +9,8 @@ from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from vidgen_assets.errors import InputError, VidgenError
 from vidgen_assets.media import render
-from vidgen_assets.media.render import (
-    MOTIFS,
-    contrast_ratio,
-    is_blank,
-    layout_text,
-    render_frame,
-    render_title_card,
-    style_for,
-)
+from vidgen_assets.media.backgrounds import MOTIFS, contrast_ratio, style_for
+from vidgen_assets.media.render import is_blank, layout_text, render_frame, render_title_card
 
 STYLE = style_for("Open Information Extraction from the Web")
 KEY_POINT = "TextRunner extracts relational tuples from web text in a single pass"

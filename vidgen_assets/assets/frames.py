@@ -5,7 +5,8 @@ from pathlib import Path
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.wiring import GPU_STEP, inline_image
-from vidgen_assets.media.render import contact_sheet, render_frame, render_title_card, style_for
+from vidgen_assets.media.backgrounds import style_for
+from vidgen_assets.media.render import contact_sheet, render_frame, render_title_card
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import StorageResource
