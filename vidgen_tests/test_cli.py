@@ -21,14 +21,16 @@ def test_doctor_lists_every_backend_and_passes_with_the_embedded_defaults(data_d
                           ("text", "embedded"), ("text", "ollama"), ("frames", "builtin")]:
         assert any(line.split()[1:3] == [step, backend] for line in lines), (step, backend)
     configured = [line for line in lines if "(configured)" in line]
-    assert configured and all(line.startswith("ok") for line in configured)
+    assert configured and all(line.split()[0] == "ok" for line in configured)
+    # The configuration in force is printed too, with where each value comes from.
+    assert any(line.split()[:2] == ["VIDGEN_LLM", "embedded"] for line in lines)
 
 
-def test_doctor_fails_when_the_configured_backend_cannotrun_vidgen(data_dir):
+def test_doctor_fails_when_the_configured_backend_cannot_run(data_dir):
     host = f"http://127.0.0.1:{_closed_port()}"
     result = run_vidgen(data_dir, "doctor", VIDGEN_LLM="ollama", OLLAMA_HOST=host)
     assert result.returncode == 1
-    failing = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
+    failing = [line for line in result.stdout.splitlines() if line.split()[:1] == ["FAIL"]]
     assert len(failing) == 1 and "ollama" in failing[0] and host in failing[0]
 
 
