@@ -23,15 +23,15 @@ from vidgen_assets.backends.packaged_models import default_piper_voice, offline
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 from vidgen_assets.storage.files import atomic_path
 from vidgen_assets.timeline import Segment, Word
+from vidgen_assets.progress import ProgressCallback
 
-Progress = Callable[[int, int], None]
 
 
 class SpeechSynthesizer(Protocol):
     name: str
     voice: str
 
-    def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: Progress | None = None) -> list[Segment]:
+    def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None) -> list[Segment]:
         """Speak `sentences` into one mono WAV at `wav_path`; one timed Segment per sentence."""
         ...
 
@@ -62,7 +62,7 @@ def _assemble(
     sample_rate: int,
     pause_s: float,
     wav_path: Path,
-    progress: Progress | None,
+    progress: ProgressCallback | None,
 ) -> list[Segment]:
     """Speak each sentence, lay them end to end with pauses, write the WAV, return the timeline.
 
@@ -133,7 +133,7 @@ class PiperSynthesizer:
         self.sample_rate = int(self._voice.config.sample_rate)
         self.sentence_pause_s = sentence_pause_s
 
-    def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: Progress | None = None) -> list[Segment]:
+    def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None) -> list[Segment]:
         return _assemble(sentences, self._speak, self.sample_rate, self.sentence_pause_s, wav_path, progress)
 
     def _speak(self, text: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -208,7 +208,7 @@ class EspeakSynthesizer:
         self.sentence_pause_s = sentence_pause_s
         self.sample_rate = 0
 
-    def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: Progress | None = None) -> list[Segment]:
+    def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None) -> list[Segment]:
         with tempfile.TemporaryDirectory(prefix="vidgen-espeak-") as tmp:
             out = Path(tmp) / "sentence.wav"
             # The sample rate is the voice's; learn it from a first (tiny) utterance.

@@ -8,12 +8,12 @@ the same `Transcript` of `timeline.Segment`s with `timeline.Word`s, a window at 
 
 from __future__ import annotations
 
-from vidgen_assets.backends.asr.base import Progress, Transcriber, Transcript
+from vidgen_assets.backends.asr.base import Transcriber, Transcript
 from vidgen_assets.backends.asr.faster_whisper import FasterWhisperTranscriber
 from vidgen_assets.backends.asr.whisper_timestamped import WhisperTimestampedTranscriber
 from vidgen_assets.backends.asr.windows import WINDOW_S, split_at_pauses
 
 __all__ = [
-    "FasterWhisperTranscriber", "Progress", "Transcriber", "Transcript", "WINDOW_S",
+    "FasterWhisperTranscriber", "Transcriber", "Transcript", "WINDOW_S",
     "WhisperTimestampedTranscriber", "split_at_pauses",
 ]  # fmt: skip

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from vidgen_assets.errors import BackendUnavailable
+from vidgen_assets.progress import ProgressCallback
 from vidgen_assets.timeline import Segment
-
-Progress = Callable[[float, float], None]  # (seconds done, total seconds)
 
 
 @dataclass
@@ -36,7 +35,7 @@ class Transcriber(Protocol):
         """Load the model now (otherwise the first transcription does)."""
         ...
 
-    def transcribe(self, wav16k: Path, progress: Progress | None = None) -> Transcript:
+    def transcribe(self, wav16k: Path, progress: ProgressCallback | None = None) -> Transcript:
         """Segments with word times of a 16 kHz mono WAV (`media.audio.normalize_for_recognition`)."""
         ...
 

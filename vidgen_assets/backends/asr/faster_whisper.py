@@ -6,11 +6,12 @@ import math
 from pathlib import Path
 from typing import Iterator
 
-from vidgen_assets.backends.asr.base import Progress, Transcript, import_backend
+from vidgen_assets.backends.asr.base import Transcript, import_backend
 from vidgen_assets.backends.asr.windows import WINDOW_S, Window, transcribe_in_windows
 from vidgen_assets.backends.packaged_models import assemble_whisper_base, offline, whisper_base_parts
 from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.timeline import Segment, Word
+from vidgen_assets.progress import ProgressCallback
 
 
 class FasterWhisperTranscriber:
@@ -76,7 +77,7 @@ class FasterWhisperTranscriber:
             )
         return self._model
 
-    def transcribe(self, wav16k: Path, progress: Progress | None = None) -> Transcript:
+    def transcribe(self, wav16k: Path, progress: ProgressCallback | None = None) -> Transcript:
         model = self.load()
 
         def decode(window: Window, language: str | None, prompt: str | None):

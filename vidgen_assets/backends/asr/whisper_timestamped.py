@@ -7,11 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from vidgen_assets.backends.asr.base import Progress, Transcript, import_backend
+from vidgen_assets.backends.asr.base import Transcript, import_backend
 from vidgen_assets.backends.asr.windows import SAMPLE_RATE, WINDOW_S, Window, transcribe_in_windows
 from vidgen_assets.backends.packaged_models import offline
 from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.timeline import Segment, Word
+from vidgen_assets.progress import ProgressCallback
 
 
 class WhisperTimestampedTranscriber:
@@ -73,7 +74,7 @@ class WhisperTimestampedTranscriber:
                 ) from exc
         return self._model
 
-    def transcribe(self, wav16k: Path, progress: Progress | None = None) -> Transcript:
+    def transcribe(self, wav16k: Path, progress: ProgressCallback | None = None) -> Transcript:
         model = self.load()
         wt = import_backend("whisper_timestamped", self.name, "whisper-timestamped")
 

@@ -15,9 +15,10 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from vidgen_assets.backends.asr.base import Progress, Transcript
+from vidgen_assets.backends.asr.base import Transcript
 from vidgen_assets.errors import InputError
 from vidgen_assets.timeline import Segment
+from vidgen_assets.progress import ProgressCallback
 
 SAMPLE_RATE = 16_000
 WINDOW_S = 120.0  # audio held at once: 10-min peak RSS 536 MB vs 784 MB at 300 s, same speed (benchmarks/asr.py)
@@ -50,7 +51,7 @@ Decode = Callable[[Window, str | None, str | None], tuple[Iterable[Segment], str
 
 
 def transcribe_in_windows(
-    wav16k: Path, window_s: float, decode: Decode, backend: str, model: str, progress: Progress | None = None
+    wav16k: Path, window_s: float, decode: Decode, backend: str, model: str, progress: ProgressCallback | None = None
 ) -> Transcript:
     """Decode `wav16k` window by window with `decode`; progress after every segment."""
     total = wav_seconds(wav16k)
