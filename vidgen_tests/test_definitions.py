@@ -16,9 +16,10 @@ def test_asset_graph_is_the_nine_documented_assets_in_order():
                     "summaries", "image_prompts", "frames", "videos"}
     order = ["source_documents", "narration_scripts", "narration_audio", "transcripts", "chunks",
              "summaries", "image_prompts", "frames", "videos"]
-    for upstream, downstream in zip(order, order[1:]):
+    for n, (upstream, downstream) in enumerate(zip(order, order[1:])):
         parents = {p.to_user_string() for p in graph.get(downstream_key(downstream)).parent_keys}
-        assert parents == {upstream}
+        # Each step follows the one before it and reads nothing later (test_lineage checks the rest).
+        assert upstream in parents and parents <= set(order[: n + 1]), (downstream, parents)
 
 
 def downstream_key(name):

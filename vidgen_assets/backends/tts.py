@@ -118,8 +118,10 @@ class PiperSynthesizer:
 
     def __init__(self, voice_path: Path | None = None, sentence_pause_s: float = 0.25):
         offline()
-        if importlib.util.find_spec("piper") is None or importlib.util.find_spec("onnxruntime") is None:
-            raise BackendUnavailable("piper", "piper-tts is not installed", "pip install piper-tts==1.8.0 onnx")
+        # `onnx` lets Piper expose phoneme alignments, which give the word times.
+        for module, package in (("piper", "piper-tts"), ("onnxruntime", "onnxruntime"), ("onnx", "onnx")):
+            if importlib.util.find_spec(module) is None:
+                raise BackendUnavailable("piper", f"{package} is not installed", "pip install piper-tts==1.8.0 onnx")
         from piper import PiperVoice
 
         path = Path(voice_path) if voice_path is not None else default_piper_voice()
