@@ -149,9 +149,13 @@ def test_parentheses_that_are_not_citations_stay():
     assert to_spoken("It rained (in 2004) and Open IE (OIE) was born.") == "It rained (in 2004) and Open IE (OIE) was born."
 
 
-def test_urls_emails_and_footnote_markers_are_removed():
-    assert to_spoken("Code is at https://example.org/x.html. Thanks.") == "Code is at. Thanks."
-    assert to_spoken("Write to {a,b}@cs.example.edu or c.d@example.org now.") == "Write to or now."
+def test_sentences_that_only_point_to_an_address_are_dropped_whole():
+    assert to_spoken("Code is at https://example.org/x.html. Thanks.") == "Thanks."
+    assert to_spoken("We share it. Write to {a,b}@cs.example.edu or c.d@example.org now.") == "We share it."
+    assert to_spoken("See doi:10.1145/1234.5678 for details. It works.") == "It works."
+
+
+def test_footnote_markers_are_removed():
     assert to_spoken("This is true.¹ Really† so.") == "This is true. Really so."
 
 

@@ -72,9 +72,9 @@ def to_spoken(text: str) -> str:
     """Text as a narrator would say it: citations, URLs, e-mail addresses, footnote markers
     and mathematical sentences removed, common abbreviations spelled out, spaces normalized."""
     text = unicodedata.normalize("NFC", text)
-    text = _URL.sub("", text)
-    text = _DOI.sub("", text)
-    text = _EMAIL.sub("", text)
+    # A sentence that points somewhere ("Code is at <url>.") says nothing once the address is
+    # gone, and a viewer cannot click it: it goes whole rather than leaving "Code is at."
+    text = " ".join(s for s in split_sentences(text) if not _points_somewhere(s))
     text = _strip_citations(text)
     text = _FOOTNOTE_MARKS.sub("", text)
     for pattern, spoken in _SPOKEN_FORMS:
@@ -83,6 +83,10 @@ def to_spoken(text: str) -> str:
     text = _EMPTY_GROUPS.sub("", text)
     text = _tidy(text)
     return " ".join(s for s in split_sentences(text) if not _is_mathematical(s))
+
+
+def _points_somewhere(sentence: str) -> bool:
+    return any(p.search(sentence) for p in (_URL, _DOI, _EMAIL))
 
 
 def _strip_citations(text: str) -> str:
