@@ -10,7 +10,7 @@ from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.comfyui import DEFAULT_WORKFLOW, ComfyUIPictures
 from vidgen_assets.backends.pictures.generation import PictureGenerationError
 from vidgen_assets.backends.pictures.http_client import RetryPolicy
-from vidgen_assets.errors import BackendUnavailable, InputError
+from vidgen_assets.errors import InputError
 from vidgen_tests.picture_servers import FakeComfyUI, draw_png, png_pixels, unused_url
 
 QUEUE = "POST /prompt"
@@ -79,21 +79,6 @@ def test_a_bad_workflow_file_is_refused_naming_the_file(tmp_path, content, probl
     assert failure.value.path == path
 
 
-def test_a_server_error_is_retried_and_then_succeeds():
-    with FakeComfyUI(faults=["500"]) as server:
-        [picture] = backend(server).pictures([ORCHARD])
-    assert server.calls[QUEUE] == 2
-    assert picture.image.size == (64, 48)
-
-
-def test_a_server_that_keeps_failing_gives_a_clear_error_naming_the_url():
-    with FakeComfyUI(faults=["500"] * 3) as server:
-        with pytest.raises(PictureGenerationError, match="HTTP 500") as failure:
-            backend(server).pictures([ORCHARD])
-    assert server.calls[QUEUE] == 3
-    assert f"{server.url}/prompt" in str(failure.value)
-
-
 def test_an_unknown_checkpoint_is_refused_at_once_with_the_servers_reason():
     with FakeComfyUI() as server:
         with pytest.raises(PictureGenerationError, match="HTTP 400") as failure:
@@ -119,12 +104,3 @@ def test_a_run_that_does_not_finish_in_time_is_a_clear_error():
         with pytest.raises(PictureGenerationError, match="no picture after 0 s") as failure:
             backend(server, max_wait=0).pictures([ORCHARD])
     assert f"{server.url}/history/" in str(failure.value)
-
-
-def test_an_unreachable_server_is_reported_with_its_url():
-    url = unused_url()
-    missing = ComfyUIPictures(url, retry=RetryPolicy(attempts=2, backoff=0.01, timeout=2))
-    assert url in missing.check()
-    with pytest.raises(BackendUnavailable, match="nothing answers at") as failure:
-        missing.pictures([ORCHARD])
-    assert f"{url}/prompt" in str(failure.value)

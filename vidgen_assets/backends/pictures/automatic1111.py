@@ -16,7 +16,7 @@ import requests
 from vidgen_assets.backends.pictures import Picture, PictureRequest
 from vidgen_assets.backends.pictures.generation import (DEFAULT_NEGATIVE_PROMPT, PictureGenerationError,
                                                         decode_picture, styled_prompt)
-from vidgen_assets.backends.pictures.http_client import RetryPolicy, call, json_answer
+from vidgen_assets.backends.pictures.http_client import RetryPolicy, call, json_answer, probe
 
 NAME = "automatic1111"
 DEFAULT_URL = "http://127.0.0.1:7860"
@@ -49,14 +49,9 @@ class Automatic1111Pictures:
                 f"negative={self.negative_prompt}")
 
     def check(self) -> str | None:
-        url = f"{self.url}/sdapi/v1/options"
-        try:
-            self._session.get(url, timeout=10).raise_for_status()
-        except requests.RequestException as error:
-            return f"the AUTOMATIC1111 API does not answer at {url} ({type(error).__name__}): {self._fix}"
-        return None
+        return probe(self._session, f"{self.url}/sdapi/v1/options", "the AUTOMATIC1111 API", self._fix)
 
-    def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:  # noqa: F811 (the Protocol's name)
+    def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:
         return [self._draw(request) for request in requests]
 
     def _draw(self, request: PictureRequest) -> Picture:

@@ -41,7 +41,7 @@ class CachedPictures:
         key = self.key(request)
         return self.cache_dir / key[:2] / f"{key}.png"
 
-    def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:  # noqa: F811 (the Protocol's name)
+    def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:
         paths = [self.path_for(request) for request in requests]
         found: list[Picture | None] = [_read(path) for path in paths]
         missing = [i for i, picture in enumerate(found) if picture is None]

@@ -30,7 +30,7 @@ import requests
 from vidgen_assets.backends.pictures import Picture, PictureRequest
 from vidgen_assets.backends.pictures.generation import (DEFAULT_NEGATIVE_PROMPT, PictureGenerationError,
                                                         decode_picture, styled_prompt)
-from vidgen_assets.backends.pictures.http_client import RetryPolicy, call, json_answer
+from vidgen_assets.backends.pictures.http_client import RetryPolicy, call, json_answer, probe
 from vidgen_assets.errors import InputError
 
 NAME = "comfyui"
@@ -114,14 +114,9 @@ class ComfyUIPictures:
                 f"negative={self.negative_prompt}")
 
     def check(self) -> str | None:
-        url = f"{self.url}/system_stats"
-        try:
-            self._session.get(url, timeout=10).raise_for_status()
-        except requests.RequestException as error:
-            return f"ComfyUI does not answer at {url} ({type(error).__name__}): {self._fix}"
-        return None
+        return probe(self._session, f"{self.url}/system_stats", "ComfyUI", self._fix)
 
-    def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:  # noqa: F811 (the Protocol's name)
+    def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:
         return [self._draw(request) for request in requests]
 
     def _draw(self, request: PictureRequest) -> Picture:
