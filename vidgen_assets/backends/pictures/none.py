@@ -1,0 +1,17 @@
+"""The `none` backend: no pictures; every frame is the built-in renderer's alone."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from vidgen_assets.backends.pictures import Picture, PictureRequest
+
+
+class NoPictures:
+    name = "none"
+
+    def check(self) -> str | None:
+        return None
+
+    def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:
+        return [None for _ in requests]
