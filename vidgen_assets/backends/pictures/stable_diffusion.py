@@ -13,6 +13,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any, Sequence
 
+from vidgen_assets.backends.packaged_models import offline
 from vidgen_assets.backends.pictures import Picture, PictureRequest
 from vidgen_assets.backends.pictures.generation import (DEFAULT_NEGATIVE_PROMPT, generated_picture,
                                                         snap_to_multiple_of_8, styled_prompt)
@@ -83,6 +84,7 @@ class StableDiffusionPictures:
             raise BackendUnavailable(NAME, f"device {device!r} is configured but torch sees no CUDA GPU",
                                      "install a CUDA build of torch and the GPU driver, or leave the device unset")
         dtype = torch.float16 if device.startswith("cuda") else torch.float32
+        offline()  # also for the tokenizer and text encoder transformers loads underneath
         try:
             # DiffusionPipeline reads model_index.json and builds the pipeline class it names
             # (SD 1.x, 2.x, XL...), all called with the same text-to-image arguments.
