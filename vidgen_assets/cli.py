@@ -2,6 +2,7 @@
 
   vidgen make FILE     turn one document or recording into data/videos/<doc_id>.mp4
   vidgen doctor        say which backends can run on this machine, and why not
+  vidgen serve         the web pages: gallery, player with storyboard, upload, health
 
 `make` runs the same asset graph as the Dagster UI, in one run recorded in the same Dagster
 instance (DAGSTER_HOME, by default data/dagster_home), so the result is visible there too.
@@ -130,8 +131,19 @@ def main(argv: list[str] | None = None) -> int:
     _add_setting_flags(make_cmd)
     doctor_cmd = sub.add_parser("doctor", help="the configuration in force, and which backends can run here")
     _add_setting_flags(doctor_cmd)
+    serve_cmd = sub.add_parser("serve", help="the web pages to watch, share and upload videos")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--dagster-url", default="http://127.0.0.1:3000", help="where `make ui` serves the Dagster UI")
+    serve_cmd.add_argument("--max-upload-mb", type=float, default=500)
     args = parser.parse_args(argv)
     overrides = {k.split(":", 1)[1]: v for k, v in vars(args).items() if k.startswith("setting:")}
+
+    if args.command == "serve":
+        from vidgen_assets.web.app import serve
+
+        serve(args.host, args.port, args.dagster_url, int(args.max_upload_mb * 1e6))
+        return 0
 
     if args.command == "doctor":
         from vidgen_assets.doctor import report

@@ -1,0 +1,1 @@
+"""`vidgen serve`: the web pages to watch, share and upload."""
