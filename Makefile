@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 EXAMPLE := data/examples/how-vidgen-works.md
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: video test ui doctor bench install
+.PHONY: video test ui serve doctor bench install
 video: install  ## the example document to data/videos/how-vidgen-works.mp4
 	$(VENV)/bin/vidgen make $(EXAMPLE)
 
@@ -17,6 +17,9 @@ ui: install  ## the Dagster UI on http://127.0.0.1:3000
 	mkdir -p "$(DAGSTER_HOME)"
 	$(VENV)/bin/dagster dev -w workspace.yaml
 
+serve: install  ## the gallery, player and upload pages on http://127.0.0.1:8000
+	$(VENV)/bin/vidgen serve
+
 doctor: install
 	$(VENV)/bin/vidgen doctor
 
@@ -25,12 +28,13 @@ bench: install
 
 install: $(VENV)/.installed
 
-# System tools first (ffmpeg, espeak-ng, fonts), then the venv. torch goes in alone and pinned:
-# an unpinned torch resolves to a multi-GB CUDA build. llama-cpp-python compiles (~8 min on
-# 2 cores); GGML_NATIVE=OFF keeps the cached wheel usable on another CPU.
+# System tools first (ffmpeg, espeak-ng, fonts; chromium for the browser tests), then the venv.
+# torch goes in alone and pinned: an unpinned torch resolves to a multi-GB CUDA build.
+# llama-cpp-python compiles (~8 min on 2 cores); GGML_NATIVE=OFF keeps the cached wheel usable
+# on another CPU.
 $(VENV)/.installed: pyproject.toml constraints.txt
-	@if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ffmpeg espeak-ng fonts-dejavu-core; fi
+	@if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null || ! command -v chromium >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ffmpeg espeak-ng fonts-dejavu-core chromium; fi
 	@command -v $(PYTHON) >/dev/null || { echo "vidgen needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
 	[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
