@@ -30,6 +30,8 @@ from vidgen_assets.web.uploads import ACCEPTED, UploadRejected, save_upload
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.filters["clock"] = lambda s: f"{int(s or 0) // 60}:{int(s or 0) % 60:02d}"
+_KIND_LABELS = {"pdf": "paper (PDF)", "md": "Markdown", "txt": "text", "audio": "recording", "video": "recording (video)"}
+TEMPLATES.env.filters["kind_label"] = lambda kind: _KIND_LABELS.get(kind, kind or "document")
 _MEDIA_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".mp4": "video/mp4"}
 # Multipart headers and boundaries around the file: a body this much over the limit is still fine.
 _FORM_OVERHEAD = 64 * 1024

@@ -38,25 +38,31 @@ class RunState:
     reason: str | None = None  # one line, for a failed run
     run_id: str | None = None
 
-    def describe(self) -> str:
+    @property
+    def detail(self) -> str:
+        """What to say beside the state: the stage being made, or why it failed or waits."""
         if self.state == "running" and self.stage:
             return f"stage {self.stage} of {self.stages}: {self.step}"
         if self.state == "failed":
-            where = f" at {self.step} (stage {self.stage} of {self.stages})" if self.step else ""
-            return f"failed{where}: {self.reason or 'no reason recorded'}"
-        return self.state
+            where = f"at {self.step} (stage {self.stage} of {self.stages}): " if self.step else ""
+            return where + (self.reason or "no reason recorded")
+        return self.reason or ""
+
+    def describe(self) -> str:
+        return f"{self.state} {self.detail}" if self.detail else self.state
 
 
 WAITING = RunState("queued", reason="waiting for the inbox sensor to start a run")
 
 
 def one_line(error) -> str:
-    """The innermost cause of a serialized Dagster error as 'Class: message' on one line.
+    """What the asset raised, from a serialized Dagster error, as 'Class: message' on one line.
 
     Dagster wraps an asset's exception ("Error occurred while executing op ..."); the person
-    wants the vidgen error underneath, which names the file and the fix.
+    wants the error underneath (a vidgen error names the file and the fix), not Dagster's
+    wrapper nor the library error that vidgen's own was raised from.
     """
-    while error.cause is not None:
+    while error.cause is not None and error.message.startswith("dagster."):
         error = error.cause
     text = error.message.strip()
     head, sep, rest = text.partition(": ")
