@@ -58,12 +58,26 @@ def _reset_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_process_group(server: subprocess.Popen, timeout_s: float = 30) -> None:
+    """Stop a server started with start_new_session=True, and everything it started."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
 @contextmanager
 def dagster_dev(data: Path, timeout_s: float = 240):
     """`dagster dev` (webserver and daemon) on a free loopback port over `data`; yields the port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "VIDGEN_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
     (data / "dagster_home").mkdir(parents=True, exist_ok=True)
     server = subprocess.Popen(
@@ -83,9 +97,8 @@ def dagster_dev(data: Path, timeout_s: float = 240):
             time.sleep(2)
         yield port
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_process_group(server)
+
+
+# Session fixtures of the web tests (one video of the example, `vidgen serve` over it).
+from vidgen_tests.web_fixtures import example_video, site  # noqa: E402,F401

@@ -1,0 +1,58 @@
+"""Session fixtures for the web tests: one video made from the example document, and
+`vidgen serve` running over it on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from vidgen_tests.conftest import EXAMPLES, _reset_signals, free_port, stop_process_group
+from vidgen_tests.test_end_to_end import run_vidgen
+
+EXAMPLE = EXAMPLES / "how-vidgen-works.md"
+# Small, so the oversized-upload test sends little; documents under it still fit.
+UPLOAD_LIMIT_MB = 1
+
+
+@pytest.fixture(scope="session")
+def example_video(tmp_path_factory) -> dict:
+    """`vidgen make` on the example document, in a private data directory."""
+    data = tmp_path_factory.mktemp("web") / "data"
+    result = run_vidgen(data, "make", str(EXAMPLE), "--quiet")  # reads the example, writes only under data
+    assert result.returncode == 0, result.stderr[-3000:]
+    video = Path(result.stdout.strip().splitlines()[-1])
+    return {"data": data, "video": video, "doc_id": video.stem}
+
+
+@pytest.fixture(scope="session")
+def site(example_video) -> dict:
+    """`vidgen serve` over the example's data directory; yields its base URL."""
+    port = free_port()
+    data = example_video["data"]
+    env = {**os.environ, "VIDGEN_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("vidgen")), "serve", "--port", str(port),
+         "--max-upload-mb", str(UPLOAD_LIMIT_MB)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        preexec_fn=_reset_signals,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/", timeout=10).close()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()[-3000:]
+                assert time.monotonic() < deadline, "vidgen serve did not come up"
+                time.sleep(0.3)
+        yield {**example_video, "url": url}
+    finally:
+        stop_process_group(server)
