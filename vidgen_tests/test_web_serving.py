@@ -72,9 +72,19 @@ def test_subtitles_are_served_as_webvtt_and_downloads_as_attachments(site):
     "/files/artifacts",
     "/files/inbox/",
     "/files/dagster_home/dagster.yaml",
+    "/files/videos/%00.mp4",
 ])
 def test_only_files_under_videos_and_artifacts_are_served(site, path):
     assert raw_get(site["url"], path) == 404
+
+
+def test_hidden_files_are_not_served(site):
+    partial = site["video"].with_name(f".{site['doc_id']}.part.mp4")  # what atomic_path writes first
+    partial.write_bytes(b"half a video")
+    try:
+        assert raw_get(site["url"], f"/files/videos/{partial.name}") == 404
+    finally:
+        partial.unlink()
 
 
 def test_a_frame_under_artifacts_is_served(site):

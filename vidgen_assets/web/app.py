@@ -44,7 +44,7 @@ class Site:
     paths: Paths
     dagster_home: Path
     dagster_url: str = "http://127.0.0.1:3000"
-    max_upload_bytes: int = 500 * 1024 * 1024
+    max_upload_bytes: int = 500_000_000
 
     def database(self) -> Database:
         # A page waits a little for a writer's short transaction, not the pipeline's two minutes.
@@ -62,14 +62,16 @@ class Site:
     def servable(self, relative: str) -> Path | None:
         """The file a /files/ URL names, if it may be served: a visible regular file under
         videos/ or artifacts/ (after following links), never a directory or anything else."""
-        root = self.paths.root
-        target = (root / relative).resolve()
-        allowed = (root / "videos", root / "artifacts")
-        if not any(target.is_relative_to(a) for a in allowed):
+        try:
+            target = (self.paths.root / relative).resolve()
+        except (OSError, ValueError):  # a NUL byte, a link loop
             return None
-        if any(part.startswith(".") for part in target.relative_to(root).parts):
-            return None
-        return target if target.is_file() else None
+        for allowed in (self.paths.videos, self.paths.root / "artifacts"):
+            allowed = allowed.resolve()
+            if target.is_relative_to(allowed) and target.is_file():
+                hidden = any(part.startswith(".") for part in target.relative_to(allowed).parts)
+                return None if hidden else target
+        return None
 
 
 def _render(request: Request, template: str, status_code: int = 200, **context):
