@@ -162,5 +162,8 @@ def test_the_health_page_shows_doctors_backends(page, site, screenshots):
     page.goto(f"{site['url']}/health")
     rows = page.locator("#backends tr").all_inner_texts()[1:]
     assert any("assembly" in r and "ffmpeg" in r and r.startswith("ok") for r in rows), rows
-    assert len(rows) == len(report()[0])
+    lines = report()[0]
+    assert len(rows) == len(lines) - lines.index("backends:") - 1
+    settings = page.locator("#settings").inner_text()
+    assert "VIDGEN_DATA_DIR" in settings and str(site["data"]) in settings
     page.screenshot(path=screenshots / "health.png")

@@ -8,8 +8,11 @@ from pathlib import Path
 from PIL import Image
 from starlette.testclient import TestClient
 
-from vidgen_assets.config import Paths
 from vidgen_assets.storage.duckdb import Database
+from vidgen_assets.storage.paths import Paths
+from vidgen_assets.storage.tables import (
+    ChunkRow, FigureRow, FrameRow, ImagePromptRow, SourceDocumentRow, SummaryRow, VideoRow,
+)
 from vidgen_assets.web.app import Site, create_app
 
 
@@ -27,20 +30,18 @@ def test_the_player_shows_the_storyboard_and_the_papers_figures_with_captions(tm
     video.write_bytes(b"\x00\x00\x00\x18ftypmp42")  # the page needs the file to exist, not to play
     figure = _png(art / "figures" / "figure-1.png", "white")
     frames = [_png(art / "frames" / f"{i:04d}.png", c) for i, c in enumerate(["navy", "teal"])]
-    Database(paths.database).replace_partition("a-paper", {
-        "source_documents": [{"path": "/papers/a-paper.pdf", "kind": "pdf", "title": "A Paper on Extraction"}],
-        "videos": [{"path": str(video), "duration_s": 12.5, "width": 1920, "height": 1080,
-                    "srt_path": str(video.with_suffix(".srt")), "vtt_path": str(video.with_suffix(".vtt"))}],
-        "figures": [{"idx": 0, "label": "Figure 1", "caption": "Precision against recall.", "page": 3,
-                     "path": str(figure)}],
-        "chunks": [{"idx": 0, "start_s": 0.0, "end_s": 4.25, "text": "A Paper on Extraction."},
-                   {"idx": 1, "start_s": 4.25, "end_s": 12.5, "text": "Figure 1 shows precision against recall."}],
-        "summaries": [{"chunk_idx": 0, "summary": "A Paper on Extraction"},
-                      {"chunk_idx": 1, "summary": "Precision falls as recall rises"}],
-        "image_prompts": [{"chunk_idx": 0, "prompt": "a library at dawn", "figure": None},
-                          {"chunk_idx": 1, "prompt": "a balance scale", "figure": "Figure 1"}],
-        "frames": [{"chunk_idx": i, "path": str(f), "start_s": s, "end_s": e}
-                   for i, (f, s, e) in enumerate(zip(frames, [0.0, 4.25], [4.25, 12.5]))],
+    Database(paths.database).replace("a-paper", {
+        SourceDocumentRow: [SourceDocumentRow("/papers/a-paper.pdf", "pdf", "0" * 64, 1000, "A Paper on Extraction",
+                                              4, "", "[]", "{}")],
+        VideoRow: [VideoRow(str(video), 12.5, 1920, 1080, 14, str(video.with_suffix(".srt")),
+                            str(video.with_suffix(".vtt")), "")],
+        FigureRow: [FigureRow(0, "Figure 1", "Precision against recall.", 3, str(figure))],
+        ChunkRow: [ChunkRow(0, 0.0, 4.25, "A Paper on Extraction."),
+                   ChunkRow(1, 4.25, 12.5, "Figure 1 shows precision against recall.")],
+        SummaryRow: [SummaryRow(0, "A Paper on Extraction"), SummaryRow(1, "Precision falls as recall rises")],
+        ImagePromptRow: [ImagePromptRow(0, "a library at dawn", "plain"),
+                         ImagePromptRow(1, "a balance scale", "plain", figure="Figure 1")],
+        FrameRow: [FrameRow(i, str(f), s, e) for i, (f, s, e) in enumerate(zip(frames, [0.0, 4.25], [4.25, 12.5]))],
     })
     client = TestClient(create_app(Site(paths, tmp_path / "dagster_home")))
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dagster import DagsterInstance, materialize
 
 from vidgen_assets.assets.source_documents import source_documents
-from vidgen_assets.registry import register
-from vidgen_assets.resources import resources_from_env
+from vidgen_assets.resources import build_resources, resolved
+from vidgen_assets.storage.catalog import register
 from vidgen_assets.web.runs import inbox_progress, pipeline_stages, run_state
 
 
@@ -27,7 +27,7 @@ def test_a_failed_run_names_its_stage_and_the_reason_in_one_line(data_dir):
     broken.write_bytes(b"%PDF-1.4\nthis file was cut off before its first page\n")
     waiting = inbox / "not-yet-seen.md"
     waiting.write_text("# Waiting\n\nNo run has taken this file yet.\n")
-    resources = resources_from_env()
+    resources = {key: resolved(r) for key, r in build_resources().items()}
     db = resources["storage"].database()
     doc_id = register(db, broken)
     instance = DagsterInstance.from_config(str(data_dir / "dagster_home"))
