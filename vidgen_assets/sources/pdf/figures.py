@@ -81,7 +81,7 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
 def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> None:
     """Find the figure (usually above its caption) or table (either side) and mark its text."""
     column = caption.lines[0].column
-    mid = page.width / 2
+    mid = page.gutter or page.width / 2
     span = {"L": (0.0, mid), "R": (mid, page.width)}.get(column, (0.0, page.width))
     body_width = max((line.width for line in page.lines if line.column == column and line.role == "body"), default=page.width)
 
