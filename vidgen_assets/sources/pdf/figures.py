@@ -12,7 +12,9 @@ from vidgen_assets.sources.pdf.repair import NO_VOCABULARY, join_lines
 from vidgen_assets.storage.files import atomic_path
 
 FIGURE_DPI = 150
-CAPTION = re.compile(r"^(Figure|FIGURE|Fig\.|FIG\.|Table|TABLE)\s*(\d+|[IVXL]+)\s*[:.|]\s*")
+CAPTION = re.compile(
+    r"^(?:(Figure|FIGURE|Fig\.|FIG\.|Table|TABLE)\s*(\d+|[IVXL]+)\s*[:.|]|(Algorithm|ALGORITHM)\s*(\d+)\b[:.]?)\s*"
+)
 
 
 @dataclass
@@ -51,16 +53,21 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
             or bool(line.lead_bold)
             or abs(line.size - body_size) > 0.5
         )
-        kind = "Table" if match.group(1).lower().startswith("tab") else "Figure"
-        label = f"{kind} {match.group(2)}"
+        if match.group(3):
+            # An algorithm's box is read as a float: its one-line caption heads the box.
+            kind, number = "Algorithm", match.group(4)
+        else:
+            kind, number = ("Table" if match.group(1).lower().startswith("tab") else "Figure"), match.group(2)
+        label = f"{kind} {number}"
         if not set_apart or label in labels:
             continue
         block = [line]
-        for nxt in ordered[i + 1 : i + 15]:
+        for nxt in ordered[i + 1 : i + 15] if kind != "Algorithm" else ():
             last = block[-1]
             if (
                 nxt.page != line.page
-                or nxt.column != line.column
+                # A short last line of a wide caption falls in one column: aligned, it belongs.
+                or (nxt.column != line.column and abs(nxt.x0 - last.x0) > 2)
                 or nxt.top - last.bottom > 0.45 * last.size
                 or nxt.top < last.top
                 or abs(nxt.size - last.size) > 0.6
@@ -96,7 +103,8 @@ def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> 
             and line.max_gap < 1.5 * line.size
             and line.words >= 6
         )
-        headed = line.bold and line.role == "body" and line.size >= body_size
+        # Pseudo-code sets its keywords in bold ("10: end while"): no heading inside a box.
+        headed = line.bold and line.role == "body" and line.size >= body_size and kind != "Algorithm"
         return prose or headed or line.role in ("caption", "title", "margin")
 
     items = [("g", box, None) for box in page.graphics if in_span(box)]
@@ -124,6 +132,8 @@ def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> 
     above, below = collect(-1), collect(+1)
     if kind == "Figure":
         chosen = above or below
+    elif kind == "Algorithm":
+        chosen = below
     elif above and below:
         gap_above = caption.top - max(it[1][3] for it in above)
         gap_below = min(it[1][1] for it in below) - caption.bottom

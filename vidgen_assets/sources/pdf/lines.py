@@ -19,6 +19,7 @@ _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi",
 # "Medi" is the bold cut of the URW/Nimbus fonts that LaTeX's times package embeds; CMBX is
 # Computer Modern bold.
 _BOLD_FONT = re.compile(r"bold|medi|semibold|demi|black|heavy|cmbx", re.I)
+_SMALL_CAPS_FONT = re.compile(r"csc|smallcaps|[-+]sc\b|caps$", re.I)  # TeX's cmcsc, "Foo-SC"
 _CID = re.compile(r"\(cid:\d+\)")  # glyphs without a Unicode mapping
 _SPACING_ACCENTS = {  # TeX's separate accent glyphs and the combining marks they stand for
     "¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302",
@@ -41,6 +42,7 @@ class Line:
     lead_bold: str  # a bold run-in heading at the start of an otherwise regular line
     text: str
     max_gap: float  # widest gap between words, in points (tables have wide ones)
+    small_caps: bool = False  # set in small capitals, as some headings are
     column: str = "W"  # L(eft), R(ight), W(ide) or S(idebar)
     # body, or why it is not read: margin, sidebar, title, caption, float, footnote, fragment,
     # front-matter; "front" is page-1 text before the first heading that may be an abstract.
@@ -239,6 +241,11 @@ def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
 
     texts = [_compose_accents(_CID.sub("", "".join(glyph(c) for c in word))) for word in words]
     letters = [c for c in chars if c["text"].isalpha()]
+    small = sum(
+        1 for c in letters
+        if _SMALL_CAPS_FONT.search(c.get("fontname", ""))
+        or (c["text"].isupper() and c["size"] < 0.9 * size and abs(c["_base"] - base) < 0.8)
+    )
     bold = bool(letters) and all(c["_bold"] for c in letters)
     lead = []
     if letters and not bold:
@@ -260,6 +267,7 @@ def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
         text=" ".join(texts).strip(),
         max_gap=max(gaps),
         column=column,
+        small_caps=small >= 0.5 * len(letters) > 0,
     )
 
 
@@ -328,12 +336,14 @@ def _attach_scripts(groups: list[list[dict]]) -> None:
                 and bottom > host_top
                 and x0 >= host_x0 - 2
                 and x1 <= host_x1 + host_size
-                and (best is None or host_size > boxes[best][4])
             ):
-                best = j
+                # The nearest line it overlaps: a superscript may reach up into the line above.
+                distance = abs((top + bottom) - (host_top + host_bottom))
+                if best is None or distance < best[0]:
+                    best = (distance, j)
         if best is not None:
-            groups[best].extend(groups[i])
-            groups[i] = []
+            groups[best[1]].extend(groups[i])
+            groups[i].clear()
 
 
 def reading_order(page: Page) -> list[Line]:
