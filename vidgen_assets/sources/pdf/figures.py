@@ -13,7 +13,7 @@ from vidgen_assets.storage.files import atomic_path
 
 FIGURE_DPI = 150
 CAPTION = re.compile(
-    r"^(?:(Figure|FIGURE|Fig\.|FIG\.|Table|TABLE)\s*(\d+|[IVXL]+)\s*[:.|]|(Algorithm|ALGORITHM)\s*(\d+)\b[:.]?)\s*"
+    r"^(?:(Figure|FIGURE|Fig\.?|FIG\.?|Table|TABLE)\s*(\d+|[IVXL]+)\s*[:.|]|(Algorithm|ALGORITHM)\s*(\d+)\b[:.]?)\s*"
 )
 
 
@@ -24,6 +24,7 @@ class Caption:
     lines: list[Line]
     text: str = ""
     crop: tuple[float, float, float, float] | None = None
+    from_region: bool = False  # cropped as the page region by its caption, no drawing found
 
     @property
     def top(self) -> float:
@@ -105,9 +106,14 @@ def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> 
         )
         # Pseudo-code sets its keywords in bold ("10: end while"): no heading inside a box.
         headed = line.bold and line.role == "body" and line.size >= body_size and kind != "Algorithm"
-        return prose or headed or line.role in ("caption", "title", "margin")
+        # Another float's caption, found later in reading order, bounds this one.
+        return prose or headed or line.role in ("caption", "title", "margin") or bool(CAPTION.match(line.text))
 
-    items = [("g", box, None) for box in page.graphics if in_span(box)]
+    # Logos and rules of the running head and foot are not part of any figure.
+    margins = [l for l in page.lines if l.role == "margin"]
+    head = max((l.bottom for l in margins if l.bottom < page.height / 2), default=0.0)
+    foot = min((l.top for l in margins if l.top > page.height / 2), default=page.height)
+    items = [("g", box, None) for box in page.graphics if in_span(box) and box[1] > head + 12 and box[3] < foot - 12]
     items += [("t", (l.x0, l.top, l.x1, l.bottom), l) for l in page.lines if in_span((l.x0, l.top, l.x1, l.bottom)) and l not in caption.lines]
     limit = 3.0 * body_size
 
@@ -141,6 +147,8 @@ def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> 
     else:
         chosen = above or below
     if not chosen:
+        if kind == "Figure":
+            _fall_back_to_region(page, caption, span, stops)
         return
     x0 = min(it[1][0] for it in chosen) - 3
     top = min(it[1][1] for it in chosen) - 3
@@ -152,6 +160,23 @@ def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> 
     for line in page.lines:
         if line.role == "body" and line.x0 >= x0 - 1 and line.x1 <= x1 + 1 and line.top >= top - 1 and line.bottom <= bottom + 1:
             line.role = "float"
+
+
+def _fall_back_to_region(page: Page, caption: Caption, span: tuple[float, float], stops) -> None:
+    """A figure nothing was found for (a picture whose drawing pdfplumber cannot list, text-free
+    art) is the page region between its caption and the running text above it (else below)."""
+    lines = [l for l in page.lines if span[0] - 2 <= (l.x0 + l.x1) / 2 <= span[1] + 2 and l not in caption.lines]
+    above = [l.bottom for l in lines if l.bottom <= caption.top and stops(l)]
+    top = max(above, default=0.06 * page.height)
+    if caption.top - top >= 40:
+        region = (top + 2, caption.top - 2)
+    else:
+        below = [l.top for l in lines if l.top >= caption.bottom and stops(l)]
+        region = (caption.bottom + 2, min(below, default=0.94 * page.height) - 2)
+        if region[1] - region[0] < 40:
+            return
+    caption.crop = (max(0.0, span[0]), region[0], min(page.width, span[1]), region[1])
+    caption.from_region = True
 
 
 def render_crop(page, box: tuple[float, float, float, float]):
