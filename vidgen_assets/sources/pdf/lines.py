@@ -371,6 +371,8 @@ def reading_order(page: Page) -> list[Line]:
 
 def _compose_accents(text: str) -> str:
     """TeX sets accents as separate glyphs before the letter ("na¨ıve"): compose them ("naïve")."""
+    # A ring after a number is a degree sign set as an accent glyph: "0.08˚C".
+    text = re.sub(r"(?<=[\d±])˚", "°", text)
     if not _SPACING_ACCENT.search(text):
         return text
 
