@@ -20,6 +20,7 @@ _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi",
 # Computer Modern bold.
 _BOLD_FONT = re.compile(r"bold|medi|semibold|demi|black|heavy|cmbx", re.I)
 _SMALL_CAPS_FONT = re.compile(r"csc|smallcaps|[-+]sc\b|caps$", re.I)  # TeX's cmcsc, "Foo-SC"
+_CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "size", "fontname", "matrix", "upright")
 _CID = re.compile(r"\(cid:\d+\)")  # glyphs without a Unicode mapping
 _SPACING_ACCENTS = {  # TeX's separate accent glyphs and the combining marks they stand for
     "¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302",
@@ -78,7 +79,12 @@ def page_objects(page) -> dict:
         "number": page.page_number,
         "width": float(page.width),
         "height": float(page.height),
-        "chars": [c for c in page.chars if c.get("upright", True) and c["text"].strip()],
+        # Only what the reader uses, so pages parsed in another process travel cheaply.
+        "chars": [
+            {key: c.get(key) for key in _CHAR_KEYS}
+            for c in page.chars
+            if c.get("upright", True) and c["text"].strip()
+        ],
         "graphics": graphics,
     }
 
