@@ -11,7 +11,8 @@ the narration script and prints:
 - outside: narration sentences carrying a fragment from outside the body. The fragments are
   found here independently of the reader, from pdfplumber's characters: rotated text in the
   side margins (stamps), text in the top and bottom 7% of a page (running heads, page numbers, footers),
-  affiliation lines of page 1, and sentences of licences, copyrights and publication dates;
+  affiliation lines of page 1, sentences of licences, copyrights and publication dates, and
+  entries of a table of contents (a page number, then a section number);
 - cited: figures and tables the narration mentions, and how many of them have an image;
 - s/20p, cpu/20p: the reading time scaled to 20 pages: wall clock, and CPU seconds of this
   process and its page-parsing workers (which other work on a busy machine does not inflate;
@@ -45,7 +46,8 @@ _AFFILIATION = re.compile(r"\b(Universit\w*|Department|Dept\.|Institute|College|
 _FURNITURE = re.compile(
     r"copyright|©|creative commons|open access article|distributed under the terms|licen[cs]e[ds]? under|"
     r"\b(received|accepted|published|editor):|competing interests|data availability|arxiv:\s*\d|"
-    r"\bdoi:|e-?mail|@|corresponding author",
+    r"\bdoi:|e-?mail|@|corresponding author|"
+    r"[a-z] \d{1,3} \d+(\.\d+)+\.?(\s|$)",  # a contents entry: "its improvements 4 3.1."
     re.I,
 )
 
