@@ -12,6 +12,7 @@ from vidgen_assets.sources.pdf.repair import NO_VOCABULARY, join_lines
 from vidgen_assets.storage.files import atomic_path
 
 FIGURE_DPI = 150
+_PSEUDO_CODE = re.compile(r"^\d{1,3}:\s")  # a numbered line of an algorithm: "12: end for"
 CAPTION = re.compile(
     r"^(?:(Figure|FIGURE|Fig\.?|FIG\.?|Table|TABLE)\s*(\d+|[IVXL]+)\s*[:.|]|(Algorithm|ALGORITHM)\s*(\d+)\b[:.]?)\s*"
 )
@@ -91,13 +92,18 @@ def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> 
     column = caption.lines[0].column
     mid = page.gutter or page.width / 2
     span = {"L": (0.0, mid), "R": (mid, page.width)}.get(column, (0.0, page.width))
-    body_width = max((line.width for line in page.lines if line.column == column and line.role == "body"), default=page.width)
+    column_lines = [line for line in page.lines if line.column == column]
+    body_width = max((line.width for line in column_lines if line.role == "body"), default=page.width)
+    if kind == "Algorithm":  # a page of pseudo-code has no long body lines to measure prose by
+        body_width = max((line.width for line in column_lines), default=page.width)
 
     def in_span(box: tuple[float, float, float, float]) -> bool:
         center = (box[0] + box[2]) / 2
         return span[0] - 2 <= center <= span[1] + 2
 
     def stops(line: Line) -> bool:
+        if kind == "Algorithm" and _PSEUDO_CODE.match(line.text):
+            return False
         prose = (
             abs(line.size - body_size) <= 0.6
             and line.width >= 0.6 * body_width
@@ -140,10 +146,12 @@ def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> 
         chosen = above or below
     elif kind == "Algorithm":
         chosen = below
-    elif above and below:
+    elif above and below and _height(above) >= 15 <= _height(below):
         gap_above = caption.top - max(it[1][3] for it in above)
         gap_below = min(it[1][1] for it in below) - caption.bottom
         chosen = above if gap_above <= gap_below else below
+    elif above and below:  # a line or two on one side is stray text, not the table
+        chosen = above if _height(above) >= _height(below) else below
     else:
         chosen = above or below
     if not chosen:
@@ -160,6 +168,10 @@ def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> 
     for line in page.lines:
         if line.role == "body" and line.x0 >= x0 - 1 and line.x1 <= x1 + 1 and line.top >= top - 1 and line.bottom <= bottom + 1:
             line.role = "float"
+
+
+def _height(items: list) -> float:
+    return max(it[1][3] for it in items) - min(it[1][1] for it in items)
 
 
 def _fall_back_to_region(page: Page, caption: Caption, span: tuple[float, float], stops) -> None:

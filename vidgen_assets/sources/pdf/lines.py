@@ -208,10 +208,15 @@ def _sidebar_and_gutter(segments: list[list[dict]], width: float) -> tuple[tuple
         return None, mid
     sidebar = None
     first, last = runs[0], runs[-1]
-    if first[0] - lo < 0.45 * (hi - first[1]) and first[0] - lo > 40:
+
+    def rows_within(x0: float, x1: float) -> int:
+        return sum(1 for a, b in spans if a >= x0 - 2 and b <= x1 + 2)
+
+    # A side column is a column of text (rows of its own), not a few notes at the edge.
+    if 40 < first[0] - lo < 0.45 * (hi - first[1]) and rows_within(lo, first[0]) >= 8:
         sidebar = (float(lo) - 2, float(first[0]))
         runs = runs[1:]
-    elif hi - last[1] < 0.45 * (last[0] - lo) and hi - last[1] > 40:
+    elif 40 < hi - last[1] < 0.45 * (last[0] - lo) and rows_within(last[1], hi) >= 8:
         sidebar = (float(last[1]), float(hi) + 2)
         runs = runs[:-1]
     if runs:

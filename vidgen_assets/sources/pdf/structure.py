@@ -55,7 +55,8 @@ def _mark_margins(pages: list[Page]) -> None:
     pages (digits ignored), and bare page numbers."""
 
     def key(line: Line) -> str:
-        return re.sub(r"\d+", "#", line.text.lower())
+        # Without its numbers: a page number may be part of the line on some pages only.
+        return re.sub(r"\s*\d+\s*", " ", line.text.lower()).strip()
 
     def in_margin(line: Line, page: Page) -> bool:
         return line.bottom < 0.1 * page.height or line.top > 0.9 * page.height
