@@ -125,25 +125,41 @@ def test_a_figure_with_no_drawing_found_is_cropped_from_its_page_region():
 
 def test_an_unreadable_page_is_skipped_with_a_warning(tmp_path):
     path = tmp_path / "damaged.pdf"
-    path.write_bytes(_pdf_with_damaged_second_page())
+    first = b"BT /F1 12 Tf 72 700 Td (Reading goes on: this first page reads well, the next does not.) Tj ET"
+    path.write_bytes(_pdf([(b"/Filter /FlateDecode", zlib.compress(first)), (b"/Filter /NoSuchDecode", b"abc")]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert "this first page reads well" in doc.text
     assert len(doc.metadata["warnings"]) == 1
     assert doc.metadata["warnings"][0].startswith("page 2 skipped: unreadable")
 
 
-def _pdf_with_damaged_second_page() -> bytes:
-    """Two pages; the second's content stream names a filter no reader has."""
-    text = b"BT /F1 12 Tf 72 700 Td (Reading goes on: this first page reads well, the next does not.) Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 7 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(zlib.compress(text)), zlib.compress(text)),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> >>",
-        b"<< /Length 3 /Filter /NoSuchDecode >>\nstream\nabc\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
+def test_line_numbers_of_a_review_copy_are_not_read(tmp_path):
+    sentences = [f"Sentence {word} of the submitted draft runs across the page as usual." for word in
+                 "one two three four five six seven eight nine ten eleven twelve".split()]
+    stream = b"".join(
+        b"BT /F1 10 Tf 40 %d Td (%d) Tj ET BT /F1 10 Tf 90 %d Td (%s) Tj ET\n"
+        % (700 - 14 * i, 101 + i, 700 - 14 * i, sentence.encode()) for i, sentence in enumerate(sentences)
+    )
+    path = tmp_path / "review.pdf"
+    path.write_bytes(_pdf([(b"", stream)]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert " ".join(sentences) in " ".join(doc.text.split())
+    assert not re.search(r"\b1[01]\d\b", doc.text)
+
+
+def _pdf(pages: list[tuple[bytes, bytes]]) -> bytes:
+    """A small PDF of US-letter pages in Helvetica, from (stream dictionary entries, content)."""
+    count = len(pages)
+    font = 3 + 2 * count
+    kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count)]
+    for i, (entries, content) in enumerate(pages):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font)
+        )
+        objects.append(b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(content), entries, content))
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):

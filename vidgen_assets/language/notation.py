@@ -58,7 +58,9 @@ def say_symbols(sentence: str) -> str:
     """Greek letters by name and common operators, degrees and exponents as words."""
     for pattern, spoken in _SYMBOLS:
         sentence = pattern.sub(spoken, sentence)
-    return "".join(_GREEK.get(ch, ch) for ch in sentence)
+    # A letter with a subscript ("σe", "v1") is said as two words: "sigma e".
+    named = re.sub(f"[{''.join(_GREEK)}]", lambda m: f" {_GREEK[m.group()]} ", sentence)
+    return re.sub(r" +", " ", re.sub(r"\s+(?=[,.;:!?)])|(?<=\()\s+", "", named)).strip()
 
 
 def _formula(match: re.Match) -> str:

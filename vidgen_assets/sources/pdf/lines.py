@@ -15,6 +15,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from vidgen_assets.sources.pdf.columns import sidebar_and_gutter, without_line_numbers
+
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 # "Medi" is the bold cut of the URW/Nimbus fonts that LaTeX's times package embeds; CMBX is
 # Computer Modern bold.
@@ -131,7 +133,8 @@ def read_page(raw: dict) -> Page:
                     off.append([c])
             segments.extend((next(ids), sorted(group, key=lambda c: c["x0"])) for group in off)
 
-    sidebar, mid = _sidebar_and_gutter([seg for _, seg in segments], width)
+    segments = without_line_numbers(segments)
+    sidebar, mid = sidebar_and_gutter([seg for _, seg in segments], width)
 
     def column_of(seg: list[dict]) -> str:
         x0, x1 = seg[0]["x0"], max(c["x1"] for c in seg)
@@ -169,61 +172,6 @@ def read_page(raw: dict) -> Page:
         if line.column == "S":
             line.role = "sidebar"
     return Page(raw["number"], width, height, lines, graphics, two_column, mid)
-
-
-def _sidebar_and_gutter(segments: list[list[dict]], width: float) -> tuple[tuple[float, float] | None, float]:
-    """A side column (PLOS's citation and licence column) much narrower than the text beside
-    it, if any; and the x of the gutter between two text columns (the page middle if none).
-
-    Found from how many rows cover each point across the page: a gutter is a run of points
-    almost no row crosses, inside the text's extent.
-    """
-    spans = [(seg[0]["x0"], max(c["x1"] for c in seg)) for seg in segments if len(seg) >= 3]
-    mid = width / 2
-    if len(spans) < 10:
-        return None, mid
-    cover = [0] * (int(width) + 2)
-    for x0, x1 in spans:
-        cover[max(0, int(x0))] += 1
-        cover[min(len(cover) - 1, int(x1) + 1)] -= 1
-    for x in range(1, len(cover)):
-        cover[x] += cover[x - 1]
-    lefts, rights = sorted(x0 for x0, _ in spans), sorted(x1 for _, x1 in spans)
-    lo, hi = int(lefts[len(lefts) // 20]), int(rights[-1 - len(rights) // 20])
-    if hi - lo < 100:
-        return None, mid
-    inside = sorted(cover[lo:hi])
-    empty = 0.1 * inside[int(0.8 * len(inside))]
-    runs: list[tuple[int, int]] = []
-    x = lo + 10
-    while x < hi - 10:
-        if cover[x] <= empty:
-            start = x
-            while x < hi - 10 and cover[x] <= empty:
-                x += 1
-            if x - start >= 5:
-                runs.append((start, x))
-        x += 1
-    if not runs:
-        return None, mid
-    sidebar = None
-    first, last = runs[0], runs[-1]
-
-    def rows_within(x0: float, x1: float) -> int:
-        return sum(1 for a, b in spans if a >= x0 - 2 and b <= x1 + 2)
-
-    # A side column is a column of text (rows of its own), not a few notes at the edge.
-    if 40 < first[0] - lo < 0.45 * (hi - first[1]) and rows_within(lo, first[0]) >= 8:
-        sidebar = (float(lo) - 2, float(first[0]))
-        runs = runs[1:]
-    elif 40 < hi - last[1] < 0.45 * (last[0] - lo) and rows_within(last[1], hi) >= 8:
-        sidebar = (float(last[1]), float(hi) + 2)
-        runs = runs[:-1]
-    if runs:
-        centre = min(runs, key=lambda run: abs((run[0] + run[1]) / 2 - mid))
-        if abs((centre[0] + centre[1]) / 2 - mid) < 0.15 * width:
-            mid = (centre[0] + centre[1]) / 2
-    return sidebar, mid
 
 
 def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
