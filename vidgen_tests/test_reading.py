@@ -94,7 +94,7 @@ def test_arxiv_stamp_running_heads_and_contents_are_not_read(arxiv):
 
 def test_side_column_and_licence_are_not_read(plos):
     text = plos.text
-    for outside in ("Copyright", "Creative Commons", "Editor:", "Received:", "CHINA", "PLOS ONE |"):
+    for outside in ("Copyright", "Creative Commons", "Editor:", "Received:", "CHINA", "PLOS ONE |", "Competing interests"):
         assert outside not in text
     # The abstract runs on where the side column used to cut into it.
     assert "accumulated 1.5 fold of higher or lower due to high temperature stress." in text

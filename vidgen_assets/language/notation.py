@@ -32,6 +32,7 @@ _GREEK = {
 }
 _SYMBOLS = [
     (re.compile(r"\s*±\s*"), " plus or minus "),
+    (re.compile(r"(?<![\d.])1\s*(?:°|˚)\s*C\b"), "1 degree Celsius"),
     (re.compile(r"\s*(?:°|˚|C\u030a)\s*C\b|(?<=\d)\s*C\u030a"), " degrees Celsius"),
     (re.compile(r"\s*(?:°|˚)\s*F\b"), " degrees Fahrenheit"),
     (re.compile(r"(?<=\d)\s*[°˚]"), " degrees"),

@@ -37,17 +37,17 @@ def sidebar_and_gutter(segments: list[list[dict]], width: float) -> tuple[tuple[
     Found from how many rows cover each point across the page: a gutter is a run of points
     almost no row crosses, inside the text's extent.
     """
-    spans = [(seg[0]["x0"], max(c["x1"] for c in seg)) for seg in segments if len(seg) >= 3]
+    spans = [(seg[0]["x0"], max(c["x1"] for c in seg), len(seg)) for seg in segments if len(seg) >= 3]
     mid = width / 2
     if len(spans) < 10:
         return None, mid
     cover = [0] * (int(width) + 2)
-    for x0, x1 in spans:
+    for x0, x1, _ in spans:
         cover[max(0, int(x0))] += 1
         cover[min(len(cover) - 1, int(x1) + 1)] -= 1
     for x in range(1, len(cover)):
         cover[x] += cover[x - 1]
-    lefts, rights = sorted(x0 for x0, _ in spans), sorted(x1 for _, x1 in spans)
+    lefts, rights = sorted(span[0] for span in spans), sorted(span[1] for span in spans)
     lo, hi = int(lefts[len(lefts) // 20]), int(rights[-1 - len(rights) // 20])
     if hi - lo < 100:
         return None, mid
@@ -68,15 +68,17 @@ def sidebar_and_gutter(segments: list[list[dict]], width: float) -> tuple[tuple[
     sidebar = None
     first, last = runs[0], runs[-1]
 
-    def rows_within(x0: float, x1: float) -> int:
-        return sum(1 for a, b in spans if a >= x0 - 2 and b <= x1 + 2)
+    def text_within(x0: float, x1: float) -> bool:
+        """Rows of text of its own, not a few notes at the edge ("⊲ seed set" beside pseudo-code)."""
+        rows = [n for a, b, n in spans if a >= x0 - 2 and b <= x1 + 2]
+        return len(rows) >= 4 and sum(rows) >= 20 * len(rows)
 
-    # A side column is a column of text (rows of its own), not a few notes at the edge.
-    if 40 < first[0] - lo < 0.45 * (hi - first[1]) and rows_within(lo, first[0]) >= 8:
-        sidebar = (float(lo) - 2, float(first[0]))
+    # The side column reaches to the far edge of the gutter: its rows end anywhere inside it.
+    if 40 < first[0] - lo < 0.45 * (hi - first[1]) and text_within(lo, first[1] - 3):
+        sidebar = (float(lo) - 2, float(first[1]) - 3)
         runs = runs[1:]
-    elif 40 < hi - last[1] < 0.45 * (last[0] - lo) and rows_within(last[1], hi) >= 8:
-        sidebar = (float(last[1]), float(hi) + 2)
+    elif 40 < hi - last[1] < 0.45 * (last[0] - lo) and text_within(last[0] + 3, hi):
+        sidebar = (float(last[0]) + 3, float(hi) + 2)
         runs = runs[:-1]
     if runs:
         centre = min(runs, key=lambda run: abs((run[0] + run[1]) / 2 - mid))

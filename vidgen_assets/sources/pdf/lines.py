@@ -135,6 +135,14 @@ def read_page(raw: dict) -> Page:
 
     segments = without_line_numbers(segments)
     sidebar, mid = sidebar_and_gutter([seg for _, seg in segments], width)
+    if sidebar is not None:  # a side column's line may run close enough to the body's to join it
+        edge = sidebar[1] if sidebar[0] < mid else sidebar[0]
+        split = []
+        for index, seg in segments:
+            inner = [c for c in seg if (c["x1"] <= edge + 1) == (sidebar[0] < mid)]
+            outer = [c for c in seg if c not in inner]
+            split.extend((index, part) for part in (inner, outer) if part)
+        segments = split
 
     def column_of(seg: list[dict]) -> str:
         x0, x1 = seg[0]["x0"], max(c["x1"] for c in seg)
