@@ -178,7 +178,8 @@ def test_chemical_and_ionic_notation_is_read_as_the_expression():
     assert to_spoken("Ca2+ and Na+ enter; H2O and CO2 leave.") == (
         "calcium ion and sodium ion enter; water and carbon dioxide leave."
     )
-    assert to_spoken("Crystals of CaCO3 formed.") == "Crystals of Ca C O 3 formed."  # the rule, no table entry
+    assert to_spoken("Crystals of Fe2O3 formed.") == "Crystals of Fe 2 O 3 formed."  # the rule, no table entry
+    assert to_spoken("The networks CN1 and CN2 denoise.") == "The networks CN1 and CN2 denoise."  # names, not formulae
     assert to_spoken("The LC-HRMS platform measured IROA peaks.") == "The LC-HRMS platform measured IROA peaks."
 
 

@@ -2,7 +2,7 @@
 
 Chemistry first, from a small table of the common ions and molecules ("Ca2+" is "calcium ion")
 and, for any other formula of element symbols, a rule: its letters and numbers one by one
-("CO3" is "C O 3"), with its charge ("plus", "minus"). A bracketed ion with a subscript i or o
+("Fe2O3" is "Fe 2 O 3"), with its charge ("plus", "minus"). A bracketed ion with a subscript i or o
 is a concentration inside or outside the cell ("[Ca2+]i" is "intracellular calcium ion").
 """
 
@@ -68,8 +68,15 @@ def _formula(match: re.Match) -> str:
     opening, body, charge, closing, where = match.groups()
     charge = (charge or "").replace("−", "-")
     symbols = re.findall(r"([A-Z][a-z]?)(\d*)", body)
+    # Papers name things like formulae ("CN1", "S1", "CN2" are networks and sets): without a
+    # table entry, a formula needs a charge, a two-letter element or two counted elements,
+    # and never writes a count of 1.
+    counted = [count for _, count in symbols if count]
     is_formula = body + charge in _NAMED or (
-        all(symbol in _ELEMENTS for symbol, _ in symbols) and bool(charge or any(count for _, count in symbols))
+        all(symbol in _ELEMENTS for symbol, _ in symbols)
+        and "1" not in counted
+        and bool(charge or any(len(symbol) == 2 for symbol, _ in symbols) or len(counted) >= 2)
+        and bool(charge or counted)
     )
     if not is_formula or bool(opening) != bool(closing):
         return match.group(0)

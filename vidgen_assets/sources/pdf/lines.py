@@ -31,6 +31,7 @@ _SPACING_ACCENTS = {  # TeX's separate accent glyphs and the combining marks the
 # Superscripts that mark a footnote or an affiliation rather than a charge or a power.
 _MARK = re.compile(r"[\d,∗*†‡§¶☯¤✉#–-]+|[a-h]")
 _SPACING_ACCENT = re.compile(r"([¨´`ˆ˜˚¸ˇ])([A-Za-zı])")
+_TRAILING_ACCENT = re.compile(r"([aeiouAEIOUn])([¨´`ˆ˜])(?![A-Za-zı])")
 
 
 @dataclass
@@ -340,6 +341,10 @@ def _compose_accents(text: str) -> str:
     """TeX sets accents as separate glyphs before the letter ("na¨ıve"): compose them ("naïve")."""
     # A ring after a number is a degree sign set as an accent glyph: "0.08˚C".
     text = re.sub(r"(?<=[\d±])˚", "°", text)
+    # An accent may come after its letter in reading order when nothing follows: "Lu¨".
+    text = _TRAILING_ACCENT.sub(
+        lambda m: unicodedata.normalize("NFC", m.group(1) + _SPACING_ACCENTS[m.group(2)]), text
+    )
     if not _SPACING_ACCENT.search(text):
         return text
 
