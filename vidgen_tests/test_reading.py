@@ -68,6 +68,9 @@ def test_super_and_subscripts_are_kept_and_marks_are_dropped(arxiv, plos, denois
     assert "many common neighbors (CN(1)) and common neighbors of neighbors (CN(2))" in arxiv.text
     # Subscripts: F_v/F_m (PLOS) and log_10, sigma_e (the denoising paper).
     assert "Fv/Fm" in plos.text
+    # A signed superscript is an exponent, a number before an element an isotope: not marks.
+    assert "Grain yield per spike (g spike^-1)" in plos.text
+    assert "from the 13C-media" in plos.text
     assert "20 log10(255/σe)" in denoising.text
     # Affiliation and footnote marks are not text: "Kayla Thomason1☯" is an author's name.
     assert "Thomason1" not in plos.text and "☯" not in plos.text

@@ -189,3 +189,9 @@ def test_greek_letters_operators_and_units_are_named():
     )
     assert to_spoken("Below a threshold θ the node is chosen.") == "Below a threshold theta the node is chosen."
     assert to_spoken("Errors fell to 10^−3 when k = 30.") == "Errors fell to 10 to the minus 3 when k equals 30."
+
+
+def test_units_with_exponents_are_said_as_per():
+    assert to_spoken("Photosynthesis was 20 μmol m^−2 s^−1 at noon in the field.") == (
+        "Photosynthesis was 20 micromoles per square m per s at noon in the field."
+    )

@@ -30,12 +30,20 @@ _GREEK = {
     "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
     "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
 }
+_UNITS = {"l": "litres", "L": "litres", "g": "grams", "m": "metres", "M": "molar", "mol": "moles", "s": "seconds"}
+# Units come first, so that "μmol m^−2 s^−1" is not taken for mathematics.
+_UNIT_FORMS = [
+    (re.compile(r"(?<![\w^])([a-z]+|L)\^[−-]1\b"), r"per \1"),  # "g spike^−1": grams per spike
+    (re.compile(r"(?<![\w^])([a-z]+|L)\^[−-]2\b"), r"per square \1"),
+    (re.compile(r"[μµ]([lL]|g|m|M|mol|s)\b"), lambda m: "micro" + _UNITS[m.group(1)]),
+]
 _SYMBOLS = [
     (re.compile(r"\s*±\s*"), " plus or minus "),
     (re.compile(r"(?<![\d.])1\s*(?:°|˚)\s*C\b"), "1 degree Celsius"),
     (re.compile(r"\s*(?:°|˚|C\u030a)\s*C\b|(?<=\d)\s*C\u030a"), " degrees Celsius"),
     (re.compile(r"\s*(?:°|˚)\s*F\b"), " degrees Fahrenheit"),
     (re.compile(r"(?<=\d)\s*[°˚]"), " degrees"),
+    (re.compile(r"(?<=[A-Za-z])\^2\b"), " squared"),
     (re.compile(r"(?<=\d)\^[−-](\d+)"), r" to the minus \1"),
     (re.compile(r"(?<=\d)\^(\d+)"), r" to the power \1"),
     (re.compile(r"(?<![\w)])[−](?=\d)"), "minus "),
@@ -53,6 +61,14 @@ _SYMBOLS = [
 def say_chemistry(text: str) -> str:
     """Chemical formulae and ions as words, before brackets are taken for citations."""
     return _FORMULA.sub(_formula, text)
+
+
+def say_units(text: str) -> str:
+    """Micro-units and reciprocal units as words: "20 μmol m^−2 s^−1" is "20 micromoles per
+    square m per s"."""
+    for pattern, spoken in _UNIT_FORMS:
+        text = pattern.sub(spoken, text)
+    return text
 
 
 def say_symbols(sentence: str) -> str:

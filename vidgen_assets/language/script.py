@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from vidgen_assets.language.notation import say_chemistry, say_symbols
+from vidgen_assets.language.notation import say_chemistry, say_symbols, say_units
 from vidgen_assets.language.sentences import ends_sentence, split_sentences
 from vidgen_assets.sources.document import Document
 
@@ -77,7 +77,7 @@ def to_spoken(text: str) -> str:
     text = _URL.sub("", text)
     text = _DOI.sub("", text)
     text = _EMAIL.sub("", text)
-    text = say_chemistry(text)  # before "[Ca2+]i" could be taken for a citation
+    text = say_units(say_chemistry(text))  # before "[Ca2+]i" could be taken for a citation
     text = _strip_citations(text)
     text = _FOOTNOTE_MARKS.sub("", text)
     for pattern, spoken in _SPOKEN_FORMS:

@@ -269,11 +269,14 @@ def _without_marks(chars: list[dict], size: float, base: float) -> list[dict]:
             if not c["text"].isalpha():
                 break
             word = c["text"] + word
-        mark = kinds[i] == "sup" and bool(_MARK.fullmatch(text)) and (
+        after = "".join(c["text"] for c in chars[j : j + 3] if c["x0"] - run[-1]["x1"] < 0.5 * size)
+        signed = text[:1] in "−-–"  # an exponent: "spike−1", "m−2"
+        isotope = text.isdigit() and re.match(r"[A-Z][a-z]?(?![a-z])", after) is not None  # "13C"
+        mark = kinds[i] == "sup" and bool(_MARK.fullmatch(text)) and not signed and not isotope and (
             prev is None or not prev["text"].isalnum() or len(word) >= 3
         )
         if not mark:
-            if kinds[i] == "sup" and prev is not None and prev["text"].isdigit():
+            if kinds[i] == "sup" and prev is not None and (prev["text"].isdigit() or signed):
                 run[0]["_prefix"] = "^"
             kept.extend(run)
         i = j
