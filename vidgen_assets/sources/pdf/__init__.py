@@ -1,10 +1,12 @@
 """Title, sections and figure crops of a PDF paper, read with pdfplumber.
 
 Works from pdfplumber's characters rather than its text, because paper PDFs need decisions
-pdfplumber does not make. The stages, one module each: lines (characters to lines, columns and
-reading order), figures (captions and crops), structure (title, headings, sections, and what is
-not read: running heads, page numbers, footnotes, references) and repair (hyphenation,
-paragraph joins).
+pdfplumber does not make. The stages, one module each: lines (characters to lines with their
+super- and subscripts, and reading order), columns (the gutter, side columns and line numbers
+that are not read), figures (captions, and crops of figures, tables and algorithm boxes),
+structure (title, headings, sections, and what is not read: running heads, page numbers, tables
+of contents, footnotes, references) and repair (hyphenation with the word list, paragraph
+joins). Pages are parsed on two cores; a page that cannot be parsed is skipped with a warning.
 """
 
 from __future__ import annotations
