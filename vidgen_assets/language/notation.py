@@ -32,30 +32,30 @@ _GREEK = {
 }
 _UNITS = {"l": "litres", "L": "litres", "g": "grams", "m": "metres", "M": "molar", "mol": "moles", "s": "seconds"}
 # Units come first, so that "μmol m^−2 s^−1" is not taken for mathematics.
-_UNIT_FORMS = [
-    (re.compile(r"(?<![\w^])([a-z]+|L)\^[−-]1\b"), r"per \1"),  # "g spike^−1": grams per spike
-    (re.compile(r"(?<![\w^])([a-z]+|L)\^[−-]2\b"), r"per square \1"),
-    (re.compile(r"[μµ]([lL]|g|m|M|mol|s)\b"), lambda m: "micro" + _UNITS[m.group(1)]),
-]
-_SYMBOLS = [
-    (re.compile(r"\s*±\s*"), " plus or minus "),
-    (re.compile(r"(?<![\d.])1\s*(?:°|˚)\s*C\b"), "1 degree Celsius"),
-    (re.compile(r"\s*(?:°|˚|C\u030a)\s*C\b|(?<=\d)\s*C\u030a"), " degrees Celsius"),
-    (re.compile(r"\s*(?:°|˚)\s*F\b"), " degrees Fahrenheit"),
-    (re.compile(r"(?<=\d)\s*[°˚]"), " degrees"),
-    (re.compile(r"(?<=[A-Za-z])\^2\b"), " squared"),
-    (re.compile(r"(?<=\d)\^[−-](\d+)"), r" to the minus \1"),
-    (re.compile(r"(?<=\d)\^(\d+)"), r" to the power \1"),
-    (re.compile(r"(?<![\w)])[−](?=\d)"), "minus "),
-    (re.compile(r"(?<=\d)\s*[×x]\s*(?=\d)"), " times "),
-    (re.compile(r"\s*≈\s*"), " approximately "),
-    (re.compile(r"(?<!\S)~\s*(?=\d)"), "about "),
-    (re.compile(r"\s+=\s+"), " equals "),
-    (re.compile(r"\s+<\s+"), " less than "),
-    (re.compile(r"\s+>\s+"), " greater than "),
-    (re.compile(r"\s*→\s*"), " to "),
-    (re.compile(r"∞"), "infinity"),
-]
+_UNIT_FORMS = [(re.compile(pattern), spoken) for pattern, spoken in [
+    (r"(?<![\w^])([a-z]+|L)\^[−-]1\b", r"per \1"),  # "g spike^−1": grams per spike
+    (r"(?<![\w^])([a-z]+|L)\^[−-]2\b", r"per square \1"),
+    (r"[μµ]([lL]|g|m|M|mol|s)\b", lambda m: "micro" + _UNITS[m.group(1)]),
+]]
+_SYMBOLS = [(re.compile(pattern), spoken) for pattern, spoken in [
+    (r"\s*±\s*", " plus or minus "),
+    (r"(?<![\d.])1\s*(?:°|˚)\s*C\b", "1 degree Celsius"),
+    (r"\s*(?:°|˚|C\u030a)\s*C\b|(?<=\d)\s*C\u030a", " degrees Celsius"),
+    (r"\s*(?:°|˚)\s*F\b", " degrees Fahrenheit"),
+    (r"(?<=\d)\s*[°˚]", " degrees"),
+    (r"(?<=[A-Za-z])\^2\b", " squared"),
+    (r"(?<=\d)\^[−-](\d+)", r" to the minus \1"),
+    (r"(?<=\d)\^(\d+)", r" to the power \1"),
+    (r"(?<![\w)])[−](?=\d)", "minus "),
+    (r"(?<=\d)\s*[×x]\s*(?=\d)", " times "),
+    (r"\s*≈\s*", " approximately "),
+    (r"(?<!\S)~\s*(?=\d)", "about "),
+    (r"\s+=\s+", " equals "),
+    (r"\s+<\s+", " less than "),
+    (r"\s+>\s+", " greater than "),
+    (r"\s*→\s*", " to "),
+    (r"∞", "infinity"),
+]]
 
 
 def say_chemistry(text: str) -> str:
