@@ -33,8 +33,8 @@ install: $(VENV)/.installed
 # llama-cpp-python compiles (~8 min on 2 cores); GGML_NATIVE=OFF keeps the cached wheel usable
 # on another CPU.
 $(VENV)/.installed: pyproject.toml constraints.txt
-	@if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null || ! command -v chromium >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ffmpeg espeak-ng fonts-dejavu-core chromium; fi
+	@if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null || ! command -v chromium >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || [ ! -f /usr/share/dict/american-english-huge ]; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ffmpeg espeak-ng fonts-dejavu-core chromium wamerican wamerican-huge; fi
 	@command -v $(PYTHON) >/dev/null || { echo "vidgen needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
 	[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip

@@ -154,7 +154,7 @@ def test_frame_size_can_be_chosen(tmp_path):
 
 
 def test_missing_fonts_name_the_package_to_install(tmp_path, monkeypatch):
-    monkeypatch.setattr(frames, "FONT_DIR", tmp_path / "no-fonts")
+    monkeypatch.setattr(render, "FONT_DIR", tmp_path / "no-fonts")
     with pytest.raises(VidgenError, match="fonts-dejavu-core"):
         render_frame(KEY_POINT, "p", STYLE, tmp_path / "f.png")
 

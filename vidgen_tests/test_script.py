@@ -172,3 +172,30 @@ def test_sentences_that_are_mostly_mathematics_are_dropped():
 
 def test_whitespace_is_normalized():
     assert to_spoken("  Spaces   and\nnewlines ,  everywhere .  ") == "Spaces and newlines, everywhere."
+
+
+def test_chemical_and_ionic_notation_is_read_as_the_expression():
+    # The biology review's "[Ca2+]i" vanished as if it were a citation.
+    assert to_spoken("Increases in [Ca2+]i that are propagated in a wave-like fashion.") == (
+        "Increases in intracellular calcium ion that are propagated in a wave-like fashion."
+    )
+    assert to_spoken("Ca2+ and Na+ enter; H2O and CO2 leave.") == (
+        "calcium ion and sodium ion enter; water and carbon dioxide leave."
+    )
+    assert to_spoken("Crystals of Fe2O3 formed.") == "Crystals of Fe 2 O 3 formed."  # the rule, no table entry
+    assert to_spoken("The networks CN1 and CN2 denoise.") == "The networks CN1 and CN2 denoise."  # names, not formulae
+    assert to_spoken("The LC-HRMS platform measured IROA peaks.") == "The LC-HRMS platform measured IROA peaks."
+
+
+def test_greek_letters_operators_and_units_are_named():
+    assert to_spoken("In a controlled environment experiment, heat stress (35:28 ± 0.08°C) was initiated.") == (
+        "In a controlled environment experiment, heat stress (35:28 plus or minus 0.08 degrees Celsius) was initiated."
+    )
+    assert to_spoken("Below a threshold θ the node is chosen.") == "Below a threshold theta the node is chosen."
+    assert to_spoken("Errors fell to 10^−3 when k = 30.") == "Errors fell to 10 to the minus 3 when k equals 30."
+
+
+def test_units_with_exponents_are_said_as_per():
+    assert to_spoken("Photosynthesis was 20 μmol m^−2 s^−1 at noon in the field.") == (
+        "Photosynthesis was 20 micromoles per square m per s at noon in the field."
+    )

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from vidgen_assets.language.notation import say_chemistry, say_symbols, say_units
 from vidgen_assets.language.sentences import ends_sentence, split_sentences
 from vidgen_assets.sources.document import Document
 
@@ -70,19 +71,21 @@ _MATH_SYMBOLS = set("=+<>≤≥∑∏∫√∂∈∉⊂⊆∀∃→←↔×÷±�
 
 def to_spoken(text: str) -> str:
     """Text as a narrator would say it: citations, URLs, e-mail addresses, footnote markers
-    and mathematical sentences removed, common abbreviations spelled out, spaces normalized."""
+    and mathematical sentences removed, common abbreviations spelled out, chemical formulae,
+    Greek letters and common operators named (language/notation.py), spaces normalized."""
     text = unicodedata.normalize("NFC", text)
     # A sentence that points somewhere ("Code is at <url>.") says nothing once the address is
     # gone, and a viewer cannot click it: it goes whole rather than leaving "Code is at."
     text = " ".join(s for s in split_sentences(text) if not _points_somewhere(s))
+    text = say_units(say_chemistry(text))  # before "[Ca2+]i" could be taken for a citation
     text = _strip_citations(text)
     text = _FOOTNOTE_MARKS.sub("", text)
     for pattern, spoken in _SPOKEN_FORMS:
         text = pattern.sub(spoken, text)
-    text = _LONE_OPERATORS.sub("", text)
-    text = _EMPTY_GROUPS.sub("", text)
     text = _tidy(text)
-    return " ".join(s for s in split_sentences(text) if not _is_mathematical(s))
+    # Symbols are named only in sentences that are not mathematics, which are left out whole.
+    spoken = [say_symbols(s) for s in split_sentences(text) if not _is_mathematical(s)]
+    return " ".join(_tidy(_EMPTY_GROUPS.sub("", _LONE_OPERATORS.sub("", s))) for s in spoken)
 
 
 def _points_somewhere(sentence: str) -> bool:

@@ -1,14 +1,19 @@
 """Title, sections and figure crops of a PDF paper, read with pdfplumber.
 
 Works from pdfplumber's characters rather than its text, because paper PDFs need decisions
-pdfplumber does not make. The stages, one module each: lines (characters to lines, columns and
-reading order), figures (captions and crops), structure (title, headings, sections, and what is
-not read: running heads, page numbers, footnotes, references) and repair (hyphenation,
-paragraph joins).
+pdfplumber does not make. The stages, one module each: lines (characters to lines with their
+super- and subscripts, and reading order), columns (the gutter, side columns and line numbers
+that are not read), figures (captions, and crops of figures, tables and algorithm boxes),
+structure (title, headings, sections, and what is not read: running heads, page numbers, tables
+of contents, footnotes, references) and repair (hyphenation with the word list, paragraph
+joins). Pages are parsed on two cores; a page that cannot be parsed is skipped with a warning.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -21,13 +26,16 @@ from vidgen_assets.sources.pdf.figures import render_crop, save_figures
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.structure import read_structure
 
+PARSE_WORKERS = 2  # the pipeline's machine has two cores
+
 
 def read_pdf(path: Path, figures_dir: Path, max_pages: int) -> Document:
     """Read a paper: title, sections in reading order, and figure/table crops saved as PNG.
 
     Raises InputError (naming the file) for an unreadable or encrypted PDF, one without a text
-    layer, or one with more than `max_pages` pages. Nothing is written to `figures_dir` unless
-    the whole document was read.
+    layer, or one with more than `max_pages` pages. A page that cannot be parsed is skipped and
+    named in metadata["warnings"]. Nothing is written to `figures_dir` unless the whole document
+    was read.
     """
     path = Path(path)
     with _unreadable_as_input_error(path):
@@ -40,8 +48,12 @@ def read_pdf(path: Path, figures_dir: Path, max_pages: int) -> Document:
         if page_count > max_pages:
             raise InputError(path, f"has {page_count} pages; the limit is {max_pages} (set VIDGEN_MAX_PAGES)")
         with _unreadable_as_input_error(path):
-            raw_pages = [page_objects(page) for page in pdf.pages]
             metadata = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, (str, int, float))}
+        raw_pages, warnings = _parse_pages(path, pdf, page_count)
+        if warnings:
+            metadata["warnings"] = warnings
+        if len(warnings) == page_count:
+            raise InputError(path, f"not a readable PDF (no page could be read; {warnings[0]})")
         if sum(len(raw["chars"]) for raw in raw_pages) < 20:
             raise InputError(
                 path,
@@ -66,6 +78,34 @@ def read_pdf(path: Path, figures_dir: Path, max_pages: int) -> Document:
         page_count=page_count,
         metadata=metadata,
     )
+
+
+def _parse_pages(path: Path, pdf, page_count: int) -> tuple[list[dict], list[str]]:
+    """Every page's objects (page_objects), parsed on up to two cores since parsing is most
+    of the time; a page that cannot be parsed is left empty, with a warning naming it."""
+    workers = min(PARSE_WORKERS, os.cpu_count() or 1, page_count // 4)
+    if workers < 2:
+        return _parse_range(path, 1, page_count, pdf)
+    bounds = [round(i * page_count / workers) for i in range(workers + 1)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = list(pool.map(_parse_range, [path] * workers, [b + 1 for b in bounds[:-1]], bounds[1:]))
+    return [raw for raws, _ in parts for raw in raws], [w for _, warnings in parts for w in warnings]
+
+
+def _parse_range(path: Path, first: int, last: int, pdf=None) -> tuple[list[dict], list[str]]:
+    """Pages `first` to `last` (1-based) of the open `pdf`, or of the file when called in a worker."""
+    if pdf is None:
+        with pdfplumber.open(path) as opened:
+            return _parse_range(path, first, last, opened)
+    raws, warnings = [], []
+    for number in range(first, last + 1):
+        try:
+            raws.append(page_objects(pdf.pages[number - 1]))
+        except Exception as error:  # pdfminer raises many types for one damaged page
+            detail = (str(error).strip().splitlines() or ["no detail"])[0][:120]
+            warnings.append(f"page {number} skipped: unreadable ({type(error).__name__}: {detail})")
+            raws.append({"number": number, "width": 612.0, "height": 792.0, "chars": [], "graphics": []})
+    return raws, warnings
 
 
 @contextmanager

@@ -2,11 +2,12 @@
 
 Which column a line belongs to (two-column layouts are read left column, then right column,
 between full-width blocks), which small characters are small caps (kept, lower-cased) and which
-are superscripts (footnote markers, not read).
+are super- and subscripts (kept as text, except footnote and affiliation marks).
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import statistics
@@ -14,16 +15,23 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from vidgen_assets.sources.pdf.columns import sidebar_and_gutter, without_line_numbers
+
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 # "Medi" is the bold cut of the URW/Nimbus fonts that LaTeX's times package embeds; CMBX is
 # Computer Modern bold.
 _BOLD_FONT = re.compile(r"bold|medi|semibold|demi|black|heavy|cmbx", re.I)
+_SMALL_CAPS_FONT = re.compile(r"csc|smallcaps|[-+]sc\b|caps$", re.I)  # TeX's cmcsc, "Foo-SC"
+_CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "size", "fontname", "matrix", "upright")
 _CID = re.compile(r"\(cid:\d+\)")  # glyphs without a Unicode mapping
 _SPACING_ACCENTS = {  # TeX's separate accent glyphs and the combining marks they stand for
     "¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302",
     "˜": "\u0303", "˚": "\u030a", "¸": "\u0327", "ˇ": "\u030c",
 }
+# Superscripts that mark a footnote or an affiliation rather than a charge or a power.
+_MARK = re.compile(r"[\d,∗*†‡§¶☯¤✉#–-]+|[a-h]")
 _SPACING_ACCENT = re.compile(r"([¨´`ˆ˜˚¸ˇ])([A-Za-zı])")
+_TRAILING_ACCENT = re.compile(r"([aeiouAEIOUn])([¨´`ˆ˜])(?![A-Za-zı])")
 
 
 @dataclass
@@ -38,8 +46,9 @@ class Line:
     lead_bold: str  # a bold run-in heading at the start of an otherwise regular line
     text: str
     max_gap: float  # widest gap between words, in points (tables have wide ones)
-    column: str = "W"  # L(eft), R(ight) or W(ide)
-    # body, or why it is not read: margin, script, title, caption, float, footnote, fragment,
+    small_caps: bool = False  # set in small capitals, as some headings are
+    column: str = "W"  # L(eft), R(ight), W(ide) or S(idebar)
+    # body, or why it is not read: margin, sidebar, title, caption, float, footnote, fragment,
     # front-matter; "front" is page-1 text before the first heading that may be an abstract.
     role: str = "body"
 
@@ -60,6 +69,7 @@ class Page:
     lines: list[Line]
     graphics: list[tuple[float, float, float, float]] = field(default_factory=list)
     two_column: bool = False
+    gutter: float = 0.0  # x between the columns of a two-column page
 
 
 def page_objects(page) -> dict:
@@ -72,7 +82,12 @@ def page_objects(page) -> dict:
         "number": page.page_number,
         "width": float(page.width),
         "height": float(page.height),
-        "chars": [c for c in page.chars if c.get("upright", True) and c["text"].strip()],
+        # Only what the reader uses, so pages parsed in another process travel cheaply.
+        "chars": [
+            {key: c.get(key) for key in _CHAR_KEYS}
+            for c in page.chars
+            if c.get("upright", True) and c["text"].strip()
+        ],
         "graphics": graphics,
     }
 
@@ -96,7 +111,6 @@ def read_page(raw: dict) -> Page:
             loose[-1].append(c)
         else:
             loose.append([c])
-    mid = width / 2
     segments: list[tuple[int, list[dict]]] = []  # (row id, chars); one row's segments may merge
     ids = itertools.count()
     for row in loose:
@@ -120,8 +134,21 @@ def read_page(raw: dict) -> Page:
                     off.append([c])
             segments.extend((next(ids), sorted(group, key=lambda c: c["x0"])) for group in off)
 
+    segments = without_line_numbers(segments)
+    sidebar, mid = sidebar_and_gutter([seg for _, seg in segments], width)
+    if sidebar is not None:  # a side column's line may run close enough to the body's to join it
+        edge = sidebar[1] if sidebar[0] < mid else sidebar[0]
+        split = []
+        for index, seg in segments:
+            inner = [c for c in seg if (c["x1"] <= edge + 1) == (sidebar[0] < mid)]
+            outer = [c for c in seg if c not in inner]
+            split.extend((index, part) for part in (inner, outer) if part)
+        segments = split
+
     def column_of(seg: list[dict]) -> str:
         x0, x1 = seg[0]["x0"], max(c["x1"] for c in seg)
+        if sidebar is not None and x0 >= sidebar[0] - 2 and x1 <= sidebar[1] + 2:
+            return "S"
         if x1 <= mid + 2:
             return "L"
         if x0 >= mid - 2:
@@ -140,17 +167,20 @@ def read_page(raw: dict) -> Page:
 
     grouped: dict[tuple[int, str], list[dict]] = {}
     for index, column, seg in classified:
-        key = (index, column if two_column else "W")
+        key = (index, column if two_column or column == "S" else "W")
         grouped.setdefault(key, []).extend(seg)
-    lines = [_make_line(raw["number"], column, group) for (_, column), group in grouped.items()]
+    groups = list(grouped.items())
+    _attach_scripts([group for _, group in groups])
+    lines = [_make_line(raw["number"], column, group) for (_, column), group in groups if group]
     lines = [line for line in lines if line.text]
 
     graphics = [  # a box covering the page is a background or frame, not a figure
         box for box in raw["graphics"] if not ((box[2] - box[0]) > 0.9 * width and (box[3] - box[1]) > 0.9 * height)
     ]
-    result = Page(raw["number"], width, height, lines, graphics, two_column)
-    _mark_scripts(result)
-    return result
+    for line in lines:
+        if line.column == "S":
+            line.role = "sidebar"
+    return Page(raw["number"], width, height, lines, graphics, two_column, mid)
 
 
 def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
@@ -159,6 +189,7 @@ def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
     common = [s for s, n in sizes.items() if n >= 0.25 * len(chars)]
     size = max(common) if common else sizes.most_common(1)[0][0]
     base = statistics.median(c["_base"] for c in chars if round(c["size"], 1) == size)
+    chars = _without_marks(chars, size, base) or chars
 
     words: list[list[dict]] = [[chars[0]]]
     gaps = [0.0]
@@ -170,7 +201,7 @@ def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
         words[-1].append(c)
 
     def glyph(c: dict) -> str:
-        text = c["text"].translate(_LIGATURES)
+        text = c.get("_prefix", "") + c["text"].translate(_LIGATURES)
         # Small capitals: smaller uppercase letters on the line's own baseline.
         if text.isupper() and c["size"] < 0.9 * size and abs(c["_base"] - base) < 0.8:
             return text.lower()
@@ -178,6 +209,11 @@ def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
 
     texts = [_compose_accents(_CID.sub("", "".join(glyph(c) for c in word))) for word in words]
     letters = [c for c in chars if c["text"].isalpha()]
+    small = sum(
+        1 for c in letters
+        if _SMALL_CAPS_FONT.search(c.get("fontname", ""))
+        or (c["text"].isupper() and c["size"] < 0.9 * size and abs(c["_base"] - base) < 0.8)
+    )
     bold = bool(letters) and all(c["_bold"] for c in letters)
     lead = []
     if letters and not bold:
@@ -199,24 +235,86 @@ def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
         text=" ".join(texts).strip(),
         max_gap=max(gaps),
         column=column,
+        small_caps=small >= 0.5 * len(letters) > 0,
     )
 
 
-def _mark_scripts(page: Page) -> None:
-    """Superscripts and subscripts (footnote markers, indices) are rows of small characters
-    overlapping a line of larger type; they are not read."""
-    for line in page.lines:
-        for other in page.lines:
-            if (
-                other is not line
-                and line.size < 0.85 * other.size
-                and line.top < other.bottom
-                and line.bottom > other.top
-                and line.x0 >= other.x0 - 2
-                and line.x1 <= other.x1 + 2
-            ):
-                line.role = "script"
+def _without_marks(chars: list[dict], size: float, base: float) -> list[dict]:
+    """The line's characters without footnote and affiliation marks ("Thomason1☯", "energy.5").
+
+    Other super- and subscripts are kept as text: "Ca2+", "CO2", "m−2"; an exponent after a
+    digit is written "10^−3" so it is not read as a subtraction.
+    """
+    def script(c: dict) -> str:
+        if c["size"] >= 0.9 * size or abs(c["_base"] - base) <= 0.12 * size:
+            return ""
+        return "sup" if c["_base"] < base else "sub"
+
+    kinds = [script(c) for c in chars]
+    kept: list[dict] = []
+    i = 0
+    while i < len(chars):
+        if not kinds[i]:
+            kept.append(chars[i])
+            i += 1
+            continue
+        j = i
+        while j < len(chars) and kinds[j] == kinds[i]:
+            j += 1
+        run = chars[i:j]
+        text = "".join(c["text"] for c in run)
+        prev = kept[-1] if kept and run[0]["x0"] - kept[-1]["x1"] < 0.5 * size else None
+        word = ""
+        for c in reversed(kept):
+            if not c["text"].isalpha():
                 break
+            word = c["text"] + word
+        after = "".join(c["text"] for c in chars[j : j + 3] if c["x0"] - run[-1]["x1"] < 0.5 * size)
+        signed = text[:1] in "−-–"  # an exponent: "spike−1", "m−2"
+        isotope = text.isdigit() and re.match(r"[A-Z][a-z]?(?![a-z])", after) is not None  # "13C"
+        mark = kinds[i] == "sup" and bool(_MARK.fullmatch(text)) and not signed and not isotope and (
+            prev is None or not prev["text"].isalnum() or len(word) >= 3
+        )
+        if not mark:
+            if kinds[i] == "sup" and prev is not None and (prev["text"].isdigit() or signed):
+                run[0]["_prefix"] = "^"
+            kept.extend(run)
+        i = j
+    return kept
+
+
+def _attach_scripts(groups: list[list[dict]]) -> None:
+    """Rows of small characters overlapping a line of larger type are its super- and
+    subscripts: their characters join that line (it decides what is kept, see _script_runs)."""
+    boxes = [
+        (min(c["top"] for c in g), max(c["bottom"] for c in g), min(c["x0"] for c in g), max(c["x1"] for c in g),
+         max(c["size"] for c in g))
+        for g in groups
+    ]
+    order = sorted(range(len(groups)), key=lambda i: boxes[i][0])
+    tops = [boxes[i][0] for i in order]
+    for i in order:
+        top, bottom, x0, x1, size = boxes[i]
+        best = None
+        # A host starts at most a few lines' height above its script (lines are short).
+        for j in order[bisect.bisect_left(tops, top - 3 * size - 12) : bisect.bisect_right(tops, bottom)]:
+            host_top, host_bottom, host_x0, host_x1, host_size = boxes[j]
+            if (
+                j != i
+                and groups[j]
+                and size < 0.85 * host_size
+                and top < host_bottom
+                and bottom > host_top
+                and x0 >= host_x0 - 2
+                and x1 <= host_x1 + host_size
+            ):
+                # The nearest line it overlaps: a superscript may reach up into the line above.
+                distance = abs((top + bottom) - (host_top + host_bottom))
+                if best is None or distance < best[0]:
+                    best = (distance, j)
+        if best is not None:
+            groups[best[1]].extend(groups[i])
+            groups[i].clear()
 
 
 def reading_order(page: Page) -> list[Line]:
@@ -244,6 +342,12 @@ def reading_order(page: Page) -> list[Line]:
 
 def _compose_accents(text: str) -> str:
     """TeX sets accents as separate glyphs before the letter ("na¨ıve"): compose them ("naïve")."""
+    # A ring after a number is a degree sign set as an accent glyph: "0.08˚C".
+    text = re.sub(r"(?<=[\d±])˚", "°", text)
+    # An accent may come after its letter in reading order when nothing follows: "Lu¨".
+    text = _TRAILING_ACCENT.sub(
+        lambda m: unicodedata.normalize("NFC", m.group(1) + _SPACING_ACCENTS[m.group(2)]), text
+    )
     if not _SPACING_ACCENT.search(text):
         return text
 

@@ -3,11 +3,14 @@ paragraphs (where a paragraph starts is read from indents, spacing and short las
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from vidgen_assets.sources.pdf.lines import Line, Page
 
+WORD_LIST = Path("/usr/share/dict/words")
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[•◦▪‣·–-]|\(\w\))\s")
 _HYPHEN_PAIR = re.compile(r"(?=\b([A-Za-z]+)-([A-Za-z]+)\b)")
 
@@ -59,13 +62,25 @@ class Vocabulary:
         # TeX never leaves fewer than 2 letters before or 3 after a break: "noisy-or" is a word.
         if pair in self.pairs or len(left) < 2 or len(right) < 3:
             return True
-        if joined in self.words:
+        dictionary = dictionary_words()
+        if joined in self.words or joined in dictionary:
             return False
         # "noise-" + "tolerant": both halves are words of their own, so a compound.
-        return len(left) >= 3 and len(right) >= 4 and left.lower() in self.words and right.lower() in self.words
+        known = self.words | dictionary if dictionary else self.words
+        return len(left) >= 3 and len(right) >= 4 and left.lower() in known and right.lower() in known
 
 
 NO_VOCABULARY = Vocabulary(frozenset(), frozenset())
+
+
+@functools.cache
+def dictionary_words() -> frozenset[str]:
+    """The system word list (Debian's wamerican, installed by `make install`), lower-cased: more
+    evidence for mending a split word than the paper's own words. Empty if it is not installed."""
+    try:
+        return frozenset(WORD_LIST.read_text(encoding="utf-8", errors="ignore").lower().split())
+    except OSError:
+        return frozenset()
 
 
 def collect_vocabulary(lines: list[Line]) -> Vocabulary:
@@ -95,11 +110,19 @@ def join_lines(texts: list[str], vocabulary: Vocabulary) -> str:
             right = re.match(r"[A-Za-z]+", text)
             keep = right is not None and vocabulary.keeps_hyphen(left, right.group(0))
             out = out + text if keep else out[:-1] + text
+        elif re.search(r"[A-Za-z]-$", out) and _written_whole(out, text, vocabulary):
+            out = out[:-1] + text  # "Know-" + "ItAll": the paper writes "KnowItAll" elsewhere
         elif re.search(r"[A-Za-z]-$", out) or out.endswith(("—", "–", "/")):
             out += text
         else:
             out += " " + text
     return out
+
+
+def _written_whole(out: str, text: str, vocabulary: Vocabulary) -> bool:
+    left = re.search(r"([A-Za-z]+)-$", out).group(1)
+    right = re.match(r"[A-Za-z]+", text)
+    return right is not None and (left + right.group(0)).lower() in vocabulary.words
 
 
 def clean_spaces(text: str) -> str:

@@ -16,6 +16,7 @@ _REFERENCES = re.compile(
     re.I,
 )
 _NUMBERED_HEADING = re.compile(r"^(\d+(\.\d+)*|[IVX]+)\.?\s+\S")
+_CONTENTS_ENTRY = re.compile(r"\S\s*[. ]*\s(\d{1,4}|[ivxlc]{1,6})$")
 _ABSTRACT_RUN_IN = re.compile(r"^(Abstract|ABSTRACT)\s*[.:—–-]\s*(?=\S)")
 
 
@@ -24,6 +25,7 @@ def read_structure(pages: list[Page], metadata: dict) -> tuple[str, list[Section
     where their float was found). Marks each line's role on the way."""
     body_size = _body_size(pages)
     _mark_margins(pages)
+    _mark_contents(pages)
     ordered = [line for page in pages for line in reading_order(page)]
     title = _mark_title(pages, ordered, metadata)
 
@@ -53,7 +55,8 @@ def _mark_margins(pages: list[Page]) -> None:
     pages (digits ignored), and bare page numbers."""
 
     def key(line: Line) -> str:
-        return re.sub(r"\d+", "#", line.text.lower())
+        # Without its numbers: a page number may be part of the line on some pages only.
+        return re.sub(r"\s*\d+\s*", " ", line.text.lower()).strip()
 
     def in_margin(line: Line, page: Page) -> bool:
         return line.bottom < 0.1 * page.height or line.top > 0.9 * page.height
@@ -69,6 +72,25 @@ def _mark_margins(pages: list[Page]) -> None:
                 or re.fullmatch(r"(page\s*)?[\divxlc]+(\s*(of|/)\s*\d+)?", line.text.strip(), re.I)
             ):
                 line.role = "margin"
+
+
+def _mark_contents(pages: list[Page]) -> None:
+    """A table of contents: three or more lines in a row that end, after a wide gap, in a page
+    number ("3.2. Common seeds ....... 5"), and the "Contents" heading above them."""
+    for page in pages:
+        lines = sorted(page.lines, key=lambda line: (line.top, line.x0))
+        entry = [bool(_CONTENTS_ENTRY.search(l.text)) and l.max_gap > 2 * l.size for l in lines]
+        i = 0
+        while i < len(lines):
+            j = i
+            while j < len(lines) and entry[j]:
+                j += 1
+            if j - i >= 3:
+                for line in lines[i:j]:
+                    line.role = "contents"
+                if i and lines[i - 1].text.strip().lower() in ("contents", "table of contents"):
+                    lines[i - 1].role = "contents"
+            i = max(j, i + 1)
 
 
 def _mark_title(pages: list[Page], ordered: list[Line], metadata: dict) -> str:
@@ -187,7 +209,7 @@ def _is_heading(line: Line, body_size: float) -> bool:
         return False
     if not any(ch.isalpha() for ch in text) or CAPTION.match(text) or text[-1] in ",;:":
         return False
-    styled = line.bold or line.size >= body_size + 0.9
+    styled = line.bold or line.size >= body_size + 0.9 or line.small_caps
     if text[-1] == "." and not (styled and len(words) <= 6):
         return False
     if styled:
