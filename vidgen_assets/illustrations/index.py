@@ -3,7 +3,7 @@
 Indexing is incremental: a file whose signature (size, mtime, and its caption's) and embedding
 model are unchanged is left alone; new and changed files are described and embedded; rows of
 files gone from a collection are deleted. Lookups load a collection's vectors once into memory
-(7,500 x 384 floats, ~40 ms) and rank by dot product, well under a millisecond each.
+(7,500 x 384 floats, ~40 ms) and rank by dot product, about a millisecond each.
 """
 
 from __future__ import annotations
@@ -96,22 +96,25 @@ class Shelf:
     def __len__(self) -> int:
         return len(self.matches)
 
-    def nearest(self, vector: np.ndarray, limit: int, preferred_source: str = "", preferred_above: float = 1.0) -> list[Match]:
-        """The `limit` pictures most similar to `vector`, best first.
+    def similarities(self, vectors: np.ndarray) -> np.ndarray:
+        """Cosine similarity of every picture (rows) to every query vector (columns)."""
+        return self.vectors @ np.asarray(vectors, dtype=np.float32).T
 
-        Pictures from `preferred_source` whose similarity reaches `preferred_above` rank before
-        all others (the user's own media beat clip art when they match well).
+    def best(self, scores: np.ndarray, limit: int, preferred_source: str = "", preferred_above: float = 1.0) -> list[Match]:
+        """The `limit` pictures with the highest `scores` (one per picture), best first.
+
+        Pictures from `preferred_source` scoring at least `preferred_above` rank before all
+        others (the user's own media beat clip art when they match well).
         """
         if not self.matches or limit <= 0:
             return []
-        similarity = self.vectors @ vector.astype(np.float32)
-        preferred = (self._sources == preferred_source) & (similarity >= preferred_above)
+        preferred = (self._sources == preferred_source) & (scores >= preferred_above)
+        rank = scores + 10.0 * preferred  # similarities lie in [-1, 1]: +10 puts these first
         limit = min(limit, len(self.matches))
-        # Only the best few need sorting: partition first, then order that head.
-        score = similarity + 10.0 * preferred
-        head = np.argpartition(-score, limit - 1)[:limit]
-        head = head[np.lexsort((-score[head],))]
-        return [replace(self.matches[i], similarity=float(similarity[i])) for i in head]
+        # Only the head needs sorting: partition first, then order those few.
+        head = np.argpartition(-rank, limit - 1)[:limit]
+        head = head[np.argsort(-rank[head], kind="stable")]
+        return [replace(self.matches[i], similarity=float(scores[i])) for i in head]
 
 
 def load_shelf(db: Database, roots: Sequence[Path]) -> Shelf:

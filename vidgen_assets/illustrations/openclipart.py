@@ -85,7 +85,7 @@ def read_metadata(svg_head: str) -> dict:
 
     def first(pattern: str) -> str:
         found = re.search(pattern, block, re.S)
-        return html.unescape(found.group(1)).strip() if found else ""
+        return " ".join(html.unescape(found.group(1)).split()) if found else ""
 
     subjects = re.search(r"<dc:subject>(.*?)</dc:subject>", block, re.S)
     return {
