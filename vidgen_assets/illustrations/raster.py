@@ -44,7 +44,9 @@ def rasterise_svg(path: Path, width: int, height: int) -> Image.Image:
         raise InputError(path, f"cannot be drawn as a picture: {exc}") from exc
     factor = image.width / natural.width
     crop = tuple(round(v * factor) for v in box)
-    return image.crop(crop)
+    image = image.crop(crop)
+    image.thumbnail((width, height))  # antialiased edges can spill a pixel past the box
+    return image
 
 
 def tint(image: Image.Image, palette: Sequence[RGB] = DEFAULT_PALETTE) -> Image.Image:

@@ -33,7 +33,8 @@ STOP_WORDS = frozenset(
     where whether which while who whom whose why will with within without would yet you your yours
     yourself yourselves e g i.e eg ie etc first second third new given get gets got put puts show shows
     shown take takes taken across along alongside away back behind beneath beside besides beyond
-    inside outside throughout together already instead still entirely"""
+    inside outside throughout together already instead still entirely apart two three four five six
+    seven eight nine ten"""
     .split()
 )
 # Verbs that often follow a subject: a candidate ending in one is a clause, not a noun phrase
@@ -100,7 +101,8 @@ def candidate_phrases(text: str, max_words: int = MAX_WORDS) -> list[str]:
 
 def _could_be_noun_phrase(words: list[str]) -> bool:
     last, first = words[-1].lower(), words[0].lower()
-    return last not in _VERB_FORMS and not last.endswith(("ly", "ed")) and not first.endswith("ly")
+    participle = len(last) > 4 and last.endswith("ed") and not last.endswith(("eed", "dred"))  # not "seaweed"
+    return last not in _VERB_FORMS and not participle and not last.endswith("ly") and not first.endswith("ly")
 
 
 def first_clause(text: str) -> str:
