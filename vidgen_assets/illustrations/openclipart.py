@@ -10,11 +10,10 @@ is indexed twice.
 from __future__ import annotations
 
 import html
-import os
 import re
 from pathlib import Path
 
-from vidgen_assets.illustrations.catalogue import Description, Entry, signature_of
+from vidgen_assets.illustrations.catalogue import Description, Entry, Folder, files_under, signature_of
 
 SOURCE = "openclipart"
 COLLECTION_DIR = Path("/usr/share/openclipart/svg")
@@ -33,27 +32,17 @@ _SET_TITLE = re.compile(r"part of|collection|theme|icons?\b|iconset|clip ?art by
 _NOISE_WORDS = {"hash", "unsorted", "icons", "icon", "theme", "svg", "clipart", "clip", "art", "by", "openclipart"}
 
 
-class OpenClipart:
+class OpenClipart(Folder):
     """The openclipart-svg files as a collection for the index."""
 
     source = SOURCE
+    missing = f"the clip-art collection {{root}} is missing (apt-get install {PACKAGE}, or run make install)"
 
     def __init__(self, root: Path = COLLECTION_DIR):
-        self.root = Path(root)
-
-    def problem(self) -> str | None:
-        if not self.root.is_dir():
-            return f"the clip-art collection {self.root} is missing (apt-get install {PACKAGE}, or run make install)"
-        return None
+        super().__init__(root)
 
     def entries(self) -> list[Entry]:
-        found = []
-        for folder, _dirs, files in os.walk(self.root):
-            for name in files:
-                path = Path(folder) / name
-                if name.endswith(".svg") and not path.is_symlink():
-                    found.append(Entry(path, signature_of(path), "svg"))
-        return sorted(found, key=lambda e: e.path)
+        return [Entry(p, signature_of(p), "svg") for p in files_under(self.root, skip_links=True) if p.suffix == ".svg"]
 
     def describe(self, entry: Entry) -> Description:
         with open(entry.path, "rb") as f:
