@@ -87,9 +87,9 @@ def main() -> None:
         queries = build_queries(library.embedder, [Wanted(c) for c in chunks])
         embed_ms = (time.perf_counter() - started) * 1000 / len(chunks)
         started = time.perf_counter()
-        best = [float(scores(shelf, q).max()) for q in queries]
-        chosen = choose(shelf, queries, THRESHOLD)
+        choose(shelf, queries, THRESHOLD)
         lookup_ms = (time.perf_counter() - started) * 1000 / len(chunks)
+        best = scores(shelf, queries).max(axis=0)
         pictures = library.pictures([PictureRequest("", "", 0, 640, 360, text=c) for c in chunks])
         given = sum(p is not None for p in pictures)
         print(f"{path.name}: {given}/{len(chunks)} chunks get a picture ({given / len(chunks):.0%}) at threshold "
@@ -102,7 +102,6 @@ def main() -> None:
                 mark = "+" if score >= THRESHOLD else " "
                 print(f"  {mark} {score:.3f}  {match.description[:48]:48}  {chunk[:70]}")
         sheet += [_captioned(p.image, f"{p.similarity:.2f} {p.description[:28]}") for p in pictures if p]
-        del chosen
     if args.sheet and sheet:
         columns = 6
         page = Image.new("RGB", (columns * 330, ((len(sheet) + columns - 1) // columns) * 230), (255, 255, 255))

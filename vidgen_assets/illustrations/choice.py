@@ -27,6 +27,7 @@ from vidgen_assets.language.key_phrases import ranked_phrases
 # (a picture frame for video "frames", paper clips for audio "clips") score 0.45-0.49 and fail.
 THRESHOLD = 0.50
 SUBJECT_PHRASES = 3
+_BLOCK = 64  # chunks scored per matrix product
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,26 @@ def build_queries(embedder: TextEmbedder, wanted: Sequence[Wanted]) -> list[Quer
     return queries
 
 
-def scores(shelf: Shelf, query: Query) -> np.ndarray:
-    """Every picture's score for one chunk."""
-    context = shelf.similarities(query.context).max(axis=1)
-    subject = shelf.similarities(query.subject).max(axis=1)
-    return 0.5 * (context + subject)
+def scores(shelf: Shelf, queries: Sequence[Query | None]) -> np.ndarray:
+    """Every picture's score (rows) for every chunk (columns); -1 for a chunk with no query.
+
+    A block of chunks is scored in one matrix product: on two busy cores one product over 64
+    chunks cost what 3 single-chunk products did (OpenBLAS wakes its threads once).
+    """
+    out = np.full((len(shelf), len(queries)), -1.0, dtype=np.float32)
+    for start in range(0, len(queries), _BLOCK):
+        block = [(i, q) for i, q in enumerate(queries[start : start + _BLOCK], start) if q is not None]
+        if not block:
+            continue
+        similarity = shelf.similarities(np.concatenate([np.concatenate([q.context, q.subject]) for _, q in block]))
+        column = 0
+        for i, q in block:
+            context = similarity[:, column : column + len(q.context)].max(axis=1)
+            column += len(q.context)
+            subject = similarity[:, column : column + len(q.subject)].max(axis=1)
+            column += len(q.subject)
+            out[:, i] = 0.5 * (context + subject)
+    return out
 
 
 def choose(
@@ -81,10 +97,11 @@ def choose(
     # Each chunk needs at most len(queries) candidates: the others can take all but one.
     limit = len(queries)
     offers = []
+    table = scores(shelf, queries)
     for chunk, query in enumerate(queries):
         if query is None:
             continue
-        for match in shelf.best(scores(shelf, query), limit, preferred_source, threshold, at_least=threshold):
+        for match in shelf.best(table[:, chunk], limit, preferred_source, threshold, at_least=threshold):
             offers.append((match.source == preferred_source, match.similarity, -chunk, match))
     offers.sort(key=lambda o: (o[0], o[1], o[2]), reverse=True)
     chosen: list[Match | None] = [None] * len(queries)
