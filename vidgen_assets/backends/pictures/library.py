@@ -5,6 +5,7 @@ user's media folder, whose pictures win when they match well. Both are indexed i
 first use and brought up to date (new and changed files only) on every call. Clip art is drawn
 in the document's palette so pictures by many authors look like one film; the user's photos
 keep their colours, and a clip gives its middle frame (with `path` pointing at the clip).
+A request's `style` is not used: the palette gives the library its one look.
 """
 
 from __future__ import annotations
