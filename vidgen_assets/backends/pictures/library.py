@@ -1,0 +1,132 @@
+"""The `library` picture backend (offline default): pictures chosen by meaning from collections.
+
+The collections are the bundled public-domain clip art (openclipart-svg) and, when given, the
+user's media folder, whose pictures win when they match well. Both are indexed in DuckDB on
+first use and brought up to date (new and changed files only) on every call. Clip art is drawn
+in the document's palette so pictures by many authors look like one film; the user's photos
+keep their colours, and a clip gives its middle frame (with `path` pointing at the clip).
+A request's `style` is not used: the palette gives the library its one look.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Sequence
+
+from PIL import Image
+
+from vidgen_assets.backends.pictures import Picture, PictureRequest
+from vidgen_assets.errors import BackendUnavailable, InputError, VidgenError
+from vidgen_assets.illustrations.choice import THRESHOLD, Wanted, build_queries, choose
+from vidgen_assets.illustrations.embeddings import TextEmbedder, model_problem
+from vidgen_assets.illustrations.index import Match, load_shelf, update_index
+from vidgen_assets.illustrations.media_folder import MediaFolder
+from vidgen_assets.illustrations.openclipart import OpenClipart
+from vidgen_assets.illustrations.raster import DEFAULT_PALETTE, RGB, load_image, rasterise_svg, tint
+from vidgen_assets.media.ffmpeg import extract_thumbnail, probe
+from vidgen_assets.storage.duckdb import Database
+from vidgen_assets.storage.files import atomic_path
+
+
+class LibraryPictures:
+    """Chooses, for each request, the best-matching picture from the indexed collections."""
+
+    name = "library"
+
+    def __init__(
+        self,
+        db: Database,
+        cache_dir: Path,
+        media_dir: Path | None = None,
+        threshold: float = THRESHOLD,
+        palette: Sequence[RGB] = DEFAULT_PALETTE,
+        clipart_dir: Path | None = None,
+    ):
+        self.db = db
+        self.cache_dir = Path(cache_dir)
+        self.threshold = threshold
+        self.palette = tuple(tuple(c) for c in palette)
+        self.clipart = OpenClipart(clipart_dir) if clipart_dir else OpenClipart()
+        self.media = MediaFolder(media_dir) if media_dir else None
+        self.embedder = TextEmbedder()
+        self.skipped: list[str] = []  # pictures that matched but could not be drawn, and why
+
+    def check(self) -> str | None:
+        problems = [p for p in (self.clipart.problem(), model_problem(), self.media and self.media.problem()) if p]
+        return "; ".join(problems) or None
+
+    def index(self):
+        """Bring the picture index up to date; returns an IndexReport."""
+        problem = self.check()
+        if problem:
+            raise BackendUnavailable(self.name, problem)
+        return update_index(self.db, self.embedder, self._collections())
+
+    def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:
+        if not requests:
+            return []
+        self.index()
+        shelf = load_shelf(self.db, [c.root for c in self._collections()])
+        queries = build_queries(self.embedder, [Wanted(r.text, r.summary, r.prompt) for r in requests])
+        size = max(r.width for r in requests), max(r.height for r in requests)
+        drawn: dict[Path, Image.Image | None] = {}
+
+        def usable(match: Match) -> bool:
+            if match.path not in drawn:
+                drawn[match.path] = self._draw(match, size)
+            return drawn[match.path] is not None
+
+        chosen = choose(shelf, queries, self.threshold, usable, preferred_source="media")
+        return [None if m is None else _picture(m, drawn[m.path]) for m in chosen]
+
+    def _collections(self) -> list:
+        return [self.clipart, self.media] if self.media else [self.clipart]
+
+    def _draw(self, match: Match, size: tuple[int, int]) -> Image.Image | None:
+        """The picture as RGB pixels (from the cache when drawn before), or None if it cannot be."""
+        stat = match.path.stat() if match.path.exists() else None
+        if stat is None:
+            self.skipped.append(f"{match.path}: no longer exists")
+            return None
+        key = json.dumps([str(match.path), stat.st_size, stat.st_mtime_ns, size, self.palette, match.kind])
+        cached = self.cache_dir / f"{hashlib.sha1(key.encode()).hexdigest()}.png"
+        if cached.exists():
+            with Image.open(cached) as image:
+                return image.convert("RGB")
+        try:
+            image = self._render(match, size)
+        except VidgenError as exc:
+            self.skipped.append(str(exc))
+            return None
+        with atomic_path(cached) as tmp:
+            image.save(tmp, format="PNG")
+        return image
+
+    def _render(self, match: Match, size: tuple[int, int]) -> Image.Image:
+        if match.kind == "svg":
+            return tint(rasterise_svg(match.path, *size), self.palette)
+        if match.kind == "clip":
+            info = probe(match.path)
+            if not info.of_type("video"):
+                raise InputError(match.path, "has no video stream to take a picture from")
+            still = self.cache_dir / f"{hashlib.sha1(str(match.path).encode()).hexdigest()}.still.jpg"
+            extract_thumbnail(match.path, (info.duration_s or 0.0) / 2, still, width=size[0])
+            image = load_image(still)
+        else:
+            image = load_image(match.path)
+        image.thumbnail(size)
+        return image
+
+
+def _picture(match: Match, image: Image.Image) -> Picture:
+    return Picture(
+        image=image,
+        source=match.source,
+        licence=match.licence,
+        description=match.description,
+        similarity=match.similarity,
+        path=match.path,
+        attribution=match.attribution,
+    )

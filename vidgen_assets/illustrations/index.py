@@ -1,0 +1,139 @@
+"""The picture index: one DuckDB row per picture file, with its description's embedding.
+
+Indexing is incremental: a file whose signature (size, mtime, and its caption's) and embedding
+model are unchanged is left alone; new and changed files are described and embedded; rows of
+files gone from a collection are deleted. Lookups load the collections' vectors into memory once
+per video (7,500 x 384 floats, 11 MB) and rank pictures by dot product (illustrations.choice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from vidgen_assets.illustrations.catalogue import Collection, Entry
+from vidgen_assets.illustrations.embeddings import DIMENSIONS, TextEmbedder
+from vidgen_assets.storage.duckdb import Database
+
+TABLE = "illustrations"
+# LEAD: fold into storage's schema. Not per document, so it has no doc_id: one index serves all.
+DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+    path VARCHAR PRIMARY KEY, collection VARCHAR, source VARCHAR, kind VARCHAR, licence VARCHAR,
+    attribution VARCHAR, description VARCHAR, signature VARCHAR, model VARCHAR,
+    embedding FLOAT[{DIMENSIONS}], indexed_at TIMESTAMP DEFAULT current_timestamp)"""
+_BATCH = 256  # files described, embedded and written per transaction
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class Match:
+    path: Path
+    source: str
+    kind: str
+    licence: str
+    attribution: str
+    description: str
+    similarity: float
+
+
+def update_index(db: Database, embedder: TextEmbedder, collections: Sequence[Collection]) -> IndexReport:
+    """Bring the index up to date with the collections' files; returns what was done."""
+    added = changed = removed = unchanged = 0
+    for collection in collections:
+        root = str(collection.root)
+        with db.connect() as con:
+            con.execute(DDL)
+            known = dict(con.execute(f"SELECT path, signature || '|' || model FROM {TABLE} WHERE collection = ?", [root]).fetchall())
+        entries = collection.entries()
+        todo = [e for e in entries if known.get(str(e.path)) != f"{e.signature}|{embedder.name}"]
+        gone = set(known) - {str(e.path) for e in entries}
+        for start in range(0, len(todo), _BATCH):
+            _write(db, embedder, collection, todo[start : start + _BATCH])
+        if gone:
+            with db.connect() as con:
+                con.executemany(f"DELETE FROM {TABLE} WHERE path = ?", [[p] for p in sorted(gone)])
+        changed_now = sum(1 for e in todo if str(e.path) in known)
+        added += len(todo) - changed_now
+        changed += changed_now
+        removed += len(gone)
+        unchanged += len(entries) - len(todo)
+    return IndexReport(added, changed, removed, unchanged)
+
+
+def _write(db: Database, embedder: TextEmbedder, collection: Collection, entries: Sequence[Entry]) -> None:
+    descriptions = [collection.describe(e) for e in entries]
+    vectors = embedder.embed([d.text for d in descriptions])
+    rows = [
+        [str(e.path), str(collection.root), collection.source, e.kind, d.licence, d.attribution, d.text,
+         e.signature, embedder.name, v.tolist()]
+        for e, d, v in zip(entries, descriptions, vectors)
+    ]
+    with db.connect() as con:
+        con.execute(DDL)
+        con.execute("BEGIN TRANSACTION")
+        con.executemany(f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)", rows)
+        con.execute("COMMIT")
+
+
+class Shelf:
+    """The indexed pictures of some collections, held in memory so each lookup is one product."""
+
+    def __init__(self, matches: list[Match], vectors: np.ndarray):
+        self.matches = matches  # similarity 0.0 until ranked
+        self.vectors = vectors
+        self._sources = np.array([m.source for m in matches], dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+    def similarities(self, vectors: np.ndarray) -> np.ndarray:
+        """Cosine similarity of every picture (rows) to every query vector (columns)."""
+        return self.vectors @ np.asarray(vectors, dtype=np.float32).T
+
+    def best(
+        self, scores: np.ndarray, limit: int, preferred_source: str = "", preferred_above: float = 1.0, at_least: float = -1.0
+    ) -> list[Match]:
+        """At most `limit` pictures scoring `at_least`, highest `scores` (one per picture) first.
+
+        Pictures from `preferred_source` scoring at least `preferred_above` rank before all
+        others (the user's own media beat clip art when they match well).
+        """
+        candidates = np.flatnonzero(scores >= at_least)
+        if not len(candidates) or limit <= 0:
+            return []
+        preferred = (self._sources[candidates] == preferred_source) & (scores[candidates] >= preferred_above)
+        rank = scores[candidates] + 10.0 * preferred  # similarities lie in [-1, 1]: +10 puts these first
+        limit = min(limit, len(candidates))
+        # Only the head needs sorting: partition first, then order those few.
+        head = np.argpartition(-rank, limit - 1)[:limit]
+        head = head[np.argsort(-rank[head], kind="stable")]
+        return [replace(self.matches[i], similarity=float(scores[i])) for i in candidates[head]]
+
+
+def load_shelf(db: Database, roots: Sequence[Path]) -> Shelf:
+    """Every indexed picture under `roots` (collection folders), with its unit vector."""
+    if not roots or not db.path.exists():
+        return Shelf([], np.zeros((0, DIMENSIONS), dtype=np.float32))
+    marks = ", ".join("?" for _ in roots)
+    with db.connect(read_only=True) as con:
+        if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [TABLE]).fetchall():
+            return Shelf([], np.zeros((0, DIMENSIONS), dtype=np.float32))
+        columns = con.execute(
+            f"""SELECT path, source, kind, licence, attribution, description, embedding FROM {TABLE}
+                WHERE collection IN ({marks}) ORDER BY path""",
+            [str(r) for r in roots],
+        ).fetchnumpy()
+    rows = zip(*(columns[c] for c in ("path", "source", "kind", "licence", "attribution", "description")))
+    matches = [Match(Path(p), s, k, lic, att or "", d, 0.0) for p, s, k, lic, att, d in rows]
+    vectors = np.stack(columns["embedding"]).astype(np.float32) if matches else np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return Shelf(matches, vectors)
