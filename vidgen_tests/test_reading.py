@@ -134,6 +134,22 @@ def test_an_unreadable_page_is_skipped_with_a_warning(tmp_path):
     assert "this first page reads well" in doc.text
     assert len(doc.metadata["warnings"]) == 1
     assert doc.metadata["warnings"][0].startswith("page 2 skipped: unreadable")
+    # The source_documents asset shows the warning in its metadata, and the run succeeds.
+    from dagster import DagsterInstance, materialize
+
+    from vidgen_assets.assets.source_documents import source_documents
+    from vidgen_assets.partitions import documents
+    from vidgen_assets.resources import SettingsResource, StorageResource
+    from vidgen_assets.storage.catalog import register
+
+    storage = StorageResource(data_dir=str(tmp_path / "data"))
+    doc_id = register(storage.database(), path)
+    instance = DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(documents.name, [doc_id])
+    result = materialize([source_documents], partition_key=doc_id, instance=instance,
+                         resources={"storage": storage, "settings": SettingsResource()})
+    shown = result.asset_materializations_for_node("source_documents")[0].metadata["warnings"].value
+    assert "page 2 skipped: unreadable" in shown
 
 
 def test_line_numbers_of_a_review_copy_are_not_read(tmp_path):

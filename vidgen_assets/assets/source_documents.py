@@ -41,6 +41,9 @@ def source_documents(
             )],
             FigureRow: figures,
         })
+    warnings = doc.metadata.get("warnings", [])
+    for warning in warnings:
+        context.log.warning(f"{path.name}: {warning}")
     context.log.info(f"{path.name}: {doc.kind}, {len(doc.sections)} sections, {len(figures)} figures")
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(path)),
@@ -51,4 +54,5 @@ def source_documents(
         "figures": len(figures),
         "words": len(doc.text.split()),
         "preview": MetadataValue.md(doc.text[:800] or "(recording: text comes from the transcript)"),
+        "warnings": MetadataValue.md("\n".join(f"- {w}" for w in warnings) or "none"),
     })
