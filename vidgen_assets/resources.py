@@ -203,7 +203,9 @@ def build_resources(overrides: dict[str, object] | None = None, environ: dict[st
         if s.flag in overrides and overrides[s.flag] is not None:
             fields[s.resource][s.field] = overrides[s.flag]
         elif s.env in environ:
-            deferred = s.annotation is str and s.field not in _READ_AT_LOAD
+            # An EnvVar resolves from the process environment at run time, so only a value read
+            # from that environment may be deferred; a mapping passed in is taken as it is.
+            deferred = environ is os.environ and s.annotation is str and s.field not in _READ_AT_LOAD
             fields[s.resource][s.field] = EnvVar(s.env) if deferred else environ[s.env]
     return {key: cls(**fields[key]) for key, cls in RESOURCE_TYPES.items()}
 

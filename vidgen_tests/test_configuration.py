@@ -28,6 +28,7 @@ def test_the_environment_sets_fields_and_a_flag_overrides_it(tmp_path):
     res = build_resources({"chunk-seconds": 3.0}, environ=environ)
     assert res["settings"].chunk_seconds == 3.0
     assert res["tts"].backend == "espeak"
+    assert res["storage"].paths().root == tmp_path  # the mapping given, not the process environment
 
 
 def test_free_form_values_from_the_environment_are_dagster_env_vars(tmp_path, monkeypatch):
