@@ -69,7 +69,7 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     paths = storage.paths()
     # Read the file once before anything is recorded, so bad input leaves data/ untouched.
     with tempfile.TemporaryDirectory() as scratch:
-        read_source(Path(path), Path(scratch), settings.max_pages, settings.max_recording_seconds)
+        read_source(Path(path), Path(scratch), settings.max_pages, settings.max_recording_seconds, settings.max_words)
     doc_id = register(storage.database(), path)
     ensure_dagster_home(paths)
     instance = DagsterInstance.get()

@@ -49,6 +49,7 @@ class SettingsResource(ConfigurableResource):
     chunk_seconds: float = Field(default=8.0, gt=0, description="longest visual beat, extended to a sentence end")
     max_pages: int = Field(default=60, gt=0, description="longest PDF accepted")
     max_recording_minutes: float = Field(default=240.0, gt=0, description="longest recording accepted")
+    max_words: int = Field(default=150_000, gt=0, description="longest Markdown or text document accepted, in words")
     burn_in: BurnIn = Field(default="none", description="captions drawn into the picture; highlight also colours the spoken word")
     backfill_cron: str = Field(default="0 3 * * *", description="when the backfill schedule looks for missing or stale videos (read when the definitions load)")
 

@@ -27,7 +27,7 @@ def source_documents(
     figures_dir = storage.paths().figures(doc_id)
     # Figures are written to a fresh directory that replaces the old one only on success.
     with atomic_dir(figures_dir) as scratch:
-        doc = read_source(path, scratch, settings.max_pages, settings.max_recording_seconds)
+        doc = read_source(path, scratch, settings.max_pages, settings.max_recording_seconds, settings.max_words)
         figures = [
             FigureRow(i, f.label, f.caption, f.page, str(figures_dir / f.image_path.name) if f.image_path else None)
             for i, f in enumerate(doc.figures)

@@ -180,6 +180,12 @@ def write_script(
     return script
 
 
+def speakable_sentence_count(doc: Document) -> int:
+    """How many sentences of `doc` the narration could speak besides its title: none means a
+    video of the title alone (a file of code, links or numbers)."""
+    return sum(len(candidates) for group, candidates in _candidates(doc) if group != "excluded")
+
+
 def _candidates(doc: Document) -> list[tuple[str, list[_Candidate]]]:
     """Speakable sentences grouped by section, each group labelled with its category."""
     groups: list[tuple[str, list[_Candidate]]] = []

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import ffmpeg
+import numpy as np
 
 from vidgen_assets.errors import InputError
 from vidgen_assets.media.ffmpeg import MediaInfo, probe, run
@@ -20,6 +21,7 @@ from vidgen_assets.storage.files import atomic_path
 RECOGNITION_RATE = 16_000
 SILENCE_DB = -60.0  # loudest sample quieter than this: nothing a recognizer could hear
 _PROBE_WINDOW_S = 5.0  # decoded at the head and at the tail to catch truncated files quickly
+_SPEECH_WINDOWS, _SPEECH_WINDOW_S = 6, 30.0  # listened to for speech: at most three minutes
 
 
 def check_recording(path: Path, max_duration_s: float) -> MediaInfo:
@@ -92,11 +94,14 @@ _UNCONVERTIBLE = "ffmpeg cannot convert its audio"
 
 def _decode_seconds(path: Path, start_s: float, length_s: float) -> float:
     """Seconds of audio that actually decode from `start_s` (at most `length_s`)."""
+    return len(_pcm(path, start_s, length_s, _DECODE_RATE)) / (2 * _DECODE_RATE)
+
+
+def _pcm(path: Path, start_s: float, length_s: float, rate: int) -> bytes:
+    """Mono 16-bit samples of the first audio track from `start_s`, at most `length_s` long."""
     stream = ffmpeg.input(str(path), ss=start_s) if start_s > 0 else ffmpeg.input(str(path))
-    out, _ = run(
-        stream.output("pipe:", map="0:a:0", t=length_s, format="s16le", ac=1, ar=_DECODE_RATE), path, _UNDECODABLE
-    )
-    return len(out) / (2 * _DECODE_RATE)
+    out, _ = run(stream.output("pipe:", map="0:a:0", t=length_s, format="s16le", ac=1, ar=rate), path, _UNDECODABLE)
+    return out
 
 
 def _decoded_seconds(path: Path) -> float:
@@ -108,6 +113,21 @@ def _decoded_seconds(path: Path) -> float:
         return 0.0
     h, m, s = stamps[-1]
     return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def speech_sample(path: Path, duration_s: float) -> np.ndarray:
+    """What a speech-presence test listens to, as 16 kHz mono float32: all of a recording up to
+    three minutes long, else six 30 s windows spread evenly over it (music under a talk's first
+    minute does not decide for the whole)."""
+    path = Path(path)
+    whole = _SPEECH_WINDOWS * _SPEECH_WINDOW_S
+    if duration_s <= whole:
+        spans = [(0.0, whole)]
+    else:
+        step = (duration_s - _SPEECH_WINDOW_S) / (_SPEECH_WINDOWS - 1)
+        spans = [(i * step, _SPEECH_WINDOW_S) for i in range(_SPEECH_WINDOWS)]
+    pieces = [np.frombuffer(_pcm(path, start, length, RECOGNITION_RATE), dtype=np.int16) for start, length in spans]
+    return np.concatenate(pieces).astype(np.float32) / 32768.0
 
 
 def normalize_for_recognition(src: Path, dst: Path) -> Path:

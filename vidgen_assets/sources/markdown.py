@@ -16,6 +16,7 @@ from markdown_it.token import Token
 from vidgen_assets.errors import InputError
 from vidgen_assets.language.sentences import ends_sentence
 from vidgen_assets.sources.document import Document, Section, title_from_file_name
+from vidgen_assets.sources.text import decode_text
 
 _MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)  # YAML, for its title
@@ -25,11 +26,11 @@ _FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\]")
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]\s]+\]:")
 
 
-def read_markdown(path: Path) -> Document:
+def read_markdown(path: Path, max_words: int | None = None) -> Document:
     """Read a Markdown file: title from the front matter or the first `#` heading (else the file
     name), sections from the other headings, paragraphs separated by blank lines."""
     path = Path(path)
-    source = _decode(path)
+    source = decode_text(path, max_words)
     title = ""
     front_matter = _FRONT_MATTER.match(source)
     if front_matter:
@@ -94,10 +95,10 @@ def _spoken(inline: Token) -> str:
     return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
-def read_text(path: Path) -> Document:
+def read_text(path: Path, max_words: int | None = None) -> Document:
     """Read a plain-text file: a short first line is the title; blank lines separate paragraphs."""
     path = Path(path)
-    source = _decode(path)
+    source = decode_text(path, max_words)
     blocks = [block.strip() for block in re.split(r"\n\s*\n", source) if block.strip()]
     title = ""
     first_line, _, rest = blocks[0].partition("\n")
@@ -111,23 +112,6 @@ def read_text(path: Path) -> Document:
         title=title or title_from_file_name(path),
         sections=(Section(heading="", text="\n\n".join(paragraphs)),),
     )
-
-
-def _decode(path: Path) -> str:
-    """The file as text with \\n line ends; InputError for binary, non-UTF-8 or blank files."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror or error})") from error
-    if b"\x00" in data[:8192]:
-        raise InputError(path, "is a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(path, f"is not UTF-8 text (invalid byte at offset {error.start}); save it as UTF-8") from error
-    if not text.strip():
-        raise InputError(path, "has no text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _as_sentence(text: str) -> str:

@@ -1,12 +1,15 @@
 """Read a dropped file into a Document: the text of a PDF, Markdown or plain text; the title and
-length of a checked recording."""
+length of a checked recording. Everything that makes a file unusable is found here, before
+anything is written."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from vidgen_assets.backends.asr.vad import MIN_SPEECH_SHARE, SAMPLE_RATE, speech_seconds
 from vidgen_assets.errors import InputError
-from vidgen_assets.media.audio import check_not_silent, check_recording
+from vidgen_assets.language.script import speakable_sentence_count
+from vidgen_assets.media.audio import check_not_silent, check_recording, speech_sample
 from vidgen_assets.sources.document import Document, title_from_file_name
 from vidgen_assets.sources.kinds import RECORDING_KINDS, detect_kind
 from vidgen_assets.sources.markdown import read_markdown, read_text
@@ -20,32 +23,54 @@ _NOT_DOCUMENTS = {
 }
 
 
-def read_source(path: Path, figures_dir: Path, max_pages: int, max_recording_seconds: float) -> Document:
+def read_source(
+    path: Path, figures_dir: Path, max_pages: int, max_recording_seconds: float, max_words: int | None = None
+) -> Document:
     """Any supported file as a Document; recordings carry no text until they are transcribed.
 
     Raises InputError naming the file for anything that cannot become a video (see
-    read_document; for recordings also unreadable, too long or silent ones).
+    read_document; for recordings also unreadable, too long, silent or speechless ones).
     """
     path = Path(path)
     kind = detect_kind(path)
     if kind in RECORDING_KINDS:
         info = check_recording(path, max_recording_seconds)
         check_not_silent(path, source=path)  # here, so a silent file is refused before anything is written
+        check_speech(path, info.duration_s)
         return Document(kind=kind, title=title_from_file_name(path), sections=(), metadata={"duration_s": info.duration_s})
-    return read_document(path, figures_dir, max_pages)
+    return read_document(path, figures_dir, max_pages, max_words)
 
 
-def read_document(path: Path, figures_dir: Path, max_pages: int) -> Document:
+def read_document(path: Path, figures_dir: Path, max_pages: int, max_words: int | None = None) -> Document:
     """Read a PDF, Markdown or text file; figure crops of a PDF go to `figures_dir`.
 
-    Raises InputError for other kinds of source and for any unreadable file.
+    Raises InputError for other kinds of source, for any unreadable file, for a text file over
+    `max_words` words, and for a document with no sentence to narrate.
     """
     path = Path(path)
     kind = detect_kind(path)
     if kind == "pdf":
-        return read_pdf(path, figures_dir, max_pages=max_pages)
-    if kind == "md":
-        return read_markdown(path)
-    if kind == "txt":
-        return read_text(path)
-    raise InputError(path, _NOT_DOCUMENTS[kind])
+        doc = read_pdf(path, figures_dir, max_pages=max_pages)  # bounded by its pages
+    elif kind == "md":
+        doc = read_markdown(path, max_words)
+    elif kind == "txt":
+        doc = read_text(path, max_words)
+    else:
+        raise InputError(path, _NOT_DOCUMENTS[kind])
+    if speakable_sentence_count(doc) == 0:
+        raise InputError(path, "has no sentence to narrate (only headings, code, links or numbers); add some prose")
+    return doc
+
+
+def check_speech(path: Path, duration_s: float) -> None:
+    """InputError unless a voice is heard in enough of the recording (backends/asr/vad.py):
+    music or noise alone would be transcribed into nothing, after minutes of work."""
+    samples = speech_sample(path, duration_s)
+    listened_s = len(samples) / SAMPLE_RATE
+    heard_s = speech_seconds(samples)
+    if heard_s < MIN_SPEECH_SHARE * listened_s:
+        raise InputError(
+            path,
+            f"has no speech to transcribe (a voice in {heard_s:.1f} s of the {listened_s:.0f} s listened to; "
+            "music or noise only?); vidgen makes videos of spoken recordings",
+        )

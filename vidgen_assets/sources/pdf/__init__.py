@@ -27,6 +27,9 @@ from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.structure import read_structure
 
 PARSE_WORKERS = 2  # the pipeline's machine has two cores
+# Characters (spaces aside) on a page of prose are in the thousands; under this, about 20 words,
+# a page is a picture, and a PDF made mostly of such pages is a scan.
+THIN_PAGE_CHARS = 100
 
 
 def read_pdf(path: Path, figures_dir: Path, max_pages: int) -> Document:
@@ -54,12 +57,7 @@ def read_pdf(path: Path, figures_dir: Path, max_pages: int) -> Document:
             metadata["warnings"] = warnings
         if len(warnings) == page_count:
             raise InputError(path, f"not a readable PDF (no page could be read; {warnings[0]})")
-        if sum(len(raw["chars"]) for raw in raw_pages) < 20:
-            raise InputError(
-                path,
-                "has no text layer (scanned?); run OCR on it first (for example ocrmypdf) "
-                "or drop the text as .md or .txt",
-            )
+        _check_text_layer(path, raw_pages)
         pages = [read_page(raw) for raw in raw_pages]
         title, sections, captions = read_structure(pages, metadata)
         with _unreadable_as_input_error(path):
@@ -104,8 +102,23 @@ def _parse_range(path: Path, first: int, last: int, pdf=None) -> tuple[list[dict
         except Exception as error:  # pdfminer raises many types for one damaged page
             detail = (str(error).strip().splitlines() or ["no detail"])[0][:120]
             warnings.append(f"page {number} skipped: unreadable ({type(error).__name__}: {detail})")
-            raws.append({"number": number, "width": 612.0, "height": 792.0, "chars": [], "graphics": []})
+            raws.append({"number": number, "width": 612.0, "height": 792.0, "chars": [], "graphics": [], "skipped": True})
     return raws, warnings
+
+
+def _check_text_layer(path: Path, raw_pages: list[dict]) -> None:
+    """InputError unless most readable pages carry text: a scan has none, or only the thin layer
+    a scanner stamps on it (a page number, a file name), which would narrate nothing."""
+    readable = [raw for raw in raw_pages if not raw.get("skipped")]
+    thin = [raw for raw in readable if len(raw["chars"]) < THIN_PAGE_CHARS]
+    if sum(len(raw["chars"]) for raw in readable) < 20:
+        found = "has no text layer"
+    elif len(thin) * 2 > len(readable):
+        found = (f"has almost no text layer ({len(thin)} of {len(readable)} pages carry fewer than "
+                 f"{THIN_PAGE_CHARS} characters)")
+    else:
+        return
+    raise InputError(path, f"{found} (scanned?); run OCR on it first (for example ocrmypdf) or drop the text as .md or .txt")
 
 
 @contextmanager
