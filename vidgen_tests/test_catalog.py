@@ -1,9 +1,6 @@
-import os
 import re
-import time
 
 from vidgen_assets.resources import build_resources, resolved
-from vidgen_assets.inbox import scan_inbox
 from vidgen_assets.storage.catalog import doc_id_for, register, source_path
 from vidgen_assets.storage.duckdb import Database
 
@@ -27,30 +24,3 @@ def test_two_different_files_never_share_a_doc_id(data_dir, tmp_path):
     assert id_a == "paper" and id_b != id_a and ID.match(id_b)
     assert register(db, a) == id_a  # the same file keeps its id
     assert source_path(db, id_b) == b.resolve()
-
-
-def test_inbox_takes_settled_files_once_and_changed_files_again(tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    paper = inbox / "paper.md"
-    paper.write_text("# One")
-    now = time.time()
-    drops, seen = scan_inbox(inbox, {}, now=now, settle_s=5)
-    assert drops == []  # still being written, as far as anyone can tell
-    drops, seen = scan_inbox(inbox, seen, now=now + 10, settle_s=5)
-    assert [d.path for d in drops] == [paper]
-    os.utime(paper)  # touched, same content: not again
-    drops, seen = scan_inbox(inbox, seen, now=time.time() + 10, settle_s=5)
-    assert drops == []
-    paper.write_text("# Two")
-    drops, seen = scan_inbox(inbox, seen, now=time.time() + 10, settle_s=5)
-    assert [d.path for d in drops] == [paper]
-
-
-def test_inbox_ignores_partial_downloads_and_hidden_files(tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for name in ("paper.pdf.part", ".paper.md", "talk.mp3.crdownload"):
-        (inbox / name).write_text("x")
-    drops, _ = scan_inbox(inbox, {}, now=time.time() + 60)
-    assert drops == []

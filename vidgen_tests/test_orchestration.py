@@ -7,11 +7,12 @@ import shutil
 import time
 from datetime import datetime, timezone
 
-from dagster import DagsterInstance, SkipReason, build_schedule_context, build_sensor_context, instance_for_test
+import pytest
+from dagster import SkipReason, build_schedule_context, build_sensor_context, instance_for_test
 
 from vidgen_assets.partitions import documents
 from vidgen_assets.storage.catalog import register
-from vidgen_assets.resources import StorageResource
+from vidgen_assets.resources import SettingsResource, StorageResource
 from vidgen_assets.sensors import inbox_sensor
 from vidgen_assets.definitions import defs
 from vidgen_assets.storage.duckdb import Database
@@ -21,54 +22,77 @@ from vidgen_tests.conftest import PAPER, dagster_dev, graphql
 TICK = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
 
 
-def _drop(inbox, name, content: bytes | None = None, age_s: float = 60):
+def _drop(inbox, name, content: bytes | None = None):
     inbox.mkdir(parents=True, exist_ok=True)
     path = inbox / name
     if content is None:
         shutil.copy(PAPER, path)
     else:
         path.write_bytes(content)
-    old = time.time() - age_s
-    os.utime(path, (old, old))
     return path
 
 
-def _tick(instance, storage, cursor):
-    with build_sensor_context(instance=instance, cursor=cursor, resources={"storage": storage}) as context:
-        return inbox_sensor(context)
+class Sensor:
+    """The inbox sensor ticked through Dagster's sensor API on a real instance, keeping the cursor
+    and adding the partitions it asks for, as the daemon does."""
+
+    def __init__(self, instance, data_dir):
+        self.instance, self.cursor = instance, None
+        self.resources = {"storage": StorageResource(data_dir=str(data_dir)), "settings": SettingsResource()}
+
+    def tick(self):
+        # evaluate_tick, as the daemon calls it, also checks each request against the job's
+        # partitions, counting those the same tick adds (which needs the instance by reference).
+        with build_sensor_context(instance_ref=self.instance.get_ref(), cursor=self.cursor, resources=self.resources,
+                                  definitions=defs) as context:
+            result = inbox_sensor.evaluate_tick(context)
+        self.cursor = result.cursor
+        for request in result.dynamic_partitions_requests or []:
+            self.instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        return result
 
 
-def test_a_dropped_file_adds_a_partition_and_requests_one_run(data_dir):
-    storage = StorageResource(data_dir=str(data_dir))
-    instance = DagsterInstance.ephemeral()
+@pytest.fixture
+def sensor(data_dir):
+    with instance_for_test() as instance:
+        yield Sensor(instance, data_dir)
+
+
+def test_a_dropped_file_adds_a_partition_and_requests_one_run_once_it_stops_changing(data_dir, sensor):
     _drop(data_dir / "inbox", "Open Information Extraction.pdf")
-    result = _tick(instance, storage, None)
-    assert [r.partition_key for r in result.run_requests] == ["open-information-extraction"]
-    assert result.dynamic_partitions_requests[0].partition_keys == ["open-information-extraction"]
-    assert result.dynamic_partitions_requests[0].partitions_def_name == documents.name
+    first = sensor.tick()
+    assert first.run_requests == [] and "1 file(s) changed since the last tick" in first.skip_message
+    second = sensor.tick()
+    assert [r.partition_key for r in second.run_requests] == ["open-information-extraction"]
+    assert second.dynamic_partitions_requests[0].partition_keys == ["open-information-extraction"]
+    assert second.dynamic_partitions_requests[0].partitions_def_name == documents.name
+    assert sensor.tick().run_requests == []
 
 
-def test_the_same_file_is_not_processed_twice_but_a_changed_file_is(data_dir):
-    storage = StorageResource(data_dir=str(data_dir))
-    instance = DagsterInstance.ephemeral()
-    note = _drop(data_dir / "inbox", "notes.md", b"# Notes\n\nFirst version of the notes.\n")
-    first = _tick(instance, storage, None)
-    instance.add_dynamic_partitions(documents.name, ["notes"])
-    again = _tick(instance, storage, first.cursor)  # cursor survives: kept by Dagster between ticks
-    assert again.run_requests == []
-    _drop(data_dir / "inbox", "notes.md", b"# Notes\n\nSecond version, longer.\n")
-    changed = _tick(instance, storage, again.cursor)
+def test_the_same_file_is_not_processed_twice_but_a_changed_file_is(data_dir, sensor):
+    note = _drop(data_dir / "inbox", "notes.md", b"# Notes\n\nFirst version of the notes, with a sentence.\n")
+    sensor.tick()
+    (first,) = sensor.tick().run_requests
+    os.utime(note)  # touched, same content
+    assert sensor.tick().run_requests == sensor.tick().run_requests == []
+    _drop(data_dir / "inbox", "notes.md", b"# Notes\n\nSecond version of the notes, a little longer.\n")
+    sensor.tick()
+    changed = sensor.tick()
     assert [r.partition_key for r in changed.run_requests] == ["notes"]
-    assert changed.run_requests[0].run_key != first.run_requests[0].run_key
+    assert changed.run_requests[0].run_key != first.run_key
     assert changed.dynamic_partitions_requests == []  # the partition exists already
-    assert note.exists()
 
 
-def test_a_file_still_being_written_waits_for_a_later_tick(data_dir):
-    storage = StorageResource(data_dir=str(data_dir))
-    _drop(data_dir / "inbox", "fresh.md", b"# Fresh\n\nJust landed.\n", age_s=0)
-    result = _tick(DagsterInstance.ephemeral(), storage, None)
-    assert result.run_requests == []
+def test_junk_is_reported_once_and_never_takes_a_documents_id(data_dir, sensor):
+    _drop(data_dir / "inbox", "paper.docx", b"PK\x03\x04 a word document")
+    sensor.tick()
+    refused = sensor.tick()
+    assert refused.run_requests == [] and "paper.docx: unsupported file type '.docx'" in refused.skip_message
+    assert "paper.docx" not in (sensor.tick().skip_message or "")  # once
+    _drop(data_dir / "inbox", "paper.pdf")
+    sensor.tick()
+    assert [r.partition_key for r in sensor.tick().run_requests] == ["paper"]
+    assert sensor.instance.get_dynamic_partitions(documents.name) == ["paper"]
 
 
 def test_backfill_requests_documents_without_a_video_and_skips_when_none(data_dir, tmp_path):
@@ -121,7 +145,7 @@ def test_a_drop_becomes_a_video_under_dagster_dev_and_is_not_redone_after_a_rest
     """The daemon runs the sensor; its cursor lives in DAGSTER_HOME and survives a restart."""
     with dagster_dev(data_dir) as port:
         _drop(data_dir / "inbox", "dropped-note.md",
-              b"# A dropped note\n\nThis note was dropped into the inbox. It becomes a short video.\n", age_s=30)
+              b"# A dropped note\n\nThis note was dropped into the inbox. It becomes a short video.\n")
         deadline = time.monotonic() + 300
         while not (runs := _sensor_runs(port)) or runs[0]["status"] not in ("SUCCESS", "FAILURE"):
             assert time.monotonic() < deadline, "the sensor's run did not finish"

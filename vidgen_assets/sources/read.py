@@ -11,10 +11,12 @@ from vidgen_assets.errors import InputError
 from vidgen_assets.language.script import speakable_sentence_count
 from vidgen_assets.media.audio import check_not_silent, check_recording, speech_sample
 from vidgen_assets.sources.document import Document, title_from_file_name
-from vidgen_assets.sources.kinds import RECORDING_KINDS, detect_kind
+from vidgen_assets.sources.kinds import RECORDING_KINDS, content_matches, detect_kind
 from vidgen_assets.sources.markdown import read_markdown, read_text
 from vidgen_assets.sources.pdf import read_pdf
 
+# The kinds read_source turns into a Document today.
+READ_KINDS = ("pdf", "md", "txt", *RECORDING_KINDS)
 _NOT_DOCUMENTS = {
     "audio": "audio sources are read by the recording pipeline (transcription), not the document reader",
     "video": "video sources are read by the recording pipeline (transcription), not the document reader",
@@ -51,15 +53,50 @@ def read_document(path: Path, figures_dir: Path, max_pages: int, max_words: int 
     kind = detect_kind(path)
     if kind == "pdf":
         doc = read_pdf(path, figures_dir, max_pages=max_pages)  # bounded by its pages
-    elif kind == "md":
-        doc = read_markdown(path, max_words)
-    elif kind == "txt":
-        doc = read_text(path, max_words)
+    elif kind in ("md", "txt"):
+        return _read_text_document(path, kind, max_words)
     else:
         raise InputError(path, _NOT_DOCUMENTS[kind])
+    _check_speakable(path, doc)
+    return doc
+
+
+def screen_source(path: Path, max_words: int | None = None) -> str:
+    """The kind of a file the inbox may take, from a test cheap enough for a hundred files a
+    tick: its extension, its first bytes, a PDF's end marker, and a text file read whole.
+
+    Raises InputError naming the file otherwise. Passing it is no promise: a PDF's pages and a
+    recording's sound are read only by source_documents (read_source).
+    """
+    path = Path(path)
+    kind = detect_kind(path)
+    if kind not in READ_KINDS:
+        raise InputError(path, f"{kind} sources are not made into videos yet (drop a PDF, Markdown, text or a recording)")
+    if not content_matches(path):
+        raise InputError(path, f"is not a {path.suffix[1:].upper()} file: its content does not match its extension")
+    if kind == "pdf" and not _ends_like_a_pdf(path):
+        raise InputError(path, "is not a whole PDF (no %%EOF marker at its end): still being copied, or cut off")
+    if kind in ("md", "txt"):
+        _read_text_document(path, kind, max_words)
+    return kind
+
+
+def _read_text_document(path: Path, kind: str, max_words: int | None) -> Document:
+    doc = read_markdown(path, max_words) if kind == "md" else read_text(path, max_words)
+    _check_speakable(path, doc)
+    return doc
+
+
+def _check_speakable(path: Path, doc: Document) -> None:
     if speakable_sentence_count(doc) == 0:
         raise InputError(path, "has no sentence to narrate (only headings, code, links or numbers); add some prose")
-    return doc
+
+
+def _ends_like_a_pdf(path: Path) -> bool:
+    """Every PDF ends with %%EOF (some writers add a few bytes after it); a copy cut short does not."""
+    with open(path, "rb") as f:
+        f.seek(max(0, path.stat().st_size - 1024))
+        return b"%%EOF" in f.read()
 
 
 def check_speech(path: Path, duration_s: float) -> None:

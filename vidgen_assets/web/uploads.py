@@ -16,10 +16,11 @@ import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
-from vidgen_assets.errors import VidgenError
+from vidgen_assets.errors import InputError, VidgenError
 from vidgen_assets.sources.kinds import (
-    AUDIO_EXTENSIONS, MARKDOWN_EXTENSIONS, PDF_EXTENSIONS, TEXT_EXTENSIONS, VIDEO_EXTENSIONS,
+    AUDIO_EXTENSIONS, MARKDOWN_EXTENSIONS, PDF_EXTENSIONS, TEXT_EXTENSIONS, VIDEO_EXTENSIONS, content_matches,
 )
+from vidgen_assets.sources.text import decode_text
 
 # What the pipeline turns into a video from a single file: documents and recordings.
 ACCEPTED = PDF_EXTENSIONS | MARKDOWN_EXTENSIONS | TEXT_EXTENSIONS | AUDIO_EXTENSIONS | VIDEO_EXTENSIONS
@@ -59,48 +60,21 @@ def safe_name(filename: str) -> str:
     return stem[: MAX_NAME_LENGTH - len(suffix)] + suffix.lower()
 
 
-def _looks_like(suffix: str, head: bytes) -> bool:
-    """Whether the first bytes of a file are what its extension says (magic numbers)."""
-    if suffix in PDF_EXTENSIONS:
-        return head.startswith(b"%PDF-")
-    if suffix in MARKDOWN_EXTENSIONS | TEXT_EXTENSIONS:
-        return True  # checked as a whole by _is_text
-    signatures = {
-        ".wav": lambda h: h[:4] == b"RIFF" and h[8:12] == b"WAVE",
-        ".flac": lambda h: h[:4] == b"fLaC",
-        ".mp3": lambda h: h[:3] == b"ID3" or (len(h) > 1 and h[0] == 0xFF and h[1] & 0xE0 == 0xE0),
-        ".ogg": lambda h: h[:4] == b"OggS",
-        ".opus": lambda h: h[:4] == b"OggS",
-        ".m4a": lambda h: h[4:8] == b"ftyp",
-        ".mp4": lambda h: h[4:8] == b"ftyp",
-        ".mov": lambda h: h[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free"),
-        ".mkv": lambda h: h[:4] == b"\x1a\x45\xdf\xa3",
-        ".webm": lambda h: h[:4] == b"\x1a\x45\xdf\xa3",
-    }
-    return signatures[suffix](head)
-
-
-def _is_text(path: Path) -> bool:
-    """UTF-8 throughout and no NUL bytes: a Markdown or text file, not a binary renamed."""
-    try:
-        with open(path, encoding="utf-8", errors="strict") as f:
-            for block in iter(lambda: f.read(1 << 16), ""):
-                if "\x00" in block:
-                    return False
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def check_content(path: Path, shown_name: str) -> None:
     """UploadRejected unless the file's bytes match the type its extension names."""
     suffix = path.suffix.lower()
-    with open(path, "rb") as f:
-        head = f.read(16)
     textual = suffix in MARKDOWN_EXTENSIONS | TEXT_EXTENSIONS
-    if not _looks_like(suffix, head) or (textual and not _is_text(path)):
-        what = "UTF-8 text" if textual else f"a {suffix[1:].upper()} file"
+    if not content_matches(path) or (textual and not _is_text(path)):
+        what = "UTF-8 or UTF-16 text" if textual else f"a {suffix[1:].upper()} file"
         raise UploadRejected(f"{shown_name!r} is not {what}: its content does not match its extension")
+
+
+def _is_text(path: Path) -> bool:
+    try:
+        decode_text(path)
+    except InputError:
+        return False
+    return True
 
 
 def _link_without_replacing(tmp: Path, inbox: Path, name: str) -> Path:
