@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+import subprocess
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from dagster import SkipReason, build_schedule_context, build_sensor_context, instance_for_test
+from PIL import Image
 
 from vidgen_assets.partitions import documents
 from vidgen_assets.storage.catalog import register
@@ -17,7 +22,7 @@ from vidgen_assets.sensors import inbox_sensor
 from vidgen_assets.definitions import defs
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.tables import SourceDocumentRow
-from vidgen_tests.conftest import PAPER, dagster_dev, graphql
+from vidgen_tests.conftest import FIXTURES, PAPER, RECORDING, dagster_dev, graphql
 
 TICK = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
 
@@ -93,6 +98,86 @@ def test_junk_is_reported_once_and_never_takes_a_documents_id(data_dir, sensor):
     sensor.tick()
     assert [r.partition_key for r in sensor.tick().run_requests] == ["paper"]
     assert sensor.instance.get_dynamic_partitions(documents.name) == ["paper"]
+
+
+def _note(n: int) -> bytes:
+    return f"# Note {n}\n\nThis is note number {n} about rock pools. It has a sentence to narrate.\n".encode()
+
+
+def test_a_hundred_files_at_once_each_valid_content_runs_once_and_junk_gets_no_partition(data_dir, sensor, capsys):
+    inbox = data_dir / "inbox"
+    notes = {f"note-{n:02d}.md": _note(n) for n in range(81)}
+    for name, content in notes.items():
+        _drop(inbox, name, content)
+    for n in range(1, 5):  # the same content twice, under another name
+        _drop(inbox, f"copy-of-note-{n:02d}.md", notes[f"note-{n:02d}.md"])
+    for pdf in sorted((FIXTURES / "papers").glob("*.pdf")):
+        shutil.copy(pdf, inbox / pdf.name)
+    shutil.copy(RECORDING, inbox / "jfk.flac")
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(RECORDING), str(inbox / "jfk.wav")], check=True)
+    junk = {"notes.docx": b"PK\x03\x04 a word document", "empty.md": b"", "binary.txt": bytes(range(256)) * 8,
+            "fake.pdf": b"<html><body>not a PDF</body></html>", "code-only.md": b"```\nprint(1)\n```\n\nhttps://x.org\n"}
+    for name, content in junk.items():
+        _drop(inbox, name, content)
+    Image.new("RGB", (64, 64), "teal").save(inbox / "picture.png")
+    whole_pdf, grown = PAPER.read_bytes(), {"growing.md": _note(100), "growing.txt": _note(101)}
+    _drop(inbox, "stalled.pdf", whole_pdf[: len(whole_pdf) // 2])  # a copy that stalls half-way
+    for name, content in grown.items():
+        _drop(inbox, name, content[:15])  # copies still going
+    a, b = _note(200), _note(201)
+    _drop(inbox, "abba.md", a)
+    assert len(list(inbox.iterdir())) == 100
+
+    requested = []  # (file name, sha256 of its content when requested, run key)
+
+    def tick(expected: int):
+        result = sensor.tick()
+        for r in result.run_requests:
+            path = Path(r.tags["vidgen/file"])
+            requested.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest(), r.run_key))
+        assert len(result.run_requests) == expected, result.skip_message
+        return result
+
+    first = tick(0)
+    assert first.skip_message.startswith("100 file(s) changed since the last tick")
+    for name, content in grown.items():
+        _drop(inbox, name, content[:40])
+    tick(81 + 3 + 2 + 1)  # notes (duplicates once), papers, recordings, abba's A
+    for name, content in grown.items():
+        _drop(inbox, name, content)
+    tick(0)  # the growing files grew once more
+    tick(2)  # and have stopped
+    _drop(inbox, "stalled.pdf", whole_pdf)  # the stalled copy finishes
+    _drop(inbox, "abba.md", b)
+    tick(0)
+    tick(2)
+    _drop(inbox, "abba.md", a)
+    tick(0)
+    tick(1)
+    assert tick(0).skip_message == "no new or changed file in the inbox"
+
+    sha = lambda content: hashlib.sha256(content).hexdigest()  # noqa: E731
+    expected = {*notes.values(), *grown.values(), whole_pdf, RECORDING.read_bytes(), (inbox / "jfk.wav").read_bytes(),
+                *(p.read_bytes() for p in (FIXTURES / "papers").glob("*.pdf")), a, b}
+    assert sorted(s for _, s, _ in requested) == sorted([sha(c) for c in expected] + [sha(a)])  # A -> B -> A
+    assert len({key for _, _, key in requested}) == len(requested)  # every request is a new run key
+    assert not {name for name, _, _ in requested} & {*junk, "picture.png"}
+    partitions = set(sensor.instance.get_dynamic_partitions(documents.name))
+    assert len(partitions) == len({name for name, _, _ in requested}) == 90
+    assert not partitions & {"notes", "empty", "binary", "fake", "code-only", "picture"}
+    with Database(StorageResource(data_dir=str(data_dir)).paths().database).connect() as con:
+        registered = {Path(p).name for (p,) in con.execute("SELECT path FROM documents").fetchall()}
+    assert registered == {name for name, _, _ in requested}
+    log = capsys.readouterr().err
+    refused = [*junk, "picture.png", "stalled.pdf", *(f"note-{n:02d}.md" for n in range(1, 5))]
+    assert [name for name in refused if log.count(f"not taken: {inbox / name}:") != 1] == []  # each reported once
+
+    gone = ["note-10.md", "note-11.md", "notes.docx", "note-01.md", "jfk.wav"]
+    for name in gone:
+        (inbox / name).unlink()
+    tick(0)
+    assert sorted(Path(k).name for k in json.loads(sensor.cursor)) == sorted(p.name for p in inbox.iterdir())
+    assert len(json.loads(sensor.cursor)) == 95
 
 
 def test_backfill_requests_documents_without_a_video_and_skips_when_none(data_dir, tmp_path):
