@@ -12,16 +12,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from dagster import SkipReason, build_schedule_context, build_sensor_context, instance_for_test
+from dagster import SkipReason, build_schedule_context, build_sensor_context, instance_for_test, materialize
 from PIL import Image
 
+from vidgen_assets.assets.source_documents import source_documents
 from vidgen_assets.partitions import documents
 from vidgen_assets.storage.catalog import register
 from vidgen_assets.resources import SettingsResource, StorageResource
 from vidgen_assets.sensors import inbox_sensor
 from vidgen_assets.definitions import defs
 from vidgen_assets.storage.duckdb import Database
-from vidgen_assets.storage.tables import SourceDocumentRow
+from vidgen_assets.storage.files import sha256_of
+from vidgen_assets.storage.tables import DocumentRow, SourceDocumentRow
 from vidgen_tests.conftest import FIXTURES, PAPER, RECORDING, dagster_dev, graphql
 
 TICK = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
@@ -204,7 +206,6 @@ def _check_backfill(instance, storage, tmp_path):
 
 def test_a_document_whose_source_changed_is_due_again(data_dir, tmp_path):
     from vidgen_assets.storage.catalog import documents_to_refresh
-    from vidgen_assets.storage.files import sha256_of
 
     db = Database(StorageResource(data_dir=str(data_dir)).paths().database)
     doc = tmp_path / "paper.md"
@@ -213,9 +214,46 @@ def test_a_document_whose_source_changed_is_due_again(data_dir, tmp_path):
     db.replace(doc_id, {SourceDocumentRow: [SourceDocumentRow(
         path=str(doc), kind="md", sha256=sha256_of(doc), size_bytes=doc.stat().st_size, title="Paper",
         page_count=None, text="First.", sections="[]", metadata="{}")]})
-    assert documents_to_refresh(db, [doc_id], with_video={doc_id}) == []
+    assert documents_to_refresh(db, [doc_id], with_video={doc_id}).due == []
     doc.write_text("# Paper\n\nSecond.\n")
-    assert documents_to_refresh(db, [doc_id], with_video={doc_id}) == [doc_id]
+    assert documents_to_refresh(db, [doc_id], with_video={doc_id}).due == [doc_id]
+
+
+def _read_source_document(instance, storage, doc_id):
+    """Materialize source_documents of one partition, as a run of the backfill would start."""
+    result = materialize([source_documents], partition_key=doc_id, instance=instance, raise_on_error=False,
+                         resources={"storage": storage, "settings": SettingsResource()})
+    return result.success
+
+
+def test_the_backfill_does_not_retry_a_bad_input_until_it_changes_nor_a_deleted_source(data_dir, tmp_path):
+    storage = StorageResource(data_dir=str(data_dir))
+    db = storage.database()
+    bad, good = tmp_path / "links.md", tmp_path / "note.md"
+    bad.write_text("# Links\n\nhttps://example.org/a\n\nhttps://example.org/b\n")
+    good.write_text("# Note\n\nThis note has a sentence for the narrator.\n")
+    with instance_for_test() as instance:
+        doc_ids = [register(db, bad), register(db, good)]
+        instance.add_dynamic_partitions(documents.name, doc_ids)
+        assert [r.partition_key for r in _backfill_tick(instance, storage)] == ["links", "note"]
+        assert not _read_source_document(instance, storage, "links")  # fails on its input
+        failed = db.read_one(DocumentRow, "links")
+        assert failed.failed_sha256 == sha256_of(bad) and "has no sentence to narrate" in failed.failure
+
+        assert [r.partition_key for r in _backfill_tick(instance, storage)] == ["note"]  # links held back
+        good.unlink()
+        skipped = _backfill_tick(instance, storage)
+        assert isinstance(skipped, SkipReason)
+        assert skipped.skip_message == (
+            f"0 of 2 documents are up to date; not retried: links: {bad}: has no sentence to narrate (only headings, "
+            "code, links or numbers); add some prose (retried once the file changes); "
+            f"note: its source {good} is gone (drop it into the inbox again to rebuild it)")
+
+        bad.write_text("# Links\n\nThe links were replaced by a sentence worth reading aloud.\n")
+        assert [r.partition_key for r in _backfill_tick(instance, storage)] == ["links"]  # changed: tried again
+        assert _read_source_document(instance, storage, "links")
+        cleared = db.read_one(DocumentRow, "links")
+        assert cleared.failed_sha256 is None and cleared.failure is None
 
 
 RUNS = '{ runsOrError { ... on Runs { results { status tags { key value } } } } }'

@@ -9,7 +9,7 @@ from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import SettingsResource, StorageResource
 from vidgen_assets.sources.read import read_source
-from vidgen_assets.storage.catalog import source_path
+from vidgen_assets.storage.catalog import input_failures_recorded, source_path
 from vidgen_assets.storage.files import atomic_dir, sha256_of
 from vidgen_assets.storage.tables import FigureRow, SourceDocumentRow
 
@@ -27,7 +27,8 @@ def source_documents(
     figures_dir = storage.paths().figures(doc_id)
     # Figures are written to a fresh directory that replaces the old one only on success.
     with atomic_dir(figures_dir) as scratch:
-        doc = read_source(path, scratch, settings.max_pages, settings.max_recording_seconds, settings.max_words)
+        with input_failures_recorded(db, doc_id, path):  # so the backfill waits for the file to change
+            doc = read_source(path, scratch, settings.max_pages, settings.max_recording_seconds, settings.max_words)
         figures = [
             FigureRow(i, f.label, f.caption, f.page, str(figures_dir / f.image_path.name) if f.image_path else None)
             for i, f in enumerate(doc.figures)

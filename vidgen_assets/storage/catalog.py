@@ -1,4 +1,5 @@
-"""Which file each `documents` partition stands for, and which documents are due again.
+"""Which file each `documents` partition stands for, which of them failed on their content,
+and which documents are due again.
 
 A doc_id is readable (from the file name) and stable: the same path keeps its id when the
 file changes, and two different files never share one.
@@ -8,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from vidgen_assets.errors import InputError
 from vidgen_assets.storage.duckdb import Database
@@ -57,14 +61,52 @@ def source_path(db: Database, doc_id: str) -> Path:
     return Path(row.path)
 
 
-def documents_to_refresh(db: Database, doc_ids: list[str], with_video: set[str]) -> list[str]:
-    """Partitions whose video is missing, or whose source file changed since it was read."""
-    due = []
+@contextmanager
+def input_failures_recorded(db: Database, doc_id: str, path: Path) -> Iterator[None]:
+    """Around the read of a document's source: an InputError is recorded against the content
+    that caused it (and raised on), a read that gets through clears an earlier record."""
+    try:
+        yield
+    except InputError as error:
+        digest = sha256_of(path) if path.is_file() else None
+        _set_failure(db, doc_id, digest, str(error))
+        raise
+    _set_failure(db, doc_id, None, None)
+
+
+def _set_failure(db: Database, doc_id: str, digest: str | None, failure: str | None) -> None:
+    with db.connect() as con:
+        con.execute(f"UPDATE {DocumentRow.TABLE} SET failed_sha256 = ?, failure = ? WHERE doc_id = ?",
+                    [digest, failure, doc_id])
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What the backfill should do: documents to run, and documents held back with the reason."""
+
+    due: list[str]
+    held: dict[str, str]
+
+
+def documents_to_refresh(db: Database, doc_ids: list[str], with_video: set[str]) -> Refresh:
+    """Partitions whose video is missing, or whose source file changed since it was read.
+
+    Held back, with the reason: a document whose source file is gone, and one whose last read
+    failed on its content (InputError) while that content is unchanged; it is due again as soon
+    as the file changes.
+    """
+    refresh = Refresh(due=[], held={})
     for doc_id in doc_ids:
-        if doc_id not in with_video:
-            due.append(doc_id)
+        registered = db.read_one(DocumentRow, doc_id)
+        source = Path(registered.path) if registered else None
+        if source is not None and not source.is_file():
+            refresh.held[doc_id] = f"its source {source} is gone (drop it into the inbox again to rebuild it)"
             continue
-        row = db.read_one(SourceDocumentRow, doc_id)
-        if row is None or (Path(row.path).is_file() and sha256_of(Path(row.path)) != row.sha256):
-            due.append(doc_id)
-    return due
+        digest = sha256_of(source) if source is not None else None
+        if registered is not None and registered.failed_sha256 is not None and registered.failed_sha256 == digest:
+            refresh.held[doc_id] = f"{registered.failure} (retried once the file changes)"
+            continue
+        read = db.read_one(SourceDocumentRow, doc_id) if doc_id in with_video else None
+        if read is None or read.sha256 != digest:
+            refresh.due.append(doc_id)
+    return refresh

@@ -39,6 +39,10 @@ class DocumentRow(Record):
     ONE_PER_DOCUMENT = True
     path: str
     registered_at: datetime | None = None
+    # The last read of the file failed on its content (an InputError): the hash of that content
+    # and the error, so the backfill waits for the file to change. Cleared by a good read.
+    failed_sha256: str | None = None
+    failure: str | None = None
 
 
 @dataclass(frozen=True)
