@@ -58,8 +58,9 @@ def scan_inbox(inbox: Path, cursor: dict[str, dict], screen: Callable[[Path], ob
     for a file that cannot become a video. Only settled files not seen before are hashed."""
     present = sorted(p for p in inbox.iterdir() if _candidate(p)) if inbox.is_dir() else []
     keys = {str(p.resolve()): p for p in present}
-    new = {"changes": 0, "sha256": None, "refused": None}
-    scan = Scan(cursor={key: dict(cursor.get(key) or new) for key in keys})
+    # An entry of an older cursor ({"size", "mtime_ns", "sha256"}) is one already dealt with.
+    blank = {"changes": 0, "sha256": None, "refused": None, "settled": True}
+    scan = Scan(cursor={key: {**blank, **cursor.get(key, {})} for key in keys})
     scan.gone = sorted(Path(k).name for k in cursor if k not in keys)
     for key, path in keys.items():
         entry = scan.cursor[key]

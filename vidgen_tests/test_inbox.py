@@ -130,3 +130,15 @@ def test_hidden_files_and_partial_downloads_are_never_looked_at(tmp_path):
     inbox.tick()
     scan = inbox.tick()
     assert scan.drops == scan.refused == scan.waiting == [] and inbox.cursor == {}
+
+
+def test_a_cursor_written_before_change_counting_is_read(tmp_path):
+    inbox = Inbox(tmp_path / "inbox")
+    note = inbox.folder / "note.md"
+    note.write_text(_note(1))
+    stat = note.stat()
+    inbox.cursor = {str(note.resolve()): {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": "0" * 64}}
+    assert inbox.tick().drops == []  # already taken under the old cursor
+    note.write_text(_note(2))
+    inbox.tick()
+    assert [d.change for d in inbox.tick().drops] == [1]
