@@ -109,7 +109,7 @@ def test_a_scan_with_a_thin_text_layer_is_refused_asking_for_ocr(tmp_path):
     with pytest.raises(InputError) as caught:
         read_source(path, figures, MAX_PAGES, 600)
     message = str(caught.value)
-    assert message.startswith(f"{path}: has almost no text layer (4 of 4 pages carry fewer than 100 characters)")
+    assert message.startswith(f"{path}: has almost no text layer (4 of 4 pages are pictures with fewer than 100 characters of text)")
     assert "run OCR on it first" in message and "\n" not in message
     assert not figures.exists()
 

@@ -27,18 +27,18 @@ from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.structure import read_structure
 
 PARSE_WORKERS = 2  # the pipeline's machine has two cores
-# Characters (spaces aside) on a page of prose are in the thousands; under this, about 20 words,
-# a page is a picture, and a PDF made mostly of such pages is a scan.
+# Characters (spaces aside) on a page of prose are in the thousands; a page picture with fewer
+# (about 20 words) is a scanned page, and a PDF made mostly of such pages is a scan.
 THIN_PAGE_CHARS = 100
 
 
 def read_pdf(path: Path, figures_dir: Path, max_pages: int) -> Document:
     """Read a paper: title, sections in reading order, and figure/table crops saved as PNG.
 
-    Raises InputError (naming the file) for an unreadable or encrypted PDF, one without a text
-    layer, or one with more than `max_pages` pages. A page that cannot be parsed is skipped and
-    named in metadata["warnings"]. Nothing is written to `figures_dir` unless the whole document
-    was read.
+    Raises InputError (naming the file) for an unreadable or encrypted PDF, a scan (no text
+    layer, or a thin one over page pictures), or one with more than `max_pages` pages. A page
+    that cannot be parsed is skipped and named in metadata["warnings"]. Nothing is written to
+    `figures_dir` unless the whole document was read.
     """
     path = Path(path)
     with _unreadable_as_input_error(path):
@@ -107,18 +107,24 @@ def _parse_range(path: Path, first: int, last: int, pdf=None) -> tuple[list[dict
 
 
 def _check_text_layer(path: Path, raw_pages: list[dict]) -> None:
-    """InputError unless most readable pages carry text: a scan has none, or only the thin layer
-    a scanner stamps on it (a page number, a file name), which would narrate nothing."""
+    """InputError unless the text can be read: a scan has no text layer, or only the thin one a
+    scanner stamps on its page pictures (a page number, a file name), which narrates nothing."""
     readable = [raw for raw in raw_pages if not raw.get("skipped")]
-    thin = [raw for raw in readable if len(raw["chars"]) < THIN_PAGE_CHARS]
+    scanned = [raw for raw in readable if len(raw["chars"]) < THIN_PAGE_CHARS and _mostly_picture(raw)]
     if sum(len(raw["chars"]) for raw in readable) < 20:
         found = "has no text layer"
-    elif len(thin) * 2 > len(readable):
-        found = (f"has almost no text layer ({len(thin)} of {len(readable)} pages carry fewer than "
-                 f"{THIN_PAGE_CHARS} characters)")
+    elif len(scanned) * 2 > len(readable):
+        found = (f"has almost no text layer ({len(scanned)} of {len(readable)} pages are pictures with fewer "
+                 f"than {THIN_PAGE_CHARS} characters of text)")
     else:
         return
     raise InputError(path, f"{found} (scanned?); run OCR on it first (for example ocrmypdf) or drop the text as .md or .txt")
+
+
+def _mostly_picture(raw: dict) -> bool:
+    """Whether one picture or drawing covers at least half of the page, as a scanned page's does."""
+    area = raw["width"] * raw["height"]
+    return any((x1 - x0) * (bottom - top) >= 0.5 * area for x0, top, x1, bottom in raw["graphics"])
 
 
 @contextmanager
