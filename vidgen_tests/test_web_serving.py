@@ -151,3 +151,15 @@ def test_an_oversized_stream_is_cut_off_and_leaves_no_partial_file(tmp_path):
     assert os.listdir(inbox) == []
     saved = save_upload(io.BytesIO(PDF_BYTES), "paper.pdf", inbox, max_bytes=4096)
     assert saved == inbox / "paper.pdf" and saved.read_bytes() == PDF_BYTES
+
+
+def test_an_upload_the_inbox_would_refuse_is_refused_at_once_and_utf16_text_is_taken(tmp_path):
+    inbox = tmp_path / "inbox"
+    with pytest.raises(UploadRejected) as refused:
+        save_upload(io.BytesIO(b"# Links\n\nhttps://example.org\n"), "links.md", inbox, max_bytes=4096)
+    assert str(refused.value) == "'links.md' has no sentence to narrate (only headings, code, links or numbers); add some prose"
+    with pytest.raises(UploadRejected, match=r"'cut.pdf' is not a whole PDF \(no %%EOF marker at its end\)"):
+        save_upload(io.BytesIO(PDF_BYTES[:-7]), "cut.pdf", inbox, max_bytes=4096)
+    assert os.listdir(inbox) == []
+    note = "# Notes\n\nThese notes were saved by an editor as UTF-16.\n".encode("utf-16")
+    assert save_upload(io.BytesIO(note), "notes.md", inbox, max_bytes=4096).read_bytes() == note

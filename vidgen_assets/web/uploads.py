@@ -20,6 +20,7 @@ from vidgen_assets.errors import InputError, VidgenError
 from vidgen_assets.sources.kinds import (
     AUDIO_EXTENSIONS, MARKDOWN_EXTENSIONS, PDF_EXTENSIONS, TEXT_EXTENSIONS, VIDEO_EXTENSIONS, content_matches,
 )
+from vidgen_assets.sources.read import screen_source
 from vidgen_assets.sources.text import decode_text
 
 # What the pipeline turns into a video from a single file: documents and recordings.
@@ -61,12 +62,17 @@ def safe_name(filename: str) -> str:
 
 
 def check_content(path: Path, shown_name: str) -> None:
-    """UploadRejected unless the file's bytes match the type its extension names."""
+    """UploadRejected unless the file's bytes match the type its extension names and pass the
+    inbox's quick check (a text with a sentence to narrate, a whole PDF)."""
     suffix = path.suffix.lower()
     textual = suffix in MARKDOWN_EXTENSIONS | TEXT_EXTENSIONS
     if not content_matches(path) or (textual and not _is_text(path)):
         what = "UTF-8 or UTF-16 text" if textual else f"a {suffix[1:].upper()} file"
         raise UploadRejected(f"{shown_name!r} is not {what}: its content does not match its extension")
+    try:
+        screen_source(path)  # what the inbox sensor would refuse, said now rather than never
+    except InputError as error:
+        raise UploadRejected(f"{shown_name!r} {error.problem}") from error
 
 
 def _is_text(path: Path) -> bool:
