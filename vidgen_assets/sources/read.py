@@ -51,12 +51,11 @@ def read_document(path: Path, figures_dir: Path, max_pages: int, max_words: int 
     """
     path = Path(path)
     kind = detect_kind(path)
-    if kind == "pdf":
-        doc = read_pdf(path, figures_dir, max_pages=max_pages)  # bounded by its pages
-    elif kind in ("md", "txt"):
+    if kind in ("md", "txt"):
         return _read_text_document(path, kind, max_words)
-    else:
+    if kind != "pdf":
         raise InputError(path, _NOT_DOCUMENTS[kind])
+    doc = read_pdf(path, figures_dir, max_pages=max_pages)  # bounded by its pages, not its words
     _check_speakable(path, doc)
     return doc
 
