@@ -131,8 +131,8 @@ class PicturesResource(ConfigurableResource):
     workflow: str = Field(default="", description="comfyui: an API-format workflow file with {{prompt}} and {{seed}}; empty means the built-in one")
     checkpoint: str = Field(default="", description="automatic1111 / comfyui: the checkpoint to draw with; empty means the server's own / v1-5-pruned-emaonly")
     steps: int = Field(default=25, gt=0, description="generators: sampling steps per picture")
-    width: int = Field(default=1024, ge=64, le=4096, description="pixel width of a picture asked for (composed into the 1920x1080 frame)")
-    height: int = Field(default=768, ge=64, le=4096, description="pixel height of a picture asked for")
+    width: int = Field(default=1024, ge=16, le=4096, description="pixel width of a picture asked for (composed into the 1920x1080 frame)")
+    height: int = Field(default=768, ge=16, le=4096, description="pixel height of a picture asked for")
 
     def picture_backend(self, db: Database, cache_dir: Path, palette=None):
         """The configured backend; generators are wrapped in a disk cache under `cache_dir`.

@@ -28,6 +28,8 @@ _MIN_TEXT_SIZE = 30
 # intermediates that ffmpeg reads once, so speed wins.
 _PNG_COMPRESS_LEVEL = 1
 _FIGURE_CARD = (250, 250, 248)  # paper figures are drawn for a white page
+_CARD_BORDER = 16
+_CAPTION_H = 96
 
 
 @dataclass(frozen=True)
@@ -169,33 +171,13 @@ def _compose_text_only(image: Image.Image, key_point: str, style: Style) -> None
 
 def _compose_beside(image: Image.Image, key_point: str, figure: Image.Image, caption: str, style: Style,
                     card_fill: tuple[int, int, int]) -> None:
-    width, height = image.size
-    m = _MARGIN
-    if not " ".join(key_point.split()):
-        # Nothing to say beside it: the picture takes the middle of the frame.
-        card = _paste_figure(image, figure, (m, m, width - m, height - m - (96 if caption else 0)), card_fill)
-        if caption:
-            _draw_caption(image, caption, card, 96, style)
-        return
-    caption_h = 96 if caption else 0
-    # Side layout: figure on the left ~62%, key point in a right-hand column.
-    side_fig = (width * 0.62 - 1.5 * m, height - 2 * m - caption_h)
-    # Bottom layout: figure across the top, key point in a band below; wins for wide figures.
-    band_h = int(height * 0.24)
-    bottom_fig = (width - 2 * m, height - 2 * m - caption_h - band_h - m // 2)
-    fw, fh = figure.size
-    side_scale = min(side_fig[0] / fw, side_fig[1] / fh)
-    bottom_scale = min(bottom_fig[0] / fw, bottom_fig[1] / fh)
-    if side_scale >= bottom_scale:
-        fig_area = (m, m, int(m + side_fig[0]), int(m + side_fig[1]))
-        text_area = (int(width * 0.62 + m // 2), m, width - m, height - m)
-    else:
-        fig_area = (m, m, width - m, int(m + bottom_fig[1]))
-        text_area = (m, height - m - band_h, width - m, height - m)
-
+    caption_h = _CAPTION_H if caption else 0
+    fig_area, text_area = _beside_layout(image.size, figure.size, caption_h, bool(" ".join(key_point.split())))
     card = _paste_figure(image, figure, fig_area, card_fill)
     if caption:
         _draw_caption(image, caption, card, caption_h, style)
+    if text_area is None:
+        return
 
     pad = 44
     box_w, box_h = text_area[2] - text_area[0] - 2 * pad, text_area[3] - text_area[1] - 2 * pad
@@ -207,6 +189,34 @@ def _compose_beside(image: Image.Image, key_point: str, figure: Image.Image, cap
     panel = (text_area[0], top, text_area[2], top + panel_h)
     _draw_panel(image, panel, style)
     _draw_lines(ImageDraw.Draw(image), layout, (panel[0] + pad, top + pad, panel[2] - pad), style.text, bold=True, centre=False)
+
+
+def picture_box(picture_size: tuple[int, int], with_text: bool = True, caption: bool = False,
+                size: tuple[int, int] = FRAME_SIZE) -> tuple[int, int, int, int]:
+    """Where `render_frame` puts a figure or picture of `picture_size`: its pixels' box."""
+    fig_area, _ = _beside_layout(size, picture_size, _CAPTION_H if caption else 0, with_text)
+    return _fitted(picture_size, fig_area)[0]
+
+
+def _beside_layout(size: tuple[int, int], figure_size: tuple[int, int], caption_h: int, with_text: bool):
+    """(figure area, text area or None): the figure on the left with the text in a right-hand
+    column, or across the top with the text in a band below, whichever shows it larger; with
+    no text, the middle of the frame."""
+    width, height = size
+    m = _MARGIN
+    if not with_text:
+        return (m, m, width - m, height - m - caption_h), None
+    # Side layout: figure on the left ~62%, key point in a right-hand column.
+    side_fig = (width * 0.62 - 1.5 * m, height - 2 * m - caption_h)
+    # Bottom layout: figure across the top, key point in a band below; wins for wide figures.
+    band_h = int(height * 0.24)
+    bottom_fig = (width - 2 * m, height - 2 * m - caption_h - band_h - m // 2)
+    fw, fh = figure_size
+    side_scale = min(side_fig[0] / fw, side_fig[1] / fh)
+    bottom_scale = min(bottom_fig[0] / fw, bottom_fig[1] / fh)
+    if side_scale >= bottom_scale:
+        return (m, m, int(m + side_fig[0]), int(m + side_fig[1])), (int(width * 0.62 + m // 2), m, width - m, height - m)
+    return (m, m, width - m, int(m + bottom_fig[1])), (m, height - m - band_h, width - m, height - m)
 
 
 def _draw_caption(image: Image.Image, caption: str, card: tuple[int, int, int, int], caption_h: int, style: Style) -> None:
@@ -226,20 +236,27 @@ def _edge_colour(picture: Image.Image) -> tuple[int, int, int]:
     return max(set(border), key=border.count)
 
 
+def _fitted(figure_size: tuple[int, int], area: tuple[int, int, int, int]):
+    """(pixel box, card box) of a figure scaled to fit `area` on a card with a border."""
+    avail_w, avail_h = area[2] - area[0] - 2 * _CARD_BORDER, area[3] - area[1] - 2 * _CARD_BORDER
+    scale = min(avail_w / figure_size[0], avail_h / figure_size[1])
+    w, h = max(1, round(figure_size[0] * scale)), max(1, round(figure_size[1] * scale))
+    left = area[0] + (area[2] - area[0] - w - 2 * _CARD_BORDER) // 2
+    top = area[1] + (area[3] - area[1] - h - 2 * _CARD_BORDER) // 2
+    card = (left, top, left + w + 2 * _CARD_BORDER, top + h + 2 * _CARD_BORDER)
+    pixels = (left + _CARD_BORDER, top + _CARD_BORDER, left + _CARD_BORDER + w, top + _CARD_BORDER + h)
+    return pixels, card
+
+
 def _paste_figure(image: Image.Image, figure: Image.Image, area: tuple[int, int, int, int],
                   card_fill: tuple[int, int, int]) -> tuple[int, int, int, int]:
     """Scale `figure` to fit `area` on a card of `card_fill`; return the card's box."""
-    border = 16
-    avail_w, avail_h = area[2] - area[0] - 2 * border, area[3] - area[1] - 2 * border
-    scale = min(avail_w / figure.width, avail_h / figure.height)
-    new_size = (max(1, round(figure.width * scale)), max(1, round(figure.height * scale)))
-    scaled = figure.resize(new_size, Image.Resampling.LANCZOS if scale < 1 else Image.Resampling.BICUBIC)
-    card_w, card_h = new_size[0] + 2 * border, new_size[1] + 2 * border
-    left = area[0] + (area[2] - area[0] - card_w) // 2
-    top = area[1] + (area[3] - area[1] - card_h) // 2
-    card = (left, top, left + card_w, top + card_h)
+    pixels, card = _fitted(figure.size, area)
+    new_size = (pixels[2] - pixels[0], pixels[3] - pixels[1])
+    upscale = new_size[0] > figure.width
+    scaled = figure.resize(new_size, Image.Resampling.BICUBIC if upscale else Image.Resampling.LANCZOS)
     ImageDraw.Draw(image).rounded_rectangle(card, radius=12, fill=card_fill)
-    image.paste(scaled, (left + border, top + border))
+    image.paste(scaled, pixels[:2])
     return card
 
 
