@@ -3,7 +3,7 @@ the paper's own figure or a picture from the picture backend over a background.
 
 `plan_frames` decides from the storyboard tables what every frame needs and which chunks ask the
 picture backend for a picture; `ask_for_pictures` asks it; `draw_frame` composes one PNG and
-returns its row; `credits_text` lists the attributions the pictures' licences ask for.
+returns its row; `write_credits` lists the attributions the pictures' licences ask for.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from vidgen_assets.language.key_phrases import Embed, ranked_phrases
 from vidgen_assets.media.backgrounds import Style
 from vidgen_assets.media.render import render_frame, render_title_card
 from vidgen_assets.sources.document import Document, Figure
+from vidgen_assets.storage.files import atomic_path
 from vidgen_assets.storage.tables import ChunkRow, FrameRow, ImagePromptRow, SummaryRow
 
 
@@ -147,7 +148,7 @@ def draw_frame(frame: PlannedFrame, picture: Picture | None, style: Style, path:
     )
 
 
-def credits_text(title: str, frames: Sequence[FrameRow]) -> str:
+def credits_text(frames: Sequence[FrameRow]) -> str:
     """The credits file's text: one line per picture whose licence asks for attribution,
     with where it appears; "" when no picture needs one."""
     lines = []
@@ -157,7 +158,19 @@ def credits_text(title: str, frames: Sequence[FrameRow]) -> str:
                          f"({row.picture_licence}; {row.picture_source})")
     if not lines:
         return ""
-    return f"Pictures in \"{title}\"\n\n" + "\n".join(lines) + "\n"
+    return "Pictures in this video whose licence asks for attribution (time: picture: credit):\n\n" + "\n".join(lines) + "\n"
+
+
+def write_credits(frames: Sequence[FrameRow], path: Path) -> Path | None:
+    """Write the credits file when some picture needs one and return its path; when none
+    does, an older file is removed and None returned."""
+    text = credits_text(frames)
+    if not text:
+        path.unlink(missing_ok=True)
+        return None
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path
 
 
 def _clock(seconds: float) -> str:

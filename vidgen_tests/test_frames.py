@@ -15,7 +15,7 @@ from vidgen_assets.assets.frames import frames
 from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.generation import styled_prompt
 from vidgen_assets.errors import BackendUnavailable
-from vidgen_assets.frame_plan import credits_text
+from vidgen_assets.frame_plan import credits_text, write_credits
 from vidgen_assets.language.drafts import COMPOSITIONS, SETTINGS, visual_style
 from vidgen_assets.media.render import picture_box
 from vidgen_assets.partitions import documents
@@ -185,11 +185,15 @@ def test_the_title_card_shows_the_authors_or_a_key_phrase_never_the_title_twice(
         assert card.text["subtitle"] == "Ann Tide, Ben Shore"
 
 
-def test_credits_list_only_the_pictures_whose_licence_asks_for_attribution():
+def test_credits_list_only_the_pictures_whose_licence_asks_for_attribution(tmp_path):
     rows = [FrameRow(1, "a.png", 65.0, 70.0, picture_source="openmoji", picture_licence="CC BY-SA 4.0",
                      picture_description="crab", picture_attribution="OpenMoji, openmoji.org"),
             FrameRow(2, "b.png", 70.0, 75.0, picture_source="openclipart", picture_licence="Public domain",
                      picture_description="anemone")]
-    text = credits_text(TITLE, rows)
+    text = credits_text(rows)
     assert "1:05  crab: OpenMoji, openmoji.org (CC BY-SA 4.0; openmoji)" in text and "anemone" not in text
-    assert credits_text(TITLE, rows[1:]) == ""
+    assert credits_text(rows[1:]) == ""
+    path = tmp_path / "videos" / "rock-pools.credits.txt"
+    path.parent.mkdir()
+    assert write_credits(rows, path) == path and path.read_text(encoding="utf-8") == text
+    assert write_credits(rows[1:], path) is None and not path.exists()  # no stale credits for another run
