@@ -19,6 +19,7 @@ from vidgen_assets.language.drafts import (
     fallback_summary,
     first_clause,
     prompt_subject,
+    repeats_narration,
     shorten,
     visual_style,
 )
@@ -152,3 +153,14 @@ def test_the_subject_of_a_replaced_prompt_is_the_idea_it_illustrates():
     text = f"an illustration of Web-scale extraction {SETTINGS['abstract']}, {COMPOSITIONS['centered']}, {style}"
     assert prompt_subject(text, style) == "Web-scale extraction"
     assert prompt_subject("a hand-written prompt", style) == "a hand-written prompt"
+
+
+def test_a_summary_copied_from_the_narration_is_replaced_by_a_key_phrase(smollm2):
+    # SmolLM2 answered this one-sentence chunk of the fixture paper with the sentence itself.
+    chunk = "This manual labor scales linearly with the number of target relations."
+    assert repeats_narration(chunk, f"Yet {chunk} So it goes.") and repeats_narration(chunk[:-1], chunk)
+    assert not repeats_narration("Manual labor grows with the relations.", chunk)
+    assert not repeats_narration("target relations", chunk)  # a key phrase is short: not a copy
+    draft = draft_summary(smollm2, chunk, TITLE)
+    assert draft.fallback and draft.problem == "repeats the narration word for word", draft
+    assert draft.text == fallback_summary(chunk) and not repeats_narration(draft.text, chunk)

@@ -222,6 +222,13 @@ def _flat(text: str) -> str:
     return " ".join(_plain(text))
 
 
+def repeats_narration(summary: str, chunk_text: str, min_words: int = 6) -> bool:
+    """True when the summary is a run of at least `min_words` words copied from the chunk: on
+    screen it would only repeat what is being said and shown in the subtitles."""
+    words = _plain(summary)
+    return len(words) >= min_words and f" {' '.join(words)} " in f" {_flat(chunk_text)} "
+
+
 def _tidy_sentence(text: str) -> str:
     """First sentence of a reply, without labels, quotes or a "the passage says" opener."""
     text = " ".join(text.split())
@@ -240,6 +247,8 @@ def draft_summary(model: TextModel, chunk_text: str, title: str, embed: Embed | 
     )
     summary = shorten(_tidy_sentence(reply))
     problem = degenerate_reason(summary, source=f"{title} {chunk_text}", instructions=_SUMMARY_SYSTEM, title=title)
+    if problem is None and repeats_narration(summary, chunk_text):
+        problem = "repeats the narration word for word"
     if problem is not None:
         return Draft(fallback_summary(chunk_text, embed), fallback=True, problem=problem, reply=reply)
     return Draft(summary, reply=reply)
