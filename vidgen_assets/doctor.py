@@ -23,11 +23,13 @@ def _backend_checks(resources: dict) -> list[tuple[str, str, bool, Callable[[], 
     """(step, backend, configured?, check) for every backend of every step; check() returns
     None when the backend can run, else the reason."""
     cache = resources["storage"].paths().cache
+    db, picture_cache = resources["storage"].database(), resources["storage"].paths().picture_cache
     rows = [("assembly", "ffmpeg", True, _ffmpeg), ("frames", "builtin", True, _fonts)]
     for key, step, check in (
         ("tts", "speech", lambda r: r.problem()),
         ("asr", "transcription", lambda r: r.problem(cache)),
         ("llm", "text", lambda r: r.problem(cache)),
+        ("pictures", "pictures", lambda r: r.problem(db, picture_cache)),
     ):
         chosen = resources[key]
         for name in get_args(type(chosen).model_fields["backend"].annotation):

@@ -18,6 +18,7 @@ from typing import Literal
 from dagster import ConfigurableResource, EnvVar
 from pydantic import Field
 
+from vidgen_assets.illustrations.choice import THRESHOLD as LIBRARY_THRESHOLD
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.paths import Paths
 
@@ -27,6 +28,7 @@ TtsBackend = Literal["piper", "espeak"]
 AsrBackend = Literal["faster-whisper", "whisper-timestamped"]
 LlmBackend = Literal["embedded", "ollama"]
 BurnIn = Literal["none", "plain", "highlight"]
+PictureBackendName = Literal["library", "diffusers", "automatic1111", "comfyui", "none"]
 
 
 class StorageResource(ConfigurableResource):
@@ -117,6 +119,63 @@ class TextModelResource(ConfigurableResource):
         return _problem(lambda: self.text_model(cache_dir))
 
 
+class PicturesResource(ConfigurableResource):
+    """Pictures for the frames: `library` (offline: the bundled clip art and your media folder,
+    chosen by meaning), `diffusers` (a local Stable Diffusion folder), `automatic1111` or
+    `comfyui` (a running server), or `none` (the built-in renderer alone)."""
+
+    backend: PictureBackendName = "library"
+    media_dir: str = Field(default="", description="library: a folder of your own images and clips, preferred when they match")
+    threshold: float = Field(default=LIBRARY_THRESHOLD, ge=0, le=1, description="library: the least similarity for a picture to be shown")
+    sd_model: str = Field(default="", description="diffusers: a local Stable Diffusion folder (saved with save_pretrained)")
+    url: str = Field(default="", description="automatic1111 / comfyui: the server; empty means http://127.0.0.1:7860 / :8188")
+    workflow: str = Field(default="", description="comfyui: an API-format workflow file with {{prompt}} and {{seed}}; empty means the built-in one")
+    checkpoint: str = Field(default="", description="automatic1111 / comfyui: the checkpoint to draw with; empty means the server's own / v1-5-pruned-emaonly")
+    steps: int = Field(default=25, gt=0, description="generators: sampling steps per picture")
+    width: int = Field(default=1024, ge=16, le=4096, description="pixel width of a picture asked for (composed into the 1920x1080 frame)")
+    height: int = Field(default=768, ge=16, le=4096, description="pixel height of a picture asked for")
+
+    def picture_backend(self, db: Database, cache_dir: Path, palette=None):
+        """The configured backend; generators are wrapped in a disk cache under `cache_dir`.
+        `palette` tints the library's clip art into the document's colours."""
+        from vidgen_assets.backends.pictures.cache import CachedPictures
+
+        if self.backend == "none":
+            from vidgen_assets.backends.pictures.none import NoPictures
+
+            return NoPictures()
+        if self.backend == "library":
+            from vidgen_assets.backends.pictures.library import LibraryPictures
+
+            media = _value(self.media_dir)
+            extra = {"palette": palette} if palette else {}
+            return LibraryPictures(db, cache_dir / "library", media_dir=Path(media) if media else None,
+                                   threshold=self.threshold, **extra)
+        url, checkpoint = _value(self.url), _value(self.checkpoint)
+        if self.backend == "diffusers":
+            from vidgen_assets.backends.pictures.stable_diffusion import StableDiffusionPictures
+
+            generator = StableDiffusionPictures(Path(_value(self.sd_model)), steps=self.steps)
+        elif self.backend == "automatic1111":
+            from vidgen_assets.backends.pictures.automatic1111 import DEFAULT_URL, Automatic1111Pictures
+
+            generator = Automatic1111Pictures(url or DEFAULT_URL, checkpoint=checkpoint, steps=self.steps)
+        else:
+            from vidgen_assets.backends.pictures.comfyui import DEFAULT_URL, ComfyUIPictures
+
+            workflow = _value(self.workflow)
+            generator = ComfyUIPictures(url or DEFAULT_URL, workflow=Path(workflow) if workflow else None,
+                                        steps=self.steps, **({"checkpoint": checkpoint} if checkpoint else {}))
+        return CachedPictures(generator, cache_dir / "generated")
+
+    def problem(self, db: Database, cache_dir: Path) -> str | None:
+        """None when the configured backend can run here, else what is missing and how to fix it."""
+        if self.backend == "diffusers" and not _value(self.sd_model):
+            return "no model folder configured (set VIDGEN_PICTURES_SD_MODEL to a local Stable Diffusion folder)"
+        found: list[str | None] = []
+        return _problem(lambda: found.append(self.picture_backend(db, cache_dir).check())) or found[0]
+
+
 def _value(field: str) -> str:
     """A string field's value, also when it is an EnvVar not yet resolved (outside a run)."""
     return field.get_value() if isinstance(field, EnvVar) else field
@@ -140,6 +199,7 @@ RESOURCE_TYPES: dict[str, type[ConfigurableResource]] = {
     "tts": SpeechResource,
     "asr": TranscriptionResource,
     "llm": TextModelResource,
+    "pictures": PicturesResource,
 }
 
 

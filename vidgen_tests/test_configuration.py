@@ -44,6 +44,7 @@ def test_free_form_values_from_the_environment_are_dagster_env_vars(tmp_path, mo
 @pytest.mark.parametrize("variable, value, valid", [
     ("VIDGEN_TTS", "pipr", "'piper' or 'espeak'"),
     ("VIDGEN_BURN_IN", "bold", "'none', 'plain' or 'highlight'"),
+    ("VIDGEN_PICTURES", "stable-diffusion", "'library', 'diffusers', 'automatic1111', 'comfyui' or 'none'"),
 ])
 def test_a_misspelt_choice_is_refused_with_the_valid_names(variable, value, valid):
     with pytest.raises(ValidationError, match=re.escape(valid)):

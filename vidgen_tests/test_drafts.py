@@ -16,11 +16,17 @@ from vidgen_assets.language.drafts import (
     degenerate_reason,
     draft_image_prompt,
     draft_summary,
+    fallback_summary,
     first_clause,
+    prompt_subject,
+    repeats_narration,
     shorten,
     visual_style,
 )
 
+from vidgen_assets.illustrations.embeddings import TextEmbedder
+from vidgen_assets.language import key_phrases
+from vidgen_assets.language.key_phrases import MAX_WORDS as KEY_PHRASE_WORDS
 from vidgen_tests.conftest import PAPER
 TITLE = "Open Information Extraction from the Web"
 
@@ -72,13 +78,16 @@ def test_a_faithful_summary_is_accepted():
     assert degenerate_reason(summary, source=CHUNKS[1], title=TITLE) is None
 
 
-def test_fallback_summary_is_the_chunks_first_clause():
-    chunk = SENTENCES[0]  # "Traditionally, Information Extraction (IE) has focused on satisfying precise, narrow, ..."
-    summary = first_clause(chunk)
-    assert summary == first_clause(chunk)
-    assert len(summary.split()) <= SUMMARY_MAX_WORDS
-    assert summary.endswith(".")
-    assert chunk.startswith(summary[:-1])
+def test_a_fallback_summary_is_a_key_phrase_never_the_chunks_first_clause():
+    embed = TextEmbedder().embed
+    chunks = [*SENTENCES[:8], *CHUNKS, "Tide pools. Crabs hide under weed.", "Shore crabs hide under stones and seaweed."]
+    for chunk in chunks:
+        for ranking in (embed, None):
+            summary = fallback_summary(chunk, ranking)
+            assert summary and summary in chunk and len(summary.split()) <= KEY_PHRASE_WORDS
+            heard = first_clause(chunk).rstrip("."), key_phrases.first_clause(chunk)
+            assert summary not in heard, (chunk, summary)
+    assert fallback_summary("It is. And so on.", None) == ""  # nothing but stop words: nothing to show
 
 
 def test_long_sentences_are_cut_at_a_clause_boundary():
@@ -104,7 +113,7 @@ def test_a_degenerate_model_answer_is_replaced_and_flagged(tmp_path):
     gemma = EmbeddedModel("gemma3-270m", cache_dir=tmp_path)
     draft = draft_summary(gemma, CHUNKS[0], TITLE)
     assert draft.fallback and draft.problem == "reads back the instructions"
-    assert draft.text == first_clause(CHUNKS[0])
+    assert draft.text == fallback_summary(CHUNKS[0]) and draft.text != first_clause(CHUNKS[0]).rstrip(".")
     assert "main idea" in draft.reply.lower()
 
 
@@ -126,6 +135,7 @@ def test_image_prompt_is_structured_and_carries_the_style(smollm2):
     assert any(phrase in draft.text for phrase in COMPOSITIONS.values())
     subject = draft.text.split(" " + setting)[0]
     assert "TEXTRUNNER" in subject and degenerate_reason(subject, min_words=1) is None
+    assert prompt_subject(draft.text, style) == subject
     assert draft_image_prompt(smollm2, summary, style) == draft  # deterministic
 
 
@@ -136,3 +146,21 @@ def test_a_summary_that_changes_a_number_is_replaced():
                              source=chunk).startswith("states a number")
     assert degenerate_reason("TextRunner cuts errors by 33% on comparable extractions.", source=chunk) is None
     assert degenerate_reason("The corpus has 9,000,000 pages in all.", source="a 9000000 page corpus with pages in all") is None
+
+
+def test_the_subject_of_a_replaced_prompt_is_the_idea_it_illustrates():
+    style = visual_style(TITLE)
+    text = f"an illustration of Web-scale extraction {SETTINGS['abstract']}, {COMPOSITIONS['centered']}, {style}"
+    assert prompt_subject(text, style) == "Web-scale extraction"
+    assert prompt_subject("a hand-written prompt", style) == "a hand-written prompt"
+
+
+def test_a_summary_copied_from_the_narration_is_replaced_by_a_key_phrase(smollm2):
+    # SmolLM2 answered this one-sentence chunk of the fixture paper with the sentence itself.
+    chunk = "This manual labor scales linearly with the number of target relations."
+    assert repeats_narration(chunk, f"Yet {chunk} So it goes.") and repeats_narration(chunk[:-1], chunk)
+    assert not repeats_narration("Manual labor grows with the relations.", chunk)
+    assert not repeats_narration("target relations", chunk)  # a key phrase is short: not a copy
+    draft = draft_summary(smollm2, chunk, TITLE)
+    assert draft.fallback and draft.problem == "repeats the narration word for word", draft
+    assert draft.text == fallback_summary(chunk) and not repeats_narration(draft.text, chunk)

@@ -84,6 +84,41 @@ def test_figure_is_composed_large_with_its_caption(tmp_path):
         assert im.text["figure"] == str(tmp_path / "figure.png")
 
 
+def share_of(path: Path, colour: tuple[int, int, int], box: tuple[int, int, int, int] | None = None) -> float:
+    """Share of the frame's pixels (or of `box`'s) within 30 of `colour` on every channel."""
+    with Image.open(path) as im:
+        region = im.convert("RGB").crop(box) if box else im.convert("RGB")
+    small = region.resize((region.width // 4, region.height // 4), Image.Resampling.NEAREST)
+    raw = small.tobytes()
+    hits = sum(1 for i in range(0, len(raw), 3) if all(abs(c - m) < 30 for c, m in zip(raw[i:i + 3], colour)))
+    return hits / (small.width * small.height)
+
+
+def test_a_picture_is_composed_large_beside_the_key_point_with_its_credits_in_the_png(tmp_path):
+    picture = Image.new("RGB", (1024, 768), (20, 200, 60))  # green ground, as a tinted clip-art ground
+    ImageDraw.Draw(picture).ellipse((200, 100, 824, 668), fill=MAGENTA)
+    meta = {"source": "openclipart", "licence": "Public domain", "description": "a magenta disc"}
+    out = render_frame(KEY_POINT, "p", STYLE, tmp_path / "f.png", picture=picture, picture_meta=meta)
+    # The disc fills much of the left side; the key point keeps the right-hand column.
+    assert share_of(out, MAGENTA, (0, 0, 1200, 1080)) > 0.2
+    assert share_of(out, MAGENTA, (1240, 0, 1920, 1080)) == 0
+    # The card around the picture takes the picture's own ground: no white box around clip art.
+    assert share_of(out, (250, 250, 248), (0, 0, 1200, 1080)) == 0 and share_of(out, (20, 200, 60)) > 0.1
+    with Image.open(out) as im:
+        assert im.text["picture_source"] == "openclipart" and im.text["picture_description"] == "a magenta disc"
+        assert im.text["key_point"] == KEY_POINT
+
+
+def test_a_figure_wins_over_a_picture_and_a_picture_without_text_takes_the_middle(tmp_path):
+    picture = Image.new("RGB", (800, 600), MAGENTA)
+    figure = Image.new("RGB", (800, 600), (20, 200, 60))
+    figure.save(tmp_path / "figure.png")
+    both = render_frame(KEY_POINT, "p", STYLE, tmp_path / "both.png", figure=tmp_path / "figure.png", picture=picture)
+    assert share_of(both, MAGENTA) == 0 and share_of(both, (20, 200, 60)) > 0.2
+    alone = render_frame("", "p", STYLE, tmp_path / "alone.png", picture=picture)
+    assert share_of(alone, MAGENTA, (1240, 300, 1500, 700)) > 0.9  # centred, reaching past the text column's edge
+
+
 def test_transparent_figure_is_shown_on_white(tmp_path):
     figure = Image.new("RGBA", (1600, 400), (0, 0, 0, 0))
     ImageDraw.Draw(figure).ellipse((100, 50, 1500, 350), fill=(20, 160, 40, 255))

@@ -1,57 +1,66 @@
-"""frames: one 1920x1080 picture per chunk, from the built-in renderer."""
+"""frames: one 1920x1080 picture per chunk, composed by the built-in renderer around a picture
+from the configured picture backend."""
 
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.wiring import GPU_STEP, inline_image
-from vidgen_assets.media.backgrounds import style_for
-from vidgen_assets.media.render import contact_sheet, render_frame, render_title_card
+from vidgen_assets.errors import BackendUnavailable
+from vidgen_assets.frame_plan import ask_for_pictures, draw_frame, plan_frames
+from vidgen_assets.media.backgrounds import picture_palette, style_for
+from vidgen_assets.media.render import contact_sheet
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
-from vidgen_assets.resources import StorageResource
+from vidgen_assets.resources import PicturesResource, StorageResource
 from vidgen_assets.storage.records import load_document
-from vidgen_assets.storage.tables import ChunkRow, FrameRow, ImagePromptRow, SummaryRow
+from vidgen_assets.storage.tables import ChunkRow, FrameRow, ImagePromptRow, SourceDocumentRow, SummaryRow
 
 
 @asset(
     partitions_def=documents, group_name="frames",
     deps=["image_prompts", "summaries", "chunks", "source_documents"], kinds={"duckdb", "png"}, **GPU_STEP,
 )
-def frames(context: AssetExecutionContext, storage: StorageResource) -> MaterializeResult:
-    """A PNG per chunk: a title card first, then the chunk's key point over a background drawn
-    from its prompt, with the paper's own figure where the chunk discusses it. The prompt is
-    kept in the PNG's metadata."""
+def frames(context: AssetExecutionContext, storage: StorageResource, pictures: PicturesResource) -> MaterializeResult:
+    """A PNG per chunk: a title card first (title and authors), then the chunk's key point beside
+    a picture from the picture backend (chosen from the library or generated from the chunk's
+    image prompt), or beside the paper's own figure where the chunk discusses it, over a
+    background drawn from the prompt. The prompt and the picture's source and licence are
+    kept in the PNG's metadata and the frames table."""
     doc_id = context.partition_key
     db = storage.database()
     paths = storage.paths()
     doc = load_document(db, doc_id)
-    figures = {f.label: f for f in doc.figures if f.image_path}
-    chunks = {c.idx: c for c in db.read(ChunkRow, doc_id)}
-    summaries = {s.chunk_idx: s.summary for s in db.read(SummaryRow, doc_id)}
     prompts = db.read(ImagePromptRow, doc_id)
-    frames_dir = paths.frames(doc_id)
     style = style_for(prompts[0].style if prompts else doc.title)
+    backend = pictures.picture_backend(db, paths.picture_cache, palette=picture_palette(style))
+    problem = backend.check()
+    if problem:
+        raise BackendUnavailable(f"pictures: {backend.name}", problem)
+    plan = plan_frames(
+        doc, db.read_one(SourceDocumentRow, doc_id).sha256, db.read(ChunkRow, doc_id),
+        {s.chunk_idx: s for s in db.read(SummaryRow, doc_id)}, prompts, (pictures.width, pictures.height),
+        want_pictures=backend.name != "none",
+    )
+    found = ask_for_pictures(backend, plan, context.log.info)
+    frames_dir = paths.frames(doc_id)
     progress = StageProgress("frames", context.log.info)
     out = []
-    for n, p in enumerate(prompts):
-        path = frames_dir / f"{p.chunk_idx:04d}.png"
-        if n == 0:
-            render_title_card(doc.title, summaries[p.chunk_idx], style, p.prompt, path)
-        else:
-            figure = figures.get(p.figure) if p.figure else None
-            render_frame(summaries[p.chunk_idx], p.prompt, style, path,
-                         figure=figure.image_path if figure else None,
-                         caption=f"{figure.label}: {figure.caption}" if figure else None)
-        chunk = chunks[p.chunk_idx]
-        out.append(FrameRow(p.chunk_idx, str(path), chunk.start_s, chunk.end_s))
-        progress(n + 1, len(prompts))
+    for n, frame in enumerate(plan):
+        out.append(draw_frame(frame, found.get(frame.chunk_idx), style, frames_dir / f"{frame.chunk_idx:04d}.png"))
+        progress(n + 1, len(plan))
     _remove_stale(frames_dir, {Path(r.path).name for r in out})
     db.replace(doc_id, {FrameRow: out})
     sheet = contact_sheet([Path(r.path) for r in out[:12]], paths.contact_sheet(doc_id))
+    plain = [f for f in plan if not f.is_title and f.figure is None]
+    pictured = [r for r in out if r.picture_source]
     return MaterializeResult(metadata={
         "frames": len(out),
-        "with_figure": sum(1 for p in prompts[1:] if p.figure in figures),
+        "with_figure": sum(1 for f in plan if f.figure is not None),
+        "picture_backend": backend.name,
+        "with_picture_share": round(len(pictured) / len(plain), 3) if plain else 0.0,
+        "picture_sources": MetadataValue.json({s: sum(r.picture_source == s for r in pictured)
+                                               for s in sorted({r.picture_source for r in pictured})}),
         "directory": MetadataValue.path(str(frames_dir)),
         "contact_sheet": MetadataValue.path(str(sheet)),
         "preview": inline_image(sheet),

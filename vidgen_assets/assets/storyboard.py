@@ -2,6 +2,7 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from vidgen_assets.illustrations.embeddings import TextEmbedder
 from vidgen_assets.language.figure_mentions import mentioned_figure
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
@@ -16,23 +17,25 @@ def summaries(
     context: AssetExecutionContext, storage: StorageResource, llm: TextModelResource
 ) -> MaterializeResult:
     """The single concept of each chunk, one short sentence written by the language model and
-    checked against the chunk; an unusable answer is replaced by the chunk's first clause and
-    flagged (`fallback`, `problem`). Shown as the key point on the chunk's frame."""
+    checked against the chunk; an unusable answer is replaced by the chunk's key phrase (never
+    its first clause, which the narration is saying) and flagged (`fallback`, `problem`). Shown
+    as the key point on the chunk's frame."""
     doc_id = context.partition_key
     db = storage.database()
     title = load_document(db, doc_id).title
     rows = db.read(ChunkRow, doc_id)
     model = llm.text_model(cache_dir=storage.paths().cache)
+    embedder = TextEmbedder()  # ranks key phrases; loaded only when a summary needs replacing
     progress = StageProgress("summaries", context.log.info)
     out = []
     for n, chunk in enumerate(rows):
-        draft = draft_summary(model, chunk.text, title)
+        draft = draft_summary(model, chunk.text, title, embedder.embed)
         out.append(SummaryRow(chunk.idx, draft.text, model.name, draft.fallback, draft.problem, draft.reply))
         progress(n + 1, len(rows))
     db.replace(doc_id, {SummaryRow: out})
     return MaterializeResult(metadata={
         "summaries": len(out),
-        "replaced_by_first_clause": sum(bool(r.fallback) for r in out),
+        "replaced_by_key_phrase": sum(bool(r.fallback) for r in out),
         "backend": model.name,
         "preview": MetadataValue.md("\n".join(f"{r.chunk_idx}. {r.summary}" for r in out[:12])),
     })

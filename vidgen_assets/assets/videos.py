@@ -5,6 +5,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.wiring import inline_image
+from vidgen_assets.frame_plan import write_credits
 from vidgen_assets.media.ffmpeg import assemble_video, extract_thumbnail
 from vidgen_assets.media.captions import write_ass
 from vidgen_assets.media.cues import build_cues
@@ -15,6 +16,7 @@ from vidgen_assets.resources import SettingsResource, StorageResource
 from vidgen_assets.storage.records import load_segments
 from vidgen_assets.storage.tables import FrameRow, NarrationAudioRow, VideoRow
 
+
 @asset(
     partitions_def=documents, group_name="videos", deps=["frames", "transcripts", "narration_audio"],
     kinds={"duckdb", "mp4"},
@@ -24,7 +26,8 @@ def videos(
 ) -> MaterializeResult:
     """The finished MP4 (H.264 + AAC, faststart) with soft subtitles, .srt and .vtt files
     beside it, and a thumbnail. Each frame is on screen exactly for its chunk's span.
-    Captions can also be burned into the picture, optionally highlighting the spoken word."""
+    Captions can also be burned into the picture, optionally highlighting the spoken word.
+    Pictures whose licence asks for attribution are credited in a .credits.txt beside it."""
     doc_id = context.partition_key
     db = storage.database()
     paths = storage.paths()
@@ -42,16 +45,19 @@ def videos(
         burn_in = write_ass(cues, paths.captions(doc_id), words,
                             highlight=settings.burn_in == "highlight")
     progress(1, 3)
-    spans = [(Path(f.path), f.start_s, f.end_s) for f in db.read(FrameRow, doc_id)]
+    frame_rows = db.read(FrameRow, doc_id)
+    spans = [(Path(f.path), f.start_s, f.end_s) for f in frame_rows]
     info = assemble_video(spans, Path(narration.path), duration, srt, out, burn_in=burn_in)
     progress(2, 3)
     thumbnail = extract_thumbnail(out, min(duration / 2, spans[1][1] + 0.5 if len(spans) > 1 else 0.5),
                                   out.with_suffix(".jpg"))
+    credits = write_credits(frame_rows, paths.credits(doc_id))
     progress(3, 3)
     video = info.of_type("video")[0]
     db.replace(doc_id, {VideoRow: [VideoRow(
         path=str(out), duration_s=info.duration_s, width=video.width, height=video.height,
         size_bytes=out.stat().st_size, srt_path=str(srt), vtt_path=str(vtt), thumbnail_path=str(thumbnail),
+        credits_path=str(credits) if credits else None,
     )]})
     context.log.info(f"video written: {out}")
     return MaterializeResult(metadata={
@@ -62,5 +68,7 @@ def videos(
         "subtitle_cues": len(cues),
         "burned_in_captions": settings.burn_in,
         "thumbnail": MetadataValue.path(str(thumbnail)),
+        "picture_credits": MetadataValue.path(str(credits)) if credits else "none needed",
         "preview": inline_image(thumbnail),
     })
+

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 
 from vidgen_assets.backends.llm import ModelOutputError, TextModel
+from vidgen_assets.language import key_phrases
+from vidgen_assets.language.key_phrases import Embed
 from vidgen_assets.language.sentences import ends_sentence, first_sentence
 
 SUMMARY_MAX_WORDS = 15
@@ -204,8 +206,27 @@ def shorten(sentence: str, max_words: int = SUMMARY_MAX_WORDS) -> str:
 
 
 def first_clause(text: str, max_words: int = SUMMARY_MAX_WORDS) -> str:
-    """Deterministic stand-in summary: the chunk's first sentence, shortened to `max_words`."""
+    """The chunk's first sentence, shortened to `max_words`: what the viewer hears first."""
     return shorten(first_sentence(text), max_words)
+
+
+def fallback_summary(chunk_text: str, embed: Embed | None = None) -> str:
+    """The stand-in for an unusable summary: the chunk's key phrase (at most 8 words, its most
+    central noun phrase with `embed`), never its first clause, which the narration is saying
+    and the subtitles are showing at that moment. "" when the chunk has no content words."""
+    heard = {_flat(first_clause(chunk_text)), _flat(key_phrases.first_clause(chunk_text))}
+    return next((p for p in key_phrases.ranked_phrases(chunk_text, embed) if _flat(p) not in heard), "")
+
+
+def _flat(text: str) -> str:
+    return " ".join(_plain(text))
+
+
+def repeats_narration(summary: str, chunk_text: str, min_words: int = 6) -> bool:
+    """True when the summary is a run of at least `min_words` words copied from the chunk: on
+    screen it would only repeat what is being said and shown in the subtitles."""
+    words = _plain(summary)
+    return len(words) >= min_words and f" {' '.join(words)} " in f" {_flat(chunk_text)} "
 
 
 def _tidy_sentence(text: str) -> str:
@@ -217,16 +238,19 @@ def _tidy_sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def draft_summary(model: TextModel, chunk_text: str, title: str) -> Draft:
-    """The single concept of the chunk in one short sentence, checked (see `degenerate_reason`)."""
+def draft_summary(model: TextModel, chunk_text: str, title: str, embed: Embed | None = None) -> Draft:
+    """The single concept of the chunk in one short sentence, checked (see `degenerate_reason`);
+    an unusable one is replaced by the chunk's key phrase (`fallback_summary`, ranked with `embed`)."""
     chunk_text = " ".join(chunk_text.split())
     reply = model.generate_field(
         _SUMMARY_SYSTEM, _SUMMARY_USER.format(title=title, chunk=chunk_text), max_tokens=40, stop=("\n",)
     )
     summary = shorten(_tidy_sentence(reply))
     problem = degenerate_reason(summary, source=f"{title} {chunk_text}", instructions=_SUMMARY_SYSTEM, title=title)
+    if problem is None and repeats_narration(summary, chunk_text):
+        problem = "repeats the narration word for word"
     if problem is not None:
-        return Draft(first_clause(chunk_text), fallback=True, problem=problem, reply=reply)
+        return Draft(fallback_summary(chunk_text, embed), fallback=True, problem=problem, reply=reply)
     return Draft(summary, reply=reply)
 
 
@@ -267,3 +291,20 @@ def draft_image_prompt(model: TextModel, summary: str, style: str) -> Draft:
         text = f"an illustration of {summary.rstrip('.')} {SETTINGS['abstract']}, {COMPOSITIONS['centered']}, {style}"
         return Draft(text, fallback=True, problem=problem, reply=None if fields is None else str(fields))
     return Draft(f"{subject} {SETTINGS[fields['setting']]}, {COMPOSITIONS[fields['composition']]}, {style}")
+
+
+def prompt_subject(prompt: str, style: str) -> str:
+    """The thing an image prompt shows, without the setting, framing and style that
+    `draft_image_prompt` adds: what a picture library matches and a generator is asked for."""
+    text = prompt.strip()
+    if style and text.endswith(f", {style}"):
+        text = text[: -len(style) - 2]
+    for phrase in COMPOSITIONS.values():
+        if text.endswith(f", {phrase}"):
+            text = text[: -len(phrase) - 2]
+            break
+    for phrase in SETTINGS.values():
+        if text.endswith(f" {phrase}"):
+            text = text[: -len(phrase) - 1]
+            break
+    return text.removeprefix("an illustration of ").strip() or prompt.strip()

@@ -113,6 +113,28 @@ _MOTIF_DRAWERS = {"waves": _draw_waves, "grid": _draw_grid, "circles": _draw_cir
 # --- text and colour helpers ------------------------------------------------------------------
 
 
+def panel_colour(style: Style) -> tuple[int, int, int]:
+    """The ground of text panels and tinted pictures: a tone that keeps `style.text` readable."""
+    if is_dark(style.background):
+        return mix(style.background, (0, 0, 0), 0.45)
+    return mix(style.background, (255, 255, 255), 0.6)
+
+
+def picture_palette(style: Style) -> tuple[tuple[int, int, int], ...]:
+    """Colours to tint clip art into the style: the panel's ground, then inks darkest first.
+
+    On a dark style the drawing's dark lines become a dim accent and its light fills the text
+    colour; on a light style the lines take the text colour and the fills fade toward the ground.
+    """
+    ground = panel_colour(style)
+    if is_dark(style.background):
+        return (ground, mix(style.background, style.accent, 0.55), style.accent,
+                mix(style.accent, style.text, 0.55), style.text)
+    return (ground, style.text, mix(style.text, style.accent, 0.6), style.accent,
+            mix(style.accent, style.background, 0.65), mix(style.background, (255, 255, 255), 0.85))
+
+
+
 def mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
     return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
 

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageStat, UnidentifiedImageError
 from PIL.PngImagePlugin import PngInfo
 
 from vidgen_assets.errors import BackendUnavailable, InputError
-from vidgen_assets.media.backgrounds import Style, background, is_dark, mix
+from vidgen_assets.media.backgrounds import Style, background, panel_colour
 from vidgen_assets.storage.files import atomic_path
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -27,6 +27,9 @@ _MIN_TEXT_SIZE = 30
 # zlib level 6 (Pillow's default) costs ~3x the time of level 1 for ~15% smaller files; frames are
 # intermediates that ffmpeg reads once, so speed wins.
 _PNG_COMPRESS_LEVEL = 1
+_FIGURE_CARD = (250, 250, 248)  # paper figures are drawn for a white page
+_CARD_BORDER = 16
+_CAPTION_H = 96
 
 
 @dataclass(frozen=True)
@@ -78,20 +81,28 @@ def render_frame(
     figure: Path | None = None,
     caption: str | None = None,
     size: tuple[int, int] = FRAME_SIZE,
+    picture: Image.Image | None = None,
+    picture_meta: dict[str, str] | None = None,
 ) -> Path:
     """Render one chunk's frame: background from `prompt`, `key_point` as large text on a panel.
 
     With `figure`, the figure fills most of the frame with `caption` under it and the key point
-    moves to a side or bottom band, whichever leaves the figure larger.
+    moves to a side or bottom band, whichever leaves the figure larger. A `picture` (from the
+    picture backend; a figure wins over it) is laid out the same way on a card of its own edge
+    colour, so clip art drawn on the palette's ground shows no box; `picture_meta` (its source,
+    licence, description) goes into the PNG's metadata.
     """
     image = background(prompt, style, size)
-    if figure is None:
-        _compose_text_only(image, key_point, style)
-    else:
-        _compose_with_figure(image, key_point, _open_figure(figure), caption or "", style)
     meta = {"prompt": prompt, "key_point": key_point, "style": style.name}
     if figure is not None:
+        _compose_beside(image, key_point, _open_figure(figure), caption or "", style, _FIGURE_CARD)
         meta["figure"] = str(figure)
+    elif picture is not None:
+        rgb = picture.convert("RGB")
+        _compose_beside(image, key_point, rgb, "", style, _edge_colour(rgb))
+        meta.update({f"picture_{k}": v for k, v in (picture_meta or {}).items() if v})
+    else:
+        _compose_text_only(image, key_point, style)
     return _save(image, path, meta)
 
 
@@ -158,32 +169,15 @@ def _compose_text_only(image: Image.Image, key_point: str, style: Style) -> None
     _draw_lines(ImageDraw.Draw(image), layout, (panel[0], panel[1] + pad, panel[2]), style.text, bold=True, centre=True)
 
 
-def _compose_with_figure(image: Image.Image, key_point: str, figure: Image.Image, caption: str, style: Style) -> None:
-    width, height = image.size
-    m = _MARGIN
-    caption_h = 96 if caption else 0
-    # Side layout: figure on the left ~62%, key point in a right-hand column.
-    side_fig = (width * 0.62 - 1.5 * m, height - 2 * m - caption_h)
-    # Bottom layout: figure across the top, key point in a band below; wins for wide figures.
-    band_h = int(height * 0.24)
-    bottom_fig = (width - 2 * m, height - 2 * m - caption_h - band_h - m // 2)
-    fw, fh = figure.size
-    side_scale = min(side_fig[0] / fw, side_fig[1] / fh)
-    bottom_scale = min(bottom_fig[0] / fw, bottom_fig[1] / fh)
-    if side_scale >= bottom_scale:
-        fig_area = (m, m, int(m + side_fig[0]), int(m + side_fig[1]))
-        text_area = (int(width * 0.62 + m // 2), m, width - m, height - m)
-    else:
-        fig_area = (m, m, width - m, int(m + bottom_fig[1]))
-        text_area = (m, height - m - band_h, width - m, height - m)
-
-    card = _paste_figure(image, figure, fig_area)
+def _compose_beside(image: Image.Image, key_point: str, figure: Image.Image, caption: str, style: Style,
+                    card_fill: tuple[int, int, int]) -> None:
+    caption_h = _CAPTION_H if caption else 0
+    fig_area, text_area = _beside_layout(image.size, figure.size, caption_h, bool(" ".join(key_point.split())))
+    card = _paste_figure(image, figure, fig_area, card_fill)
     if caption:
-        cap_box = (card[0], card[3] + 16, card[2], card[3] + caption_h)
-        cap_layout = layout_text(caption, cap_box[2] - cap_box[0], cap_box[3] - cap_box[1], bold=False, max_size=30, min_size=20)
-        cap_panel = (cap_box[0], cap_box[1] - 4, cap_box[2], cap_box[1] + cap_layout.height + 12)
-        _draw_panel(image, cap_panel, style, radius=10, stripe=False)
-        _draw_lines(ImageDraw.Draw(image), cap_layout, (cap_box[0], cap_box[1] + 2, cap_box[2]), style.text, bold=False, centre=True)
+        _draw_caption(image, caption, card, caption_h, style)
+    if text_area is None:
+        return
 
     pad = 44
     box_w, box_h = text_area[2] - text_area[0] - 2 * pad, text_area[3] - text_area[1] - 2 * pad
@@ -197,19 +191,72 @@ def _compose_with_figure(image: Image.Image, key_point: str, figure: Image.Image
     _draw_lines(ImageDraw.Draw(image), layout, (panel[0] + pad, top + pad, panel[2] - pad), style.text, bold=True, centre=False)
 
 
-def _paste_figure(image: Image.Image, figure: Image.Image, area: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-    """Scale `figure` to fit `area` on a light card; return the card's box."""
-    border = 16
-    avail_w, avail_h = area[2] - area[0] - 2 * border, area[3] - area[1] - 2 * border
-    scale = min(avail_w / figure.width, avail_h / figure.height)
-    new_size = (max(1, round(figure.width * scale)), max(1, round(figure.height * scale)))
-    scaled = figure.resize(new_size, Image.Resampling.LANCZOS if scale < 1 else Image.Resampling.BICUBIC)
-    card_w, card_h = new_size[0] + 2 * border, new_size[1] + 2 * border
-    left = area[0] + (area[2] - area[0] - card_w) // 2
-    top = area[1] + (area[3] - area[1] - card_h) // 2
-    card = (left, top, left + card_w, top + card_h)
-    ImageDraw.Draw(image).rounded_rectangle(card, radius=12, fill=(250, 250, 248))
-    image.paste(scaled, (left + border, top + border))
+def picture_box(picture_size: tuple[int, int], with_text: bool = True, caption: bool = False,
+                size: tuple[int, int] = FRAME_SIZE) -> tuple[int, int, int, int]:
+    """Where `render_frame` puts a figure or picture of `picture_size`: its pixels' box."""
+    fig_area, _ = _beside_layout(size, picture_size, _CAPTION_H if caption else 0, with_text)
+    return _fitted(picture_size, fig_area)[0]
+
+
+def _beside_layout(size: tuple[int, int], figure_size: tuple[int, int], caption_h: int, with_text: bool):
+    """(figure area, text area or None): the figure on the left with the text in a right-hand
+    column, or across the top with the text in a band below, whichever shows it larger; with
+    no text, the middle of the frame."""
+    width, height = size
+    m = _MARGIN
+    if not with_text:
+        return (m, m, width - m, height - m - caption_h), None
+    # Side layout: figure on the left ~62%, key point in a right-hand column.
+    side_fig = (width * 0.62 - 1.5 * m, height - 2 * m - caption_h)
+    # Bottom layout: figure across the top, key point in a band below; wins for wide figures.
+    band_h = int(height * 0.24)
+    bottom_fig = (width - 2 * m, height - 2 * m - caption_h - band_h - m // 2)
+    fw, fh = figure_size
+    side_scale = min(side_fig[0] / fw, side_fig[1] / fh)
+    bottom_scale = min(bottom_fig[0] / fw, bottom_fig[1] / fh)
+    if side_scale >= bottom_scale:
+        return (m, m, int(m + side_fig[0]), int(m + side_fig[1])), (int(width * 0.62 + m // 2), m, width - m, height - m)
+    return (m, m, width - m, int(m + bottom_fig[1])), (m, height - m - band_h, width - m, height - m)
+
+
+def _draw_caption(image: Image.Image, caption: str, card: tuple[int, int, int, int], caption_h: int, style: Style) -> None:
+    cap_box = (card[0], card[3] + 16, card[2], card[3] + caption_h)
+    cap_layout = layout_text(caption, cap_box[2] - cap_box[0], cap_box[3] - cap_box[1], bold=False, max_size=30, min_size=20)
+    cap_panel = (cap_box[0], cap_box[1] - 4, cap_box[2], cap_box[1] + cap_layout.height + 12)
+    _draw_panel(image, cap_panel, style, radius=10, stripe=False)
+    _draw_lines(ImageDraw.Draw(image), cap_layout, (cap_box[0], cap_box[1] + 2, cap_box[2]), style.text, bold=False, centre=True)
+
+
+def _edge_colour(picture: Image.Image) -> tuple[int, int, int]:
+    """The commonest colour along the picture's border: the ground a drawing sits on."""
+    small = picture.resize((64, 64), Image.Resampling.NEAREST)
+    w, h = small.size
+    border = [small.getpixel((x, y)) for x in range(w) for y in (0, h - 1)] + \
+             [small.getpixel((x, y)) for y in range(1, h - 1) for x in (0, w - 1)]
+    return max(set(border), key=border.count)
+
+
+def _fitted(figure_size: tuple[int, int], area: tuple[int, int, int, int]):
+    """(pixel box, card box) of a figure scaled to fit `area` on a card with a border."""
+    avail_w, avail_h = area[2] - area[0] - 2 * _CARD_BORDER, area[3] - area[1] - 2 * _CARD_BORDER
+    scale = min(avail_w / figure_size[0], avail_h / figure_size[1])
+    w, h = max(1, round(figure_size[0] * scale)), max(1, round(figure_size[1] * scale))
+    left = area[0] + (area[2] - area[0] - w - 2 * _CARD_BORDER) // 2
+    top = area[1] + (area[3] - area[1] - h - 2 * _CARD_BORDER) // 2
+    card = (left, top, left + w + 2 * _CARD_BORDER, top + h + 2 * _CARD_BORDER)
+    pixels = (left + _CARD_BORDER, top + _CARD_BORDER, left + _CARD_BORDER + w, top + _CARD_BORDER + h)
+    return pixels, card
+
+
+def _paste_figure(image: Image.Image, figure: Image.Image, area: tuple[int, int, int, int],
+                  card_fill: tuple[int, int, int]) -> tuple[int, int, int, int]:
+    """Scale `figure` to fit `area` on a card of `card_fill`; return the card's box."""
+    pixels, card = _fitted(figure.size, area)
+    new_size = (pixels[2] - pixels[0], pixels[3] - pixels[1])
+    upscale = new_size[0] > figure.width
+    scaled = figure.resize(new_size, Image.Resampling.BICUBIC if upscale else Image.Resampling.LANCZOS)
+    ImageDraw.Draw(image).rounded_rectangle(card, radius=12, fill=card_fill)
+    image.paste(scaled, pixels[:2])
     return card
 
 
@@ -228,10 +275,9 @@ def _open_figure(figure: Path) -> Image.Image:
 
 def _draw_panel(image: Image.Image, box, style: Style, radius: int = 28, stripe: bool = True) -> None:
     """A translucent panel in a tone that keeps `style.text` readable over any motif."""
-    panel_colour = mix(style.background, (0, 0, 0), 0.45) if is_dark(style.background) else mix(style.background, (255, 255, 255), 0.6)
     mask = Image.new("L", image.size, 0)
     ImageDraw.Draw(mask).rounded_rectangle(box, radius=radius, fill=222)
-    image.paste(panel_colour, mask=mask)
+    image.paste(panel_colour(style), mask=mask)
     if stripe:
         x0, y0, _, y1 = box
         ImageDraw.Draw(image).rounded_rectangle((x0, y0 + radius, x0 + 10, y1 - radius), radius=5, fill=style.accent)

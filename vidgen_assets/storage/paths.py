@@ -31,6 +31,11 @@ class Paths:
         return self.root / "cache"
 
     @property
+    def picture_cache(self) -> Path:
+        """Pictures drawn or rasterised for frames, shared by every document (keyed by what shaped them)."""
+        return self.cache / "pictures"
+
+    @property
     def dagster_home(self) -> Path:
         """The Dagster instance used when DAGSTER_HOME is not set."""
         return self.root / "dagster_home"
@@ -64,3 +69,7 @@ class Paths:
 
     def video(self, doc_id: str) -> Path:
         return self.videos / f"{doc_id}.mp4"
+
+    def credits(self, doc_id: str) -> Path:
+        """Attribution for the pictures whose licence asks for it, beside the video."""
+        return self.videos / f"{doc_id}.credits.txt"

@@ -181,6 +181,13 @@ class FrameRow(Record):
     path: str
     start_s: float
     end_s: float
+    text: str | None = None                 # what the frame says on screen
+    picture_source: str | None = None       # the picture backend's source ("openclipart", "media", "diffusers", ...)
+    picture_licence: str | None = None
+    picture_similarity: float | None = None  # library only: how well the picture matched the chunk
+    picture_path: str | None = None          # the collection's file, or the cached generated PNG
+    picture_description: str | None = None
+    picture_attribution: str | None = None   # a credit line when the licence asks for one
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,7 @@ class VideoRow(Record):
     srt_path: str
     vtt_path: str
     thumbnail_path: str
+    credits_path: str | None = None  # attribution for the pictures that need it; None when none do
 
 
 RECORDS: tuple[type[Record], ...] = (

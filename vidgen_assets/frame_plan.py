@@ -1,0 +1,178 @@
+"""What each frame shows, and drawing it: the title card, then per chunk its on-screen text with
+the paper's own figure or a picture from the picture backend over a background.
+
+`plan_frames` decides from the storyboard tables what every frame needs and which chunks ask the
+picture backend for a picture; `ask_for_pictures` asks it; `draw_frame` composes one PNG and
+returns its row; `write_credits` lists the attributions the pictures' licences ask for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from vidgen_assets.backends.pictures import Picture, PictureBackend, PictureRequest
+from vidgen_assets.backends.pictures.cache import CachedPictures
+from vidgen_assets.backends.pictures.generation import document_seed
+from vidgen_assets.language.drafts import content_words, prompt_subject
+from vidgen_assets.language.key_phrases import Embed, ranked_phrases
+from vidgen_assets.media.backgrounds import Style
+from vidgen_assets.media.render import render_frame, render_title_card
+from vidgen_assets.sources.document import Document, Figure
+from vidgen_assets.storage.files import atomic_path
+from vidgen_assets.storage.tables import ChunkRow, FrameRow, ImagePromptRow, SummaryRow
+
+
+@dataclass(frozen=True)
+class PlannedFrame:
+    chunk_idx: int
+    start_s: float
+    end_s: float
+    text: str                        # the key point (on the title card: the title)
+    prompt: str                      # the chunk's whole image prompt: seeds the background, kept in the PNG
+    subtitle: str = ""               # title card only: authors or the abstract's key phrase
+    figure: Figure | None = None     # the paper's figure the chunk discusses
+    request: PictureRequest | None = None  # None: the title card, a figure frame, or no picture wanted
+    is_title: bool = False
+
+
+def plan_frames(
+    doc: Document,
+    doc_hash: str,
+    chunks: Sequence[ChunkRow],
+    summaries: Mapping[int, SummaryRow],
+    prompts: Sequence[ImagePromptRow],
+    picture_size: tuple[int, int],
+    want_pictures: bool = True,
+    embed: Embed | None = None,
+) -> list[PlannedFrame]:
+    """One frame per image prompt, in order: the first is the title card. Every later chunk
+    without a figure asks for a picture of its prompt's subject in the document's style, all
+    with the document's one seed, so the pictures of one film look alike."""
+    by_idx = {c.idx: c for c in chunks}
+    figures = {f.label: f for f in doc.figures if f.image_path}
+    seed = document_seed(doc_hash)
+    frames = []
+    for n, p in enumerate(prompts):
+        chunk = by_idx[p.chunk_idx]
+        summary = summaries[p.chunk_idx].summary if p.chunk_idx in summaries else ""
+        if n == 0:
+            subtitle = title_subtitle(doc, chunk.text, embed)
+            frames.append(PlannedFrame(p.chunk_idx, chunk.start_s, chunk.end_s, doc.title, p.prompt, subtitle,
+                                       is_title=True))
+            continue
+        figure = figures.get(p.figure) if p.figure else None
+        request = None
+        if figure is None and want_pictures:
+            subject = prompt_subject(p.prompt, p.style) or summary or chunk.text
+            request = PictureRequest(prompt=subject, style=p.style, seed=seed, width=picture_size[0],
+                                     height=picture_size[1], text=chunk.text, summary=summary)
+        frames.append(PlannedFrame(p.chunk_idx, chunk.start_s, chunk.end_s, summary, p.prompt, figure=figure,
+                                   request=request))
+    return frames
+
+
+def title_subtitle(doc: Document, opening: str, embed: Embed | None = None) -> str:
+    """The line under the title: the authors when the source names them, else the key phrase
+    of the abstract (or of the opening chunk) that does not merely repeat the title."""
+    authors = _authors(doc.metadata.get("Author", ""))
+    if authors:
+        return authors
+    abstract = next((s.text for s in doc.sections if s.heading.strip().lower() == "abstract"), "") or opening
+    title_words = content_words(doc.title)
+    for phrase in ranked_phrases(abstract, embed):
+        if not content_words(phrase) <= title_words:
+            return phrase
+    return ""
+
+
+# What writing software puts in a PDF's Author field when nobody filled it in.
+_NOT_AN_AUTHOR = re.compile(r"^(user|owner|admin(istrator)?|author|unknown|anonymous|default|root|\W*)$", re.I)
+
+
+def _authors(field: str) -> str:
+    names = " ".join(str(field).split()).strip(" ;,")
+    if _NOT_AN_AUTHOR.match(names) or len(names) > 160 or not re.search(r"[A-Za-z]{2}", names):
+        return ""
+    return names
+
+
+def ask_for_pictures(backend: PictureBackend, frames: Sequence[PlannedFrame],
+                     log: Callable[[str], None] = lambda message: None) -> dict[int, Picture | None]:
+    """The backend's picture (or None) for every frame that asks for one, by chunk index.
+
+    A generator draws one picture at a time, so it is asked one by one and each is logged; a
+    library is asked once for all, because it never gives one picture to two chunks.
+    """
+    asking = [f for f in frames if f.request is not None]
+    if not asking:
+        return {}
+    if not isinstance(backend, CachedPictures):
+        log(f"pictures: asking {backend.name} for {len(asking)} pictures")
+        answers = backend.pictures([f.request for f in asking])
+        log(f"pictures: {sum(a is not None for a in answers)} of {len(asking)} found by {backend.name}")
+        return {f.chunk_idx: a for f, a in zip(asking, answers)}
+    out = {}
+    for n, frame in enumerate(asking, 1):
+        cached = backend.path_for(frame.request).is_file()
+        (out[frame.chunk_idx],) = backend.pictures([frame.request])
+        log(f"pictures: {n}/{len(asking)} {'from the cache' if cached else 'drawn by ' + backend.name}: "
+            f"{frame.request.prompt}")
+    return out
+
+
+def draw_frame(frame: PlannedFrame, picture: Picture | None, style: Style, path: Path) -> FrameRow:
+    """Compose the frame's PNG at `path` and return its row."""
+    if frame.is_title:
+        render_title_card(frame.text, frame.subtitle, style, frame.prompt, path)
+        return FrameRow(frame.chunk_idx, str(path), frame.start_s, frame.end_s, text=frame.text)
+    figure = frame.figure
+    meta = None
+    if picture is not None:
+        meta = {"source": picture.source, "licence": picture.licence, "description": picture.description,
+                "attribution": picture.attribution}
+    render_frame(frame.text, frame.prompt, style, path,
+                 figure=figure.image_path if figure else None,
+                 caption=f"{figure.label}: {figure.caption}" if figure else None,
+                 picture=picture.image if picture else None, picture_meta=meta)
+    if picture is None:
+        return FrameRow(frame.chunk_idx, str(path), frame.start_s, frame.end_s, text=frame.text)
+    return FrameRow(
+        frame.chunk_idx, str(path), frame.start_s, frame.end_s, text=frame.text,
+        picture_source=picture.source, picture_licence=picture.licence,
+        picture_similarity=None if picture.similarity is None else round(float(picture.similarity), 4),
+        picture_path=str(picture.path) if picture.path else None,
+        picture_description=picture.description, picture_attribution=picture.attribution or None,
+    )
+
+
+def credits_text(frames: Sequence[FrameRow]) -> str:
+    """The credits file's text: one line per picture whose licence asks for attribution,
+    with where it appears; "" when no picture needs one."""
+    lines = []
+    for row in frames:
+        if row.picture_attribution:
+            lines.append(f"{_clock(row.start_s)}  {row.picture_description}: {row.picture_attribution} "
+                         f"({row.picture_licence}; {row.picture_source})")
+    if not lines:
+        return ""
+    return "Pictures in this video whose licence asks for attribution (time: picture: credit):\n\n" + "\n".join(lines) + "\n"
+
+
+def write_credits(frames: Sequence[FrameRow], path: Path) -> Path | None:
+    """Write the credits file when some picture needs one and return its path; when none
+    does, an older file is removed and None returned."""
+    text = credits_text(frames)
+    if not text:
+        path.unlink(missing_ok=True)
+        return None
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}:{secs:02d}"
