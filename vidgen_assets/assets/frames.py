@@ -10,8 +10,10 @@ from vidgen_assets.media.render import contact_sheet, render_frame, render_title
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import StorageResource
+from vidgen_assets.storage.paths import FrameFiles
 from vidgen_assets.storage.records import load_document
 from vidgen_assets.storage.tables import ChunkRow, FrameRow, ImagePromptRow, SummaryRow
+from vidgen_assets.storage.versions import new_version
 
 
 @asset(
@@ -24,18 +26,18 @@ def frames(context: AssetExecutionContext, storage: StorageResource) -> Material
     kept in the PNG's metadata."""
     doc_id = context.partition_key
     db = storage.database()
-    paths = storage.paths()
     doc = load_document(db, doc_id)
     figures = {f.label: f for f in doc.figures if f.image_path}
     chunks = {c.idx: c for c in db.read(ChunkRow, doc_id)}
     summaries = {s.chunk_idx: s.summary for s in db.read(SummaryRow, doc_id)}
     prompts = db.read(ImagePromptRow, doc_id)
-    frames_dir = paths.frames(doc_id)
+    version = new_version(db, storage.paths(), doc_id, "frames")
+    files = FrameFiles(version.directory)
     style = style_for(prompts[0].style if prompts else doc.title)
     progress = StageProgress("frames", context.log.info)
     out = []
     for n, p in enumerate(prompts):
-        path = frames_dir / f"{p.chunk_idx:04d}.png"
+        path = files.frame(p.chunk_idx)
         if n == 0:
             render_title_card(doc.title, summaries[p.chunk_idx], style, p.prompt, path)
         else:
@@ -46,21 +48,14 @@ def frames(context: AssetExecutionContext, storage: StorageResource) -> Material
         chunk = chunks[p.chunk_idx]
         out.append(FrameRow(p.chunk_idx, str(path), chunk.start_s, chunk.end_s))
         progress(n + 1, len(prompts))
-    _remove_stale(frames_dir, {Path(r.path).name for r in out})
-    db.replace(doc_id, {FrameRow: out})
-    sheet = contact_sheet([Path(r.path) for r in out[:12]], paths.contact_sheet(doc_id))
+    sheet = contact_sheet([Path(r.path) for r in out[:12]], files.contact_sheet)
+    version.commit({FrameRow: out})
     return MaterializeResult(metadata={
         "frames": len(out),
         "with_figure": sum(1 for p in prompts[1:] if p.figure in figures),
-        "directory": MetadataValue.path(str(frames_dir)),
+        "directory": MetadataValue.path(str(version.directory)),
         "contact_sheet": MetadataValue.path(str(sheet)),
         "preview": inline_image(sheet),
         "style": style.name,
     })
 
-
-def _remove_stale(frames_dir: Path, keep: set[str]) -> None:
-    """Frames of an earlier, longer run of this partition would otherwise linger."""
-    for png in frames_dir.glob("*.png"):
-        if png.name not in keep:
-            png.unlink()

@@ -90,6 +90,8 @@ class NarrationAudioRow(Record):
     sample_rate: int
     backend: str
     voice: str
+    timings_path: str | None = None  # synthesized speech: exact sentence and word times
+    recognition_path: str | None = None  # recordings: the 16 kHz copy Whisper reads
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ class VideoRow(Record):
     srt_path: str
     vtt_path: str
     thumbnail_path: str
+    captions_path: str | None = None  # the burned-in captions (ASS), when there are any
 
 
 RECORDS: tuple[type[Record], ...] = (
