@@ -65,6 +65,7 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     from vidgen_assets.document_runs import cli_run_tags, fail_dead_cli_runs, refuse_if_busy
     from vidgen_assets.partitions import documents
     from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
+    from vidgen_assets.sources.kinds import RECORDING_KINDS
     from vidgen_assets.sources.read import read_source
     from vidgen_assets.storage.catalog import register
     from vidgen_assets.storage.locks import document_lock
@@ -72,9 +73,11 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     resources = {key: resolved(r) for key, r in build_resources(overrides).items()}
     storage, settings = resources["storage"], resources["settings"]
     paths = storage.paths()
-    # Read the file once before anything is recorded, so bad input leaves data/ untouched.
+    # Read the file and check the backends it needs before anything is recorded, so bad input
+    # or an unreachable backend leaves data/ untouched.
     with tempfile.TemporaryDirectory() as scratch:
-        read_source(Path(path), Path(scratch), settings.max_pages, settings.max_recording_seconds)
+        doc = read_source(Path(path), Path(scratch), settings.max_pages, settings.max_recording_seconds)
+    _check_backends(resources, recording=doc.kind in RECORDING_KINDS)
     doc_id = register(storage.database(), path)
     ensure_dagster_home(paths)
     instance = DagsterInstance.get()
@@ -100,6 +103,15 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
                 progress.remove_listener(bars)
                 bars.close()
     return paths.video(doc_id)
+
+
+def _check_backends(resources: dict, recording: bool) -> None:
+    """VidgenError naming the first backend this run needs that cannot run here (doctor's check)."""
+    cache = resources["storage"].paths().cache
+    speech = resources["asr"].problem(cache) if recording else resources["tts"].problem()
+    problem = speech or resources["llm"].problem(cache)
+    if problem:
+        raise VidgenError(problem)
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser) -> None:

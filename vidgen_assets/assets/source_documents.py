@@ -27,7 +27,7 @@ def source_documents(
     doc_id = context.partition_key
     StageProgress("source_documents", context.log.info)
     db = storage.database()
-    for leftover in start_document_run(context.instance, storage.paths(), db, doc_id, context.run_id):
+    for leftover in start_document_run(context.instance, storage.paths(), db, doc_id, context.run.run_id):
         context.log.info(f"removed what an interrupted run left: {leftover}")
     path = source_path(db, doc_id)
     version = new_version(db, storage.paths(), doc_id, "source_documents")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import resource
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,3 +41,15 @@ def atomic_path(final: Path) -> Iterator[Path]:
 def sha256_of(path: Path) -> str:
     with open(path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def room_problem(path: Path) -> str | None:
+    """Why writing `path` may have stopped for lack of room (the disk is full, or the file
+    reached the process's file size limit), or None when there was room."""
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit != resource.RLIM_INFINITY and path.exists() and path.stat().st_size >= limit:
+        return f"it reached the file size limit of {limit} bytes (ulimit -f)"
+    free = shutil.disk_usage(path.parent).free
+    if free < 16 * 1024 * 1024:
+        return f"the disk is full ({free // 1024} KiB free in {path.parent})"
+    return None
