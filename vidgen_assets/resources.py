@@ -215,14 +215,12 @@ def resolved(resource: ConfigurableResource) -> ConfigurableResource:
     return resource.process_config_and_initialize()
 
 
-def pause_file_for_test(asset: str, phase: str) -> Path | None:
-    """Tests only: with VIDGEN_TEST_PAUSE_IN=<asset>:<phase>:<file>, the step of `asset` stops at
-    `phase` (`write`: its new version directory exists, nothing is written in it yet; `commit`:
-    every file is written, its rows are not yet committed) until the test deletes <file> or
-    kills the run. None when no pause is asked for at this point."""
-    asset_wanted, _, rest = os.environ.get("VIDGEN_TEST_PAUSE_IN", "").partition(":")
-    phase_wanted, _, marker = rest.partition(":")
-    return Path(marker) if marker and (asset_wanted, phase_wanted) == (asset, phase) else None
+def pause_file_for_test(asset: str) -> Path | None:
+    """Tests only: with VIDGEN_TEST_PAUSE_IN=<asset>:<file>, the step of `asset` stops when every
+    file of its new version is written and its rows are not yet committed, until the test
+    deletes <file> or kills the run. None when no pause is asked for in this step."""
+    asset_wanted, _, marker = os.environ.get("VIDGEN_TEST_PAUSE_IN", "").partition(":")
+    return Path(marker) if marker and asset_wanted == asset else None
 
 
 def ensure_dagster_home(paths: Paths) -> Path:

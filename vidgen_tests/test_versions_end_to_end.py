@@ -130,7 +130,7 @@ def clean(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("clean")
     data, source, marker = root / "data", root / "tide-pools.md", root / "paused"
     source.write_text(EDITED)
-    first = start(data, source, "narration_audio:commit", marker)
+    first = start(data, source, "narration_audio", marker)
     wait_for_pause(first, marker)
     second = finish(start(data, source))
     marker.unlink()
@@ -159,7 +159,7 @@ def test_kills_and_a_full_disk_leave_the_previous_version_whole_and_a_rerun_equa
 
     for asset in ("narration_audio", "frames", "videos"):
         before_files, before_rows = files(data), snapshot_rows(data)
-        run = start(data, source, f"{asset}:commit", marker)
+        run = start(data, source, asset, marker)
         wait_for_pause(run, marker)  # every file of the new version written, its rows not committed
         kill(run)
         marker.unlink()

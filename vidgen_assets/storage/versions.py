@@ -48,7 +48,7 @@ class Version:
     def commit(self, rows_by_type: Mapping[type[Record], Sequence[Record]]) -> None:
         """Replace the rows that name this asset's files, in one transaction, then remove the
         previous versions."""
-        pause_for_test(self.asset, "commit")
+        pause_for_test(self.asset)
         self.db.replace(self.doc_id, rows_by_type)
         remove_other_versions(self.directory)
 
@@ -58,7 +58,6 @@ def new_version(db: Database, paths: Paths, doc_id: str, asset: str) -> Version:
     version stays current; one never committed (the step failed) is swept later."""
     directory = paths.versions(doc_id, asset) / version_name()
     directory.mkdir(parents=True)
-    pause_for_test(asset, "write")
     return Version(db, doc_id, asset, directory)
 
 
@@ -149,12 +148,12 @@ def publish_video(paths: Paths, doc_id: str, row: VideoRow) -> list[Path]:
     return [publish(Path(src), paths.published(doc_id, suffix)) for src, suffix in files if src and Path(src).is_file()]
 
 
-def pause_for_test(asset: str, phase: str) -> None:
-    """Let a test stop a run at a known point (see resources.pause_file_for_test): announce the
-    pause by creating the file, then wait for the test to delete it (or to kill the process)."""
+def pause_for_test(asset: str) -> None:
+    """Let a test stop a run just before a commit (see resources.pause_file_for_test): announce
+    the pause by creating the file, then wait for the test to delete it (or to kill the process)."""
     from vidgen_assets.resources import pause_file_for_test
 
-    marker = pause_file_for_test(asset, phase)
+    marker = pause_file_for_test(asset)
     if marker is None:
         return
     marker.touch()
