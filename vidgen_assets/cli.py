@@ -17,7 +17,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from vidgen_assets.errors import VidgenError
+from vidgen_assets.errors import DocumentBusy, VidgenError
+
+# The exit status when another run of the document is active: try again later (sysexits.h).
+EX_TEMPFAIL = 75
 
 
 class _Bars:
@@ -59,39 +62,59 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
 
     from vidgen_assets import progress
     from vidgen_assets.definitions import PARTITIONED_ASSETS
+    from vidgen_assets.document_runs import cli_run_tags, fail_dead_cli_runs, refuse_if_busy
     from vidgen_assets.partitions import documents
     from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
+    from vidgen_assets.sources.kinds import RECORDING_KINDS
     from vidgen_assets.sources.read import read_source
     from vidgen_assets.storage.catalog import register
+    from vidgen_assets.storage.locks import document_lock
 
     resources = {key: resolved(r) for key, r in build_resources(overrides).items()}
     storage, settings = resources["storage"], resources["settings"]
     paths = storage.paths()
-    # Read the file once before anything is recorded, so bad input leaves data/ untouched.
+    # Read the file and check the backends it needs before anything is recorded, so bad input
+    # or an unreachable backend leaves data/ untouched.
     with tempfile.TemporaryDirectory() as scratch:
-        read_source(Path(path), Path(scratch), settings.max_pages, settings.max_recording_seconds, settings.max_words)
+        doc = read_source(Path(path), Path(scratch), settings.max_pages, settings.max_recording_seconds,
+                          settings.max_words)
+    _check_backends(resources, recording=doc.kind in RECORDING_KINDS)
     doc_id = register(storage.database(), path)
     ensure_dagster_home(paths)
     instance = DagsterInstance.get()
-    if not instance.has_dynamic_partition(documents.name, doc_id):
-        instance.add_dynamic_partitions(documents.name, [doc_id])
-    bars = None if quiet else _Bars([a.key.to_user_string() for a in PARTITIONED_ASSETS])
-    if bars:
-        progress.add_listener(bars)
-    try:
-        materialize(
-            PARTITIONED_ASSETS,
-            partition_key=doc_id,
-            instance=instance,
-            resources=resources,
-            tags={"vidgen/source": "cli", "vidgen/file": str(Path(path).resolve())},
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-        )
-    finally:
+    with document_lock(paths.lock(doc_id), doc_id):
+        fail_dead_cli_runs(instance, paths, doc_id)
+        refuse_if_busy(instance, doc_id)
+        if not instance.has_dynamic_partition(documents.name, doc_id):
+            instance.add_dynamic_partitions(documents.name, [doc_id])
+        bars = None if quiet else _Bars([a.key.to_user_string() for a in PARTITIONED_ASSETS])
         if bars:
-            progress.remove_listener(bars)
-            bars.close()
+            progress.add_listener(bars)
+        try:
+            materialize(
+                PARTITIONED_ASSETS,
+                partition_key=doc_id,
+                instance=instance,
+                resources=resources,
+                tags=cli_run_tags(paths, path),
+                run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            )
+        finally:
+            if bars:
+                progress.remove_listener(bars)
+                bars.close()
     return paths.video(doc_id)
+
+
+def _check_backends(resources: dict, recording: bool) -> None:
+    """VidgenError naming the first backend this run needs that cannot run here (doctor's check)."""
+    storage = resources["storage"]
+    cache = storage.paths().cache
+    speech = resources["asr"].problem(cache) if recording else resources["tts"].problem()
+    # The picture check opens no database file: Database connects lazily.
+    problem = speech or resources["llm"].problem(cache) or resources["pictures"].problem(storage.database(), storage.paths().picture_cache)
+    if problem:
+        raise VidgenError(problem)
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
@@ -156,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # shown as one line; the traceback is in the Dagster run log
         error = _user_error(exc) or exc
         print(f"vidgen: error: {error}".splitlines()[0], file=sys.stderr)
-        return 1
+        return EX_TEMPFAIL if isinstance(error, DocumentBusy) else 1
     print(video)
     return 0
 

@@ -31,3 +31,12 @@ class BackendUnavailable(VidgenError):
 
 class StorageBusy(VidgenError):
     """The DuckDB file is held by another program for longer than we are willing to wait."""
+
+
+class DocumentBusy(VidgenError):
+    """Another run of the same document is active: runs of one document never overlap."""
+
+    def __init__(self, doc_id: str, holder: str):
+        self.doc_id = doc_id
+        self.holder = holder
+        super().__init__(f"{doc_id} is already being made by {holder}; run it again when that run has finished")

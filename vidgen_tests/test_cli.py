@@ -1,7 +1,9 @@
 """The command line as a user meets it: doctor's report, and a configured backend that is
 unavailable failing the run with a message instead of being replaced."""
 
+import hashlib
 import socket
+from pathlib import Path
 
 from vidgen_tests.test_end_to_end import run_vidgen
 
@@ -34,12 +36,27 @@ def test_doctor_fails_when_the_configured_backend_cannot_run(data_dir):
     assert len(failing) == 1 and "ollama" in failing[0] and host in failing[0]
 
 
-def test_an_unreachable_ollama_fails_the_run_and_is_never_replaced(data_dir, tmp_path):
+def _every_file(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_an_unreachable_ollama_fails_the_run_before_it_changes_anything(data_dir, tmp_path):
+    """The issue's example: make a video, edit the source, run again with Ollama down. The
+    backends a run needs are checked before it starts, so data/ stays exactly as it was:
+    every file, byte for byte (the DuckDB file and the Dagster instance included), and the
+    earlier video is never replaced by one made with another backend."""
     doc = tmp_path / "short-note.md"
     doc.write_text("# A short note\n\nThis note has two sentences for the narrator. It ends here.\n")
+    made = run_vidgen(data_dir, "make", str(doc), "--quiet")
+    assert made.returncode == 0, made.stderr[-3000:]
+    doc.write_text("# A short note\n\nThis note was edited. Its narration would change.\n")
+    before = _every_file(data_dir)
+    assert "videos/short-note.mp4" in before
+
     host = f"http://127.0.0.1:{_closed_port()}"
     result = run_vidgen(data_dir, "make", str(doc), "--quiet", VIDGEN_LLM="ollama", OLLAMA_HOST=host)
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert "ollama" in last and host in last and "ollama serve" in last
-    assert not (data_dir / "videos" / "short-note.mp4").exists()
+    assert _every_file(data_dir) == before

@@ -62,7 +62,8 @@ def test_burned_in_captions_add_frames_where_the_spoken_word_changes(made):
                           "stream=nb_read_frames", "-of", "csv=p=0", str(made["video"])],
                          capture_output=True, text=True, check=True).stdout
     assert int(out.strip()) > chunks + 15, "one picture per word change, not one per chunk"
-    assert (made["data"] / "artifacts" / "jfk-talk" / "captions.ass").is_file()
+    captions = Path(q(made, "SELECT captions_path FROM videos")[0][0])
+    assert captions.is_file() and captions.parent == Path(q(made, "SELECT path FROM videos")[0][0]).parent
 
 
 def _bad_recordings(folder: Path) -> list[tuple[Path, str]]:

@@ -110,7 +110,7 @@ def test_clicking_a_chunk_seeks_the_video_there_and_shows_its_frame(page, site, 
     beats = page.locator(".beat")
     count = beats.count()
     assert count >= 3
-    frames = sorted((site["data"] / "artifacts" / site["doc_id"] / "frames").glob("*.png"))
+    frames = [Path(p) for (p,) in q(site, "SELECT path FROM frames ORDER BY chunk_idx")]
     assert len(frames) == count
     for n in (1, count // 2, count - 1):  # the last chunk's picture is held to the end
         beat = beats.nth(n)

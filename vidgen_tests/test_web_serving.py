@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from vidgen_assets.web.uploads import UploadRejected, safe_name, save_upload
+from vidgen_tests.test_end_to_end import q
 from vidgen_tests.web_fixtures import UPLOAD_LIMIT_MB
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -88,8 +89,8 @@ def test_hidden_files_are_not_served(site):
 
 
 def test_a_frame_under_artifacts_is_served(site):
-    frames = sorted((site["data"] / "artifacts" / site["doc_id"] / "frames").glob("*.png"))
-    response = requests.get(f"{site['url']}/files/artifacts/{site['doc_id']}/frames/{frames[0].name}", timeout=30)
+    frame = Path(q(site, "SELECT path FROM frames ORDER BY chunk_idx")[0][0])  # in the frames' version directory
+    response = requests.get(f"{site['url']}/files/{frame.relative_to(site['data'])}", timeout=30)
     assert response.status_code == 200 and response.content[:8] == b"\x89PNG\r\n\x1a\n"
 
 

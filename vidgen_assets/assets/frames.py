@@ -13,8 +13,10 @@ from vidgen_assets.media.render import contact_sheet
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import PicturesResource, StorageResource
+from vidgen_assets.storage.paths import FrameFiles
 from vidgen_assets.storage.records import load_document
 from vidgen_assets.storage.tables import ChunkRow, FrameRow, ImagePromptRow, SourceDocumentRow, SummaryRow
+from vidgen_assets.storage.versions import new_version
 
 
 @asset(
@@ -43,15 +45,15 @@ def frames(context: AssetExecutionContext, storage: StorageResource, pictures: P
         want_pictures=backend.name != "none",
     )
     found = ask_for_pictures(backend, plan, context.log.info)
-    frames_dir = paths.frames(doc_id)
+    version = new_version(db, paths, doc_id, "frames")
+    files = FrameFiles(version.directory)
     progress = StageProgress("frames", context.log.info)
     out = []
     for n, frame in enumerate(plan):
-        out.append(draw_frame(frame, found.get(frame.chunk_idx), style, frames_dir / f"{frame.chunk_idx:04d}.png"))
+        out.append(draw_frame(frame, found.get(frame.chunk_idx), style, files.frame(frame.chunk_idx)))
         progress(n + 1, len(plan))
-    _remove_stale(frames_dir, {Path(r.path).name for r in out})
-    db.replace(doc_id, {FrameRow: out})
-    sheet = contact_sheet([Path(r.path) for r in out[:12]], paths.contact_sheet(doc_id))
+    sheet = contact_sheet([Path(r.path) for r in out[:12]], files.contact_sheet)
+    version.commit({FrameRow: out})
     plain = [f for f in plan if not f.is_title and f.figure is None]
     pictured = [r for r in out if r.picture_source]
     return MaterializeResult(metadata={
@@ -61,15 +63,8 @@ def frames(context: AssetExecutionContext, storage: StorageResource, pictures: P
         "with_picture_share": round(len(pictured) / len(plain), 3) if plain else 0.0,
         "picture_sources": MetadataValue.json({s: sum(r.picture_source == s for r in pictured)
                                                for s in sorted({r.picture_source for r in pictured})}),
-        "directory": MetadataValue.path(str(frames_dir)),
+        "directory": MetadataValue.path(str(version.directory)),
         "contact_sheet": MetadataValue.path(str(sheet)),
         "preview": inline_image(sheet),
         "style": style.name,
     })
-
-
-def _remove_stale(frames_dir: Path, keep: set[str]) -> None:
-    """Frames of an earlier, longer run of this partition would otherwise linger."""
-    for png in frames_dir.glob("*.png"):
-        if png.name not in keep:
-            png.unlink()

@@ -11,8 +11,10 @@ from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import SettingsResource, SpeechResource, StorageResource
 from vidgen_assets.sources.kinds import RECORDING_KINDS
 from vidgen_assets.storage.catalog import source_path
+from vidgen_assets.storage.paths import NarrationFiles
 from vidgen_assets.storage.records import load_document, save_timings
 from vidgen_assets.storage.tables import NarrationAudioRow, ScriptRow
+from vidgen_assets.storage.versions import new_version
 
 
 @asset(partitions_def=documents, group_name="narration", deps=["source_documents"], kinds={"duckdb"})
@@ -51,12 +53,13 @@ def narration_audio(
     recognition."""
     doc_id = context.partition_key
     db = storage.database()
-    paths = storage.paths()
-    wav = paths.narration_wav(doc_id)
+    version = new_version(db, storage.paths(), doc_id, "narration_audio")
+    files = NarrationFiles(version.directory)
+    wav, timings, recognition = files.wav, None, None
     doc = load_document(db, doc_id)
     if doc.kind in RECORDING_KINDS:
         source = source_path(db, doc_id)
-        normalize_for_recognition(source, paths.recognition_wav(doc_id))
+        recognition = str(normalize_for_recognition(source, files.recognition_wav))
         extract_original_audio(source, wav)
         backend, voice = "recording", source.name
     else:
@@ -65,12 +68,14 @@ def narration_audio(
             raise InputError(source_path(db, doc_id), "yields no sentences to narrate")
         synthesizer = tts.synthesizer()
         segments = synthesizer.synthesize(sentences, wav, progress=StageProgress("narration_audio", context.log.info))
-        save_timings(segments, paths.timings(doc_id))
+        timings = str(save_timings(segments, files.timings))
         backend, voice = synthesizer.name, synthesizer.voice
     info = probe(wav)
     audio = info.of_type("audio")[0]
     duration = audio.duration_s or info.duration_s
-    db.replace(doc_id, {NarrationAudioRow: [NarrationAudioRow(str(wav), duration, audio.sample_rate, backend, voice)]})
+    version.commit({NarrationAudioRow: [NarrationAudioRow(
+        str(wav), duration, audio.sample_rate, backend, voice, timings, recognition
+    )]})
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(wav)),
         "duration_s": round(duration, 2),
@@ -78,3 +83,4 @@ def narration_audio(
         "backend": backend,
         "voice": voice,
     })
+

@@ -1,5 +1,7 @@
 """transcripts and chunks: timed sentences and words, grouped into visual beats."""
 
+from pathlib import Path
+
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.wiring import GPU_STEP
@@ -26,16 +28,15 @@ def transcripts(
     doc_id = context.partition_key
     progress = StageProgress("transcripts", context.log.info)
     db = storage.database()
-    paths = storage.paths()
     audio = db.read_one(NarrationAudioRow, doc_id)
     if load_document(db, doc_id).kind in RECORDING_KINDS:
-        transcriber = asr.transcriber(cache_dir=paths.cache)
-        result = transcriber.transcribe(paths.recognition_wav(doc_id), progress=progress)
+        transcriber = asr.transcriber(cache_dir=storage.paths().cache)
+        result = transcriber.transcribe(Path(audio.recognition_path), progress=progress)
         segments, backend, model, language = result.segments, result.backend, result.model, result.language
         if not segments:
             raise InputError(source_path(db, doc_id), "contains no recognizable speech")
     else:
-        segments = load_timings(paths.timings(doc_id))
+        segments = load_timings(Path(audio.timings_path))
         backend, model, language = audio.backend, audio.voice, "en"
     save_segments(db, doc_id, segments, TranscriptRow(backend, model, language, audio.duration_s))
     return MaterializeResult(metadata={

@@ -13,9 +13,9 @@ from typing import Callable, Sequence, TypeVar
 
 import ffmpeg
 
-from vidgen_assets.errors import BackendUnavailable, InputError
+from vidgen_assets.errors import BackendUnavailable, InputError, VidgenError
 from vidgen_assets.media.captions import CAPTION_FONTS_DIR, CaptionScript
-from vidgen_assets.storage.files import atomic_path
+from vidgen_assets.storage.files import atomic_path, room_problem
 
 # Spans may come from float arithmetic on word timings; closer than this counts as touching.
 _SPAN_TOLERANCE_S = 0.001
@@ -209,6 +209,9 @@ def assemble_video(
                         "captions", "this ffmpeg was built without libass (it has no 'ass' filter)",
                         "install an ffmpeg built with --enable-libass (Debian's and Ubuntu's are)",
                     ) from exc
+                no_room = room_problem(tmp)
+                if no_room:
+                    raise VidgenError(f"{out}: cannot be written: {no_room}") from exc
                 raise
     return probe(out)
 

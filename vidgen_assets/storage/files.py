@@ -1,9 +1,10 @@
-"""Artifact paths per partition and atomic file writes (temporary name, then rename)."""
+"""Atomic file writes (a hidden temporary name, then a rename) and file hashes."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -37,28 +38,18 @@ def atomic_path(final: Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
-@contextmanager
-def atomic_dir(final: Path) -> Iterator[Path]:
-    """Yield a fresh temporary directory that replaces `final` only if the block succeeds."""
-    final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent))
-    try:
-        yield tmp
-        if final.exists():
-            old = final.with_name(f".{final.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(final, old)
-            os.replace(tmp, final)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, final)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-
-
 def sha256_of(path: Path) -> str:
     with open(path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def room_problem(path: Path) -> str | None:
+    """Why writing `path` may have stopped for lack of room (the disk is full, or the file
+    reached the process's file size limit), or None when there was room."""
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit != resource.RLIM_INFINITY and path.exists() and path.stat().st_size >= limit:
+        return f"it reached the file size limit of {limit} bytes (ulimit -f)"
+    free = shutil.disk_usage(path.parent).free
+    if free < 16 * 1024 * 1024:
+        return f"the disk is full ({free // 1024} KiB free in {path.parent})"
+    return None

@@ -1,5 +1,9 @@
-"""Where every file lives under the data directory. Assets rebuild locations from the doc_id
-with these names, so a reader of one asset's output never guesses another asset's layout."""
+"""Where every file lives under the data directory, and what the files in a version directory
+are called, so a reader of one asset's output never guesses another asset's layout.
+
+Files an asset writes live in a version directory, artifacts/<doc_id>/<asset>/<version>/,
+which that asset's rows name; readers follow the rows to it. Only the published copies under
+videos/ are found by doc_id."""
 
 from __future__ import annotations
 
@@ -43,33 +47,85 @@ class Paths:
     def artifacts(self, doc_id: str) -> Path:
         return self.root / "artifacts" / doc_id
 
-    def figures(self, doc_id: str) -> Path:
-        return self.artifacts(doc_id) / "figures"
+    def versions(self, doc_id: str, asset: str) -> Path:
+        """The version directories of one asset's files (storage/versions.py names them)."""
+        return self.artifacts(doc_id) / asset
 
-    def narration_wav(self, doc_id: str) -> Path:
-        return self.artifacts(doc_id) / "narration.wav"
-
-    def recognition_wav(self, doc_id: str) -> Path:
-        """16 kHz mono copy of a recording, for Whisper."""
-        return self.artifacts(doc_id) / "recognition.wav"
-
-    def timings(self, doc_id: str) -> Path:
-        """Exact sentence and word times from the synthesizer."""
-        return self.artifacts(doc_id) / "narration.timings.json"
-
-    def frames(self, doc_id: str) -> Path:
-        return self.artifacts(doc_id) / "frames"
-
-    def contact_sheet(self, doc_id: str) -> Path:
-        return self.artifacts(doc_id) / "contact-sheet.jpg"
-
-    def captions(self, doc_id: str) -> Path:
-        """Burned-in captions (ASS) drawn into the picture by ffmpeg."""
-        return self.artifacts(doc_id) / "captions.ass"
+    def lock(self, doc_id: str) -> Path:
+        """The file `vidgen make` locks while it makes this document."""
+        return self.root / "locks" / f"{doc_id}.lock"
 
     def video(self, doc_id: str) -> Path:
-        return self.videos / f"{doc_id}.mp4"
+        """The published copy of the current video (the rows name the versioned file)."""
+        return self.published(doc_id, ".mp4")
 
-    def credits(self, doc_id: str) -> Path:
+    def published(self, doc_id: str, suffix: str) -> Path:
+        """videos/<doc_id><suffix>: the video, its subtitles and thumbnail where users look."""
+        return self.videos / f"{doc_id}{suffix}"
+
+
+# The files inside one version directory of each asset that writes files. Readers find a
+# version's directory from the rows (never from the doc_id); these name the files in it.
+
+
+@dataclass(frozen=True)
+class NarrationFiles:
+    directory: Path
+
+    @property
+    def wav(self) -> Path:
+        return self.directory / "narration.wav"
+
+    @property
+    def recognition_wav(self) -> Path:
+        """16 kHz mono copy of a recording, for Whisper."""
+        return self.directory / "recognition.wav"
+
+    @property
+    def timings(self) -> Path:
+        """Exact sentence and word times from the synthesizer."""
+        return self.directory / "narration.timings.json"
+
+
+@dataclass(frozen=True)
+class FrameFiles:
+    directory: Path
+
+    def frame(self, chunk_idx: int) -> Path:
+        return self.directory / f"{chunk_idx:04d}.png"
+
+    @property
+    def contact_sheet(self) -> Path:
+        return self.directory / "contact-sheet.jpg"
+
+
+@dataclass(frozen=True)
+class VideoFiles:
+    directory: Path
+    doc_id: str
+
+    @property
+    def mp4(self) -> Path:
+        return self.directory / f"{self.doc_id}.mp4"
+
+    @property
+    def srt(self) -> Path:
+        return self.mp4.with_suffix(".srt")
+
+    @property
+    def vtt(self) -> Path:
+        return self.mp4.with_suffix(".vtt")
+
+    @property
+    def thumbnail(self) -> Path:
+        return self.mp4.with_suffix(".jpg")
+
+    @property
+    def captions(self) -> Path:
+        """Burned-in captions (ASS) drawn into the picture by ffmpeg."""
+        return self.directory / "captions.ass"
+
+    @property
+    def credits(self) -> Path:
         """Attribution for the pictures whose licence asks for it, beside the video."""
-        return self.videos / f"{doc_id}.credits.txt"
+        return self.mp4.with_suffix(".credits.txt")

@@ -51,9 +51,10 @@ def load_segments(db: Database, doc_id: str) -> list[Segment]:
     ]
 
 
-def save_timings(segments: list[Segment], path: Path) -> None:
+def save_timings(segments: list[Segment], path: Path) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps([asdict(s) for s in segments]))
+    return path
 
 
 def load_timings(path: Path) -> list[Segment]:

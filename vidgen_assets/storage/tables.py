@@ -94,6 +94,8 @@ class NarrationAudioRow(Record):
     sample_rate: int
     backend: str
     voice: str
+    timings_path: str | None = None  # synthesized speech: exact sentence and word times
+    recognition_path: str | None = None  # recordings: the 16 kHz copy Whisper reads
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ class VideoRow(Record):
     vtt_path: str
     thumbnail_path: str
     credits_path: str | None = None  # attribution for the pictures that need it; None when none do
+    captions_path: str | None = None  # the burned-in captions (ASS), when there are any
 
 
 RECORDS: tuple[type[Record], ...] = (

@@ -1,0 +1,137 @@
+"""Runs of one document never overlap: the document lock between real processes, the Dagster
+instance's queued and running runs of the document, and the runs of killed `vidgen make`
+processes, on a real (temporary) Dagster instance."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance, DagsterRunStatus, job, op
+from dagster._core.remote_origin import InProcessCodeLocationOrigin, RemoteJobOrigin, RemoteRepositoryOrigin
+from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+
+from vidgen_assets.document_runs import (
+    cli_run_tags, fail_dead_cli_runs, refuse_if_busy, runs_of, start_document_run,
+)
+from vidgen_assets.errors import DocumentBusy
+from vidgen_assets.storage.duckdb import Database
+from vidgen_assets.storage.locks import document_lock, holder_elsewhere
+from vidgen_assets.storage.paths import Paths
+from vidgen_assets.storage.versions import new_version
+from vidgen_tests.test_end_to_end import run_vidgen
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from vidgen_assets.storage.locks import document_lock
+with document_lock(Path(sys.argv[1]), "doc"):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+@op
+def _step():
+    pass
+
+
+@job
+def _a_job():
+    _step()
+
+
+# A queued run must say where its job comes from, as the UI's runs do.
+_ORIGIN = RemoteJobOrigin(RemoteRepositoryOrigin(
+    InProcessCodeLocationOrigin(LoadableTargetOrigin(python_file=__file__)), "__repository__"), "_a_job")
+
+
+@pytest.fixture
+def instance(tmp_path):
+    (tmp_path / "dagster_home").mkdir()
+    with DagsterInstance.local_temp(str(tmp_path / "dagster_home")) as inst:
+        yield inst
+
+
+def _hold_lock_in_another_process(path: Path) -> subprocess.Popen:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_second_process_is_refused_the_lock_with_the_holder_named_until_the_holder_dies(tmp_path):
+    lock = tmp_path / "locks" / "doc.lock"
+    holder = _hold_lock_in_another_process(lock)
+    try:
+        with pytest.raises(DocumentBusy, match=rf"doc is already being made by .*pid {holder.pid}"):
+            with document_lock(lock, "doc"):
+                pass
+        assert f"pid {holder.pid}" in holder_elsewhere(lock)
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    # The kernel released the lock of the killed process.
+    assert holder_elsewhere(lock) is None
+    with document_lock(lock, "doc"):
+        assert holder_elsewhere(lock) is None, "held by this process, not elsewhere"
+    assert lock.read_text() == "", "an idle lock file names nobody"
+
+
+def test_vidgen_make_refuses_while_a_run_of_the_document_is_queued_and_changes_nothing(data_dir, tmp_path):
+    doc = tmp_path / "note.md"
+    doc.write_text("# A note\n\nOne sentence to narrate.\n")
+    with DagsterInstance.from_config(str(data_dir / "dagster_home")) as inst:
+        queued = inst.create_run_for_job(_a_job, status=DagsterRunStatus.QUEUED, tags={"dagster/partition": "note"},
+                                         remote_job_origin=_ORIGIN)
+    result = run_vidgen(data_dir, "make", str(doc), "--quiet")
+    assert result.returncode == 75, result.stderr[-2000:]
+    last = result.stderr.strip().splitlines()[-1]
+    assert f"note is already being made by Dagster run {queued.run_id} (queued" in last
+    assert not (data_dir / "artifacts").exists() and not (data_dir / "videos").exists()
+
+
+def test_runs_of_killed_vidgen_make_processes_are_failed_and_live_ones_kept(tmp_path, instance):
+    paths = Paths(tmp_path / "data")
+    tags = {**cli_run_tags(paths, tmp_path / "doc.md"), "dagster/partition": "doc"}
+    dead = instance.create_run_for_job(_a_job, status=DagsterRunStatus.STARTED, tags=tags)
+    elsewhere = instance.create_run_for_job(_a_job, status=DagsterRunStatus.STARTED,
+                                            tags={**tags, "vidgen/data-dir": "/another/data"})
+    assert fail_dead_cli_runs(instance, paths, "doc") == [dead.run_id]
+    assert instance.get_run_by_id(dead.run_id).status == DagsterRunStatus.FAILURE
+    assert instance.get_run_by_id(elsewhere.run_id).status == DagsterRunStatus.STARTED
+
+    alive = instance.create_run_for_job(_a_job, status=DagsterRunStatus.STARTED, tags=tags)
+    holder = _hold_lock_in_another_process(paths.lock("doc"))
+    try:
+        assert fail_dead_cli_runs(instance, paths, "doc") == []
+        with pytest.raises(DocumentBusy, match=f"Dagster run {alive.run_id}"):
+            refuse_if_busy(instance, "doc")
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+
+
+def test_the_first_step_stops_beside_another_run_and_otherwise_sweeps(tmp_path, instance):
+    paths, db = Paths(tmp_path / "data"), Database(tmp_path / "data" / "v.duckdb")
+    leftover = new_version(db, paths, "doc", "frames").directory  # never committed
+    mine = instance.create_run_for_job(_a_job, status=DagsterRunStatus.STARTED, tags={"dagster/partition": "doc"})
+    other = instance.create_run_for_job(_a_job, status=DagsterRunStatus.STARTED, tags={"dagster/partition": "doc"})
+    with pytest.raises(DocumentBusy, match=f"Dagster run {other.run_id} \\(started, from the Dagster UI"):
+        start_document_run(instance, paths, db, "doc", mine.run_id)
+    assert leftover.is_dir(), "nothing is swept while another run may be writing"
+
+    instance.report_run_failed(other)
+    holder = _hold_lock_in_another_process(paths.lock("doc"))
+    try:
+        with pytest.raises(DocumentBusy, match=f"pid {holder.pid}"):
+            start_document_run(instance, paths, db, "doc", mine.run_id)
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    assert start_document_run(instance, paths, db, "doc", mine.run_id) == [leftover]
+    assert [r.run_id for r in runs_of(instance, "doc", [DagsterRunStatus.STARTED])] == [mine.run_id]
