@@ -1,7 +1,8 @@
 """The DuckDB file: one table per record type (storage/tables.py), every row keyed by doc_id.
 
 DuckDB lets one process write at a time, so every access is a short-lived connection, and a
-connection that finds the file locked waits and retries instead of failing at once. The schema
+connection that finds the file held (locked by another process, or open in the other mode,
+read-only vs read-write, in this one) waits and retries instead of failing at once. The schema
 is created or upgraded once per process and file, not on every write.
 """
 
@@ -61,8 +62,8 @@ class Database:
         while True:
             try:
                 return duckdb.connect(str(self.path), read_only=read_only)
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
+            except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                if not _is_conflict(exc):
                     raise
                 if time.monotonic() >= deadline:
                     raise StorageBusy(
@@ -109,6 +110,16 @@ class Database:
     def read_one(self, record: type[R], doc_id: str) -> R | None:
         found = self.read(record, doc_id)
         return found[0] if found else None
+
+
+def _is_conflict(exc: Exception) -> bool:
+    """Another connection holds the file: a lock held by another process (IOException), or,
+    within this process, an open connection in the other mode, read-write vs read-only
+    (ConnectionException "different configuration"). Both clear when that connection closes."""
+    message = str(exc).lower()
+    if isinstance(exc, duckdb.ConnectionException):
+        return "different configuration" in message
+    return "lock" in message
 
 
 # Columns the database fills in itself (registration and creation times).
