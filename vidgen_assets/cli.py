@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from vidgen_assets.errors import VidgenError
+from vidgen_assets.errors import CheckFailed, VidgenError
 
 
 class _Bars:
@@ -56,9 +56,10 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     environment and the defaults, exactly as in the Dagster UI.
     """
     from dagster import DagsterInstance, materialize
+    from dagster._core.errors import DagsterAssetCheckFailedError
 
     from vidgen_assets import progress
-    from vidgen_assets.definitions import PARTITIONED_ASSETS
+    from vidgen_assets.definitions import ASSET_CHECKS, PARTITIONED_ASSETS
     from vidgen_assets.partitions import documents
     from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
     from vidgen_assets.sources.read import read_source
@@ -80,18 +81,30 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
         progress.add_listener(bars)
     try:
         materialize(
-            PARTITIONED_ASSETS,
+            [*PARTITIONED_ASSETS, *ASSET_CHECKS],  # the checks too: blocking ones stop the run before `videos`
             partition_key=doc_id,
             instance=instance,
             resources=resources,
             tags={"vidgen/source": "cli", "vidgen/file": str(Path(path).resolve())},
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
         )
+    except DagsterAssetCheckFailedError as exc:
+        raise CheckFailed(doc_id, _failed_checks(str(exc))) from exc
     finally:
         if bars:
             progress.remove_listener(bars)
             bars.close()
     return paths.video(doc_id)
+
+
+def _failed_checks(message: str) -> list[tuple[str, str]]:
+    """(asset, check) pairs from Dagster's "N blocking asset checks failed" message, whose
+    lines after the first read `asset: check,check`."""
+    pairs = []
+    for line in message.splitlines()[1:]:
+        asset, _, names = line.partition(": ")
+        pairs += [(asset.strip(), name.strip()) for name in names.split(",") if name.strip()]
+    return pairs or [("?", message.splitlines()[0] if message else "?")]
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser) -> None:

@@ -39,7 +39,7 @@ def test_jobs_sensors_schedules_and_checks_are_registered():
     assert defs.resolve_sensor_def("inbox_sensor") is not None
     assert defs.resolve_schedule_def("backfill_schedule") is not None
     checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
-    assert checks == {"audio_not_silent", "every_chunk_has_a_frame", "no_blank_frame",
+    assert checks == {"audio_not_silent", "subtitles_say_the_narration", "every_chunk_has_a_frame", "no_blank_frame",
                       "video_matches_narration", "subtitles_cover_narration"}
 
 
