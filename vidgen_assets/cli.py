@@ -60,6 +60,7 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
 
     from vidgen_assets import progress
     from vidgen_assets.definitions import ASSET_CHECKS, PARTITIONED_ASSETS
+    from vidgen_assets.instance import cli_run_tags, release_dead_runs
     from vidgen_assets.partitions import documents
     from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
     from vidgen_assets.sources.read import read_source
@@ -74,6 +75,7 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     doc_id = register(storage.database(), path)
     ensure_dagster_home(paths)
     instance = DagsterInstance.get()
+    release_dead_runs(instance)  # a killed `vidgen make` would hold its model slot for ever
     if not instance.has_dynamic_partition(documents.name, doc_id):
         instance.add_dynamic_partitions(documents.name, [doc_id])
     bars = None if quiet else _Bars([a.key.to_user_string() for a in PARTITIONED_ASSETS])
@@ -85,7 +87,7 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
             partition_key=doc_id,
             instance=instance,
             resources=resources,
-            tags={"vidgen/source": "cli", "vidgen/file": str(Path(path).resolve())},
+            tags={"vidgen/source": "cli", "vidgen/file": str(Path(path).resolve()), **cli_run_tags()},
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
         )
     except DagsterAssetCheckFailedError as exc:

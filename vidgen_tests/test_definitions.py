@@ -50,6 +50,14 @@ def test_gpu_capable_steps_are_in_the_gpu_pool():
         assert node.pools == {"gpu"}
 
 
+def test_cpu_model_steps_are_in_the_model_pool_and_the_rest_in_none():
+    graph = defs.resolve_asset_graph()
+    for name in ("narration_audio", "summaries", "image_prompts"):
+        assert graph.get(downstream_key(name)).pools == {"model"}
+    for name in ("source_documents", "narration_scripts", "chunks", "videos"):
+        assert not graph.get(downstream_key(name)).pools
+
+
 def test_dagster_definitions_validate_accepts_the_workspace(data_dir):
     result = subprocess.run(
         [str(Path(sys.executable).with_name("dagster")), "definitions", "validate", "-w", "workspace.yaml"],

@@ -2,7 +2,7 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.assets.wiring import GPU_STEP
+from vidgen_assets.assets.wiring import GPU_STEP, step_threads
 from vidgen_assets.chunking import split_into_chunks
 from vidgen_assets.errors import InputError
 from vidgen_assets.partitions import documents
@@ -29,7 +29,7 @@ def transcripts(
     paths = storage.paths()
     audio = db.read_one(NarrationAudioRow, doc_id)
     if load_document(db, doc_id).kind in RECORDING_KINDS:
-        transcriber = asr.transcriber(cache_dir=paths.cache)
+        transcriber = asr.transcriber(cache_dir=paths.cache, threads=step_threads(context))
         result = transcriber.transcribe(paths.recognition_wav(doc_id), progress=progress)
         segments, backend, model, language = result.segments, result.backend, result.model, result.language
         if not segments:
