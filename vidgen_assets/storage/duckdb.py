@@ -25,6 +25,10 @@ R = TypeVar("R", bound=Record)
 _schema_ready: set[Path] = set()
 _schema_lock = threading.Lock()
 
+# Connections of this process that had to wait for the file, and for how long in all
+# (benchmarks/concurrency.py reports them).
+lock_waits = {"count": 0, "seconds": 0.0}
+
 
 class Database:
     """A DuckDB file opened briefly for each read or write."""
@@ -57,11 +61,16 @@ class Database:
             _schema_ready.add(self.path)
 
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + self.busy_timeout_s
+        started = time.monotonic()
+        deadline = started + self.busy_timeout_s
         delay = 0.05
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                con = duckdb.connect(str(self.path), read_only=read_only)
+                if delay > 0.05:  # it waited
+                    lock_waits["count"] += 1
+                    lock_waits["seconds"] += time.monotonic() - started
+                return con
             except (duckdb.IOException, duckdb.ConnectionException) as exc:
                 if not _is_conflict(exc):
                     raise
