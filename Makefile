@@ -13,8 +13,8 @@ video: install  ## the example document to data/videos/how-vidgen-works.mp4
 test: install  ## the test suite
 	$(VENV)/bin/pytest -q
 
-ui: install  ## the Dagster UI on http://127.0.0.1:3000
-	mkdir -p "$(DAGSTER_HOME)"
+ui: install  ## the Dagster UI on http://127.0.0.1:3000 (its instance gets vidgen's dagster.yaml if it has none)
+	$(VENV)/bin/python -m vidgen_assets.instance "$(DAGSTER_HOME)"
 	$(VENV)/bin/dagster dev -w workspace.yaml
 
 serve: install  ## the gallery, player and upload pages on http://127.0.0.1:8000

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from vidgen_assets.errors import DocumentBusy, VidgenError
+from vidgen_assets.errors import CheckFailed, DocumentBusy, VidgenError
 
 # The exit status when another run of the document is active: try again later (sysexits.h).
 EX_TEMPFAIL = 75
@@ -59,10 +59,12 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     environment and the defaults, exactly as in the Dagster UI.
     """
     from dagster import DagsterInstance, materialize
+    from dagster._core.errors import DagsterAssetCheckFailedError
 
     from vidgen_assets import progress
-    from vidgen_assets.definitions import PARTITIONED_ASSETS
+    from vidgen_assets.definitions import ASSET_CHECKS, PARTITIONED_ASSETS
     from vidgen_assets.document_runs import cli_run_tags, fail_dead_cli_runs, refuse_if_busy
+    from vidgen_assets.instance import release_dead_runs
     from vidgen_assets.partitions import documents
     from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
     from vidgen_assets.sources.kinds import RECORDING_KINDS
@@ -83,6 +85,7 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     ensure_dagster_home(paths)
     instance = DagsterInstance.get()
     with document_lock(paths.lock(doc_id), doc_id):
+        release_dead_runs(instance)  # a killed `vidgen make` would hold its model slot for ever
         fail_dead_cli_runs(instance, paths, doc_id)
         refuse_if_busy(instance, doc_id)
         if not instance.has_dynamic_partition(documents.name, doc_id):
@@ -92,13 +95,15 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
             progress.add_listener(bars)
         try:
             materialize(
-                PARTITIONED_ASSETS,
+                [*PARTITIONED_ASSETS, *ASSET_CHECKS],  # the checks too: blocking ones stop the run before `videos`
                 partition_key=doc_id,
                 instance=instance,
                 resources=resources,
                 tags=cli_run_tags(paths, path),
                 run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
             )
+        except DagsterAssetCheckFailedError as exc:
+            raise CheckFailed(doc_id, _failed_checks(str(exc))) from exc
         finally:
             if bars:
                 progress.remove_listener(bars)
@@ -112,9 +117,20 @@ def _check_backends(resources: dict, recording: bool) -> None:
     cache = storage.paths().cache
     speech = resources["asr"].problem(cache) if recording else resources["tts"].problem()
     # The picture check opens no database file: Database connects lazily.
-    problem = speech or resources["llm"].problem(cache) or resources["pictures"].problem(storage.database(), storage.paths().picture_cache)
+    pictures = resources["pictures"].problem(storage.database(), storage.paths().picture_cache)
+    problem = speech or resources["llm"].problem(cache) or pictures
     if problem:
         raise VidgenError(problem)
+
+
+def _failed_checks(message: str) -> list[tuple[str, str]]:
+    """(asset, check) pairs from Dagster's "N blocking asset checks failed" message, whose
+    lines after the first read `asset: check,check`."""
+    pairs = []
+    for line in message.splitlines()[1:]:
+        asset, _, names = line.partition(": ")
+        pairs += [(asset.strip(), name.strip()) for name in names.split(",") if name.strip()]
+    return pairs or [("?", message.splitlines()[0] if message else "?")]
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser) -> None:

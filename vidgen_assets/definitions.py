@@ -26,9 +26,10 @@ PARTITIONED_ASSETS = [
     summaries, image_prompts, frames, videos,
 ]
 
+# Blocking checks (audio, subtitle words, frames) stop a run before `videos`.
 ASSET_CHECKS = [
-    checks.audio_not_silent, checks.every_chunk_has_a_frame, checks.no_blank_frame,
-    checks.video_matches_narration, checks.subtitles_cover_narration,
+    checks.audio_not_silent, checks.subtitles_say_the_narration, checks.every_chunk_has_a_frame,
+    checks.no_blank_frame, checks.video_matches_narration, checks.subtitles_cover_narration,
 ]
 
 RESOURCES = build_resources()

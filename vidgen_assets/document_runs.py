@@ -16,6 +16,7 @@ from pathlib import Path
 from dagster import DagsterInstance, DagsterRun, DagsterRunStatus, RunsFilter
 
 from vidgen_assets.errors import DocumentBusy
+from vidgen_assets.instance import fail_run, process_tags
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.locks import holder_elsewhere
 from vidgen_assets.storage.paths import Paths
@@ -28,7 +29,8 @@ RUNNING = [DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus
 
 def cli_run_tags(paths: Paths, source: Path) -> dict[str, str]:
     """Tags of a `vidgen make` run: it holds the document lock of this data directory."""
-    return {SOURCE_TAG: "cli", DATA_DIR_TAG: str(paths.root), "vidgen/file": str(Path(source).resolve())}
+    return {SOURCE_TAG: "cli", DATA_DIR_TAG: str(paths.root), "vidgen/file": str(Path(source).resolve()),
+            **process_tags()}
 
 
 def _is_dead_cli_run(run: DagsterRun, paths: Paths, doc_id: str) -> bool:
@@ -48,7 +50,7 @@ def fail_dead_cli_runs(instance: DagsterInstance, paths: Paths, doc_id: str) -> 
     running forever (and count against the queue's limit). Returns their run ids."""
     dead = [r for r in runs_of(instance, doc_id, RUNNING) if _is_dead_cli_run(r, paths, doc_id)]
     for run in dead:
-        instance.report_run_failed(run, "the `vidgen make` process running it ended without finishing it (killed?)")
+        fail_run(instance, run, "the `vidgen make` process running it ended without finishing it (killed?)")
     return [r.run_id for r in dead]
 
 

@@ -40,3 +40,14 @@ class DocumentBusy(VidgenError):
         self.doc_id = doc_id
         self.holder = holder
         super().__init__(f"{doc_id} is already being made by {holder}; run it again when that run has finished")
+
+
+class CheckFailed(VidgenError):
+    """A blocking asset check failed: the run stopped before `videos`, the previous video stays."""
+
+    def __init__(self, doc_id: str, failed: list[tuple[str, str]]):
+        self.doc_id = doc_id
+        self.failed = failed  # (asset, check)
+        names = ", ".join(f"{check} (on {asset})" for asset, check in failed)
+        super().__init__(f"{doc_id}: blocking check {names} failed; the run stopped before videos "
+                         "and the previous video, if any, is unchanged (details in the Dagster run log)")

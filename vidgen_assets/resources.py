@@ -66,13 +66,14 @@ class SpeechResource(ConfigurableResource):
     backend: TtsBackend = "piper"
     voice: str = Field(default="", description="a Piper .onnx voice file; empty means the bundled voice")
 
-    def synthesizer(self):
+    def synthesizer(self, threads: int | None = None):
+        """The configured synthesizer; `threads` caps Piper's (espeak-ng is one process per sentence)."""
         from vidgen_assets.backends.tts import EspeakSynthesizer, PiperSynthesizer
 
         if self.backend == "espeak":
             return EspeakSynthesizer()
         voice = _value(self.voice)
-        return PiperSynthesizer(voice_path=Path(voice) if voice else None)
+        return PiperSynthesizer(voice_path=Path(voice) if voice else None, threads=threads)
 
     def problem(self) -> str | None:
         """None when the configured backend can run here, else what is missing and how to fix it."""
@@ -86,13 +87,16 @@ class TranscriptionResource(ConfigurableResource):
     backend: AsrBackend = "faster-whisper"
     model: str = Field(default="", description="a local model file or folder; empty means the bundled Whisper base")
 
-    def transcriber(self, cache_dir: Path):
+    def transcriber(self, cache_dir: Path, threads: int | None = None):
+        """The configured recognizer; `threads` caps faster-whisper's CPU threads."""
         from vidgen_assets.backends.asr import FasterWhisperTranscriber, WhisperTimestampedTranscriber
+        from vidgen_assets.backends.threads import model_threads
 
         model = _value(self.model)
         if self.backend == "whisper-timestamped":
             return WhisperTimestampedTranscriber(model=model)
-        return FasterWhisperTranscriber(model_dir=Path(model) if model else None, cache_dir=cache_dir)
+        return FasterWhisperTranscriber(model_dir=Path(model) if model else None, cache_dir=cache_dir,
+                                        cpu_threads=threads or model_threads())
 
     def problem(self, cache_dir: Path) -> str | None:
         if self.backend == "whisper-timestamped" and not _value(self.model):
@@ -107,13 +111,15 @@ class TextModelResource(ConfigurableResource):
     model: str = Field(default="", description="embedded: smollm2 | gemma3-270m; ollama: any pulled model")
     host: str = Field(default="http://127.0.0.1:11434", description="the Ollama server (env OLLAMA_HOST)")
 
-    def text_model(self, cache_dir: Path):
+    def text_model(self, cache_dir: Path, threads: int | None = None):
+        """The configured text model; `threads` caps the embedded model's llama.cpp threads."""
         from vidgen_assets.backends.llm import EmbeddedModel, OllamaModel
+        from vidgen_assets.backends.threads import model_threads
 
         model = {"model": _value(self.model)} if _value(self.model) else {}
         if self.backend == "ollama":
             return OllamaModel(host=_value(self.host), **model)
-        return EmbeddedModel(cache_dir=cache_dir, **model)
+        return EmbeddedModel(cache_dir=cache_dir, n_threads=threads or model_threads(), **model)
 
     def problem(self, cache_dir: Path) -> str | None:
         return _problem(lambda: self.text_model(cache_dir))
@@ -286,7 +292,11 @@ def pause_file_for_test(asset: str) -> Path | None:
 
 def ensure_dagster_home(paths: Paths) -> Path:
     """DAGSTER_HOME, set to the data directory's instance when the user has not chosen one,
-    so runs from the CLI and the UI land in the same Dagster instance."""
+    so runs from the CLI and the UI land in the same Dagster instance, with vidgen's instance
+    configuration (concurrency pools, run queue) installed when it has none."""
+    from vidgen_assets.instance import install_instance_config
+
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.dagster_home)))
     home.mkdir(parents=True, exist_ok=True)
+    install_instance_config(home)
     return home

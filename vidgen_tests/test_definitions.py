@@ -39,7 +39,7 @@ def test_jobs_sensors_schedules_and_checks_are_registered():
     assert defs.resolve_sensor_def("inbox_sensor") is not None
     assert defs.resolve_schedule_def("backfill_schedule") is not None
     checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
-    assert checks == {"audio_not_silent", "every_chunk_has_a_frame", "no_blank_frame",
+    assert checks == {"audio_not_silent", "subtitles_say_the_narration", "every_chunk_has_a_frame", "no_blank_frame",
                       "video_matches_narration", "subtitles_cover_narration"}
 
 
@@ -48,6 +48,14 @@ def test_gpu_capable_steps_are_in_the_gpu_pool():
     for name in ("transcripts", "frames"):
         node = graph.get(downstream_key(name))
         assert node.pools == {"gpu"}
+
+
+def test_cpu_model_steps_are_in_the_model_pool_and_the_rest_in_none():
+    graph = defs.resolve_asset_graph()
+    for name in ("narration_audio", "summaries", "image_prompts"):
+        assert graph.get(downstream_key(name)).pools == {"model"}
+    for name in ("source_documents", "narration_scripts", "chunks", "videos"):
+        assert not graph.get(downstream_key(name)).pools
 
 
 def test_dagster_definitions_validate_accepts_the_workspace(data_dir):

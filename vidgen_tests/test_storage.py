@@ -1,6 +1,7 @@
 """The DuckDB file: partitions replaced atomically, old files upgraded, a locked file reported."""
 
 import multiprocessing
+import threading
 import time
 
 import duckdb
@@ -64,3 +65,39 @@ def test_a_file_held_by_another_program_gives_a_clear_error(tmp_path):
     finally:
         holder.join()
     Database(path, busy_timeout_s=1).replace("a", {ChunkRow: []})  # free again
+
+
+def test_a_connection_of_the_other_mode_in_this_process_is_waited_for(tmp_path):
+    path = tmp_path / "v.duckdb"
+    db = Database(path)
+    db.replace("a", {ChunkRow: [ChunkRow(0, 0, 1, "kept")]})
+    # A read-write connection open in this process (a writer on another thread) makes
+    # DuckDB refuse a read-only one outright; the reader waits until the writer closes.
+    writer = duckdb.connect(str(path))
+    closer = threading.Timer(1.5, writer.close)
+    closer.start()
+    try:
+        assert [r.text for r in db.read(ChunkRow, "a")] == ["kept"]
+    finally:
+        closer.join()
+    # And the other way round: a writer waits for a read-only connection to close.
+    reader = duckdb.connect(str(path), read_only=True)
+    closer = threading.Timer(1.5, reader.close)
+    closer.start()
+    try:
+        db.replace("a", {ChunkRow: [ChunkRow(0, 0, 2, "new")]})
+    finally:
+        closer.join()
+    assert [r.text for r in db.read(ChunkRow, "a")] == ["new"]
+
+
+def test_a_connection_of_the_other_mode_held_too_long_gives_the_clear_error(tmp_path):
+    path = tmp_path / "v.duckdb"
+    Database(path).replace("a", {ChunkRow: []})
+    writer = duckdb.connect(str(path))
+    try:
+        with pytest.raises(StorageBusy, match="locked by another program for over 1 s"):
+            Database(path, busy_timeout_s=1).read(ChunkRow, "a")
+    finally:
+        writer.close()
+    assert Database(path, busy_timeout_s=1).read(ChunkRow, "a") == []

@@ -2,6 +2,7 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from vidgen_assets.assets.wiring import MODEL_STEP, step_threads
 from vidgen_assets.errors import InputError
 from vidgen_assets.media.audio import extract_original_audio, normalize_for_recognition
 from vidgen_assets.media.ffmpeg import probe
@@ -43,7 +44,7 @@ def narration_scripts(
 
 @asset(
     partitions_def=documents, group_name="narration", deps=["narration_scripts", "source_documents"],
-    kinds={"duckdb", "wav"},
+    kinds={"duckdb", "wav"}, **MODEL_STEP,
 )
 def narration_audio(
     context: AssetExecutionContext, storage: StorageResource, tts: SpeechResource
@@ -66,7 +67,7 @@ def narration_audio(
         sentences = [r.text for r in db.read(ScriptRow, doc_id)]
         if not sentences:
             raise InputError(source_path(db, doc_id), "yields no sentences to narrate")
-        synthesizer = tts.synthesizer()
+        synthesizer = tts.synthesizer(threads=step_threads(context))
         segments = synthesizer.synthesize(sentences, wav, progress=StageProgress("narration_audio", context.log.info))
         timings = str(save_timings(segments, files.timings))
         backend, voice = synthesizer.name, synthesizer.voice

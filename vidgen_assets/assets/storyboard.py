@@ -2,6 +2,7 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from vidgen_assets.assets.wiring import MODEL_STEP, step_threads
 from vidgen_assets.illustrations.embeddings import TextEmbedder
 from vidgen_assets.language.figure_mentions import mentioned_figure
 from vidgen_assets.partitions import documents
@@ -12,7 +13,10 @@ from vidgen_assets.storage.tables import ChunkRow, ImagePromptRow, SummaryRow
 from vidgen_assets.language.drafts import draft_image_prompt, draft_summary, visual_style
 
 
-@asset(partitions_def=documents, group_name="storyboard", deps=["chunks", "source_documents"], kinds={"duckdb"})
+@asset(
+    partitions_def=documents, group_name="storyboard", deps=["chunks", "source_documents"], kinds={"duckdb"},
+    **MODEL_STEP,
+)
 def summaries(
     context: AssetExecutionContext, storage: StorageResource, llm: TextModelResource
 ) -> MaterializeResult:
@@ -24,7 +28,7 @@ def summaries(
     db = storage.database()
     title = load_document(db, doc_id).title
     rows = db.read(ChunkRow, doc_id)
-    model = llm.text_model(cache_dir=storage.paths().cache)
+    model = llm.text_model(cache_dir=storage.paths().cache, threads=step_threads(context))
     embedder = TextEmbedder()  # ranks key phrases; loaded only when a summary needs replacing
     progress = StageProgress("summaries", context.log.info)
     out = []
@@ -43,7 +47,7 @@ def summaries(
 
 @asset(
     partitions_def=documents, group_name="storyboard", deps=["summaries", "chunks", "source_documents"],
-    kinds={"duckdb"},
+    kinds={"duckdb"}, **MODEL_STEP,
 )
 def image_prompts(
     context: AssetExecutionContext, storage: StorageResource, llm: TextModelResource
@@ -54,7 +58,7 @@ def image_prompts(
     doc_id = context.partition_key
     db = storage.database()
     doc = load_document(db, doc_id)
-    model = llm.text_model(cache_dir=storage.paths().cache)
+    model = llm.text_model(cache_dir=storage.paths().cache, threads=step_threads(context))
     style = visual_style(doc.title)
     labels = [f.label for f in doc.figures if f.image_path]
     chunk_text = {c.idx: c.text for c in db.read(ChunkRow, doc_id)}

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.assets.wiring import GPU_STEP
+from vidgen_assets.assets.wiring import GPU_STEP, step_threads
 from vidgen_assets.chunking import split_into_chunks
 from vidgen_assets.errors import InputError
 from vidgen_assets.partitions import documents
@@ -30,7 +30,7 @@ def transcripts(
     db = storage.database()
     audio = db.read_one(NarrationAudioRow, doc_id)
     if load_document(db, doc_id).kind in RECORDING_KINDS:
-        transcriber = asr.transcriber(cache_dir=storage.paths().cache)
+        transcriber = asr.transcriber(cache_dir=storage.paths().cache, threads=step_threads(context))
         result = transcriber.transcribe(Path(audio.recognition_path), progress=progress)
         segments, backend, model, language = result.segments, result.backend, result.model, result.language
         if not segments:

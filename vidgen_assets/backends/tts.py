@@ -104,6 +104,18 @@ def _is_word_phoneme(phoneme: str) -> bool:
     return phoneme not in ("^", "$", " ") and not all(unicodedata.category(ch).startswith("P") for ch in phoneme)
 
 
+def _sized_session(session: Any, threads: int) -> Any:
+    """The same ONNX model in a session that uses `threads` threads. Piper's load takes no
+    session options; the alignment-patched model it loaded from bytes is reused (pinned
+    onnxruntime keeps them as `_model_bytes`), so the voice is not patched twice."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(session._model_bytes, options, providers=session.get_providers())
+
+
 class PiperSynthesizer:
     """Piper neural TTS; the voice is loaded once per instance.
 
@@ -116,7 +128,7 @@ class PiperSynthesizer:
 
     name = "piper"
 
-    def __init__(self, voice_path: Path | None = None, sentence_pause_s: float = 0.25):
+    def __init__(self, voice_path: Path | None = None, sentence_pause_s: float = 0.25, threads: int | None = None):
         offline()
         # `onnx` lets Piper expose phoneme alignments, which give the word times.
         for module, package in (("piper", "piper-tts"), ("onnxruntime", "onnxruntime"), ("onnx", "onnx")):
@@ -131,6 +143,8 @@ class PiperSynthesizer:
                 raise BackendUnavailable("piper", f"voice file {needed} not found", "pass an existing .onnx voice with its .onnx.json beside it")
         # include_alignments patches the model in memory (needs `onnx`) to expose phoneme durations.
         self._voice = PiperVoice.load(path, config_path=config, include_alignments=True)
+        if threads is not None:
+            self._voice.session = _sized_session(self._voice.session, threads)
         self.voice = path.name.removesuffix(".onnx")
         self.sample_rate = int(self._voice.config.sample_rate)
         self.sentence_pause_s = sentence_pause_s

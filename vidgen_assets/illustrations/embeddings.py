@@ -8,7 +8,6 @@ over the tokens and L2-normalised, as sentence-transformers does, so a dot produ
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from vidgen_assets.backends.packaged_models import offline
+from vidgen_assets.backends.threads import model_threads
 from vidgen_assets.errors import BackendUnavailable
 
 DIMENSIONS = 384
@@ -95,7 +95,8 @@ def _load():
     tokenizer.enable_truncation(max_length=_MAX_TOKENS)
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = min(2, os.cpu_count() or 1)
+    # The frames step holds a `gpu` pool slot (limit 1): the process's cores are its own.
+    options.intra_op_num_threads = model_threads()
     # Spinning threads wait for work by burning CPU; on two shared cores they slowed lookups 1.6x.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = onnxruntime.InferenceSession(

@@ -89,6 +89,11 @@ def build_cues(
     return cues
 
 
+def cue_words(segments: Sequence[Segment]) -> list[str]:
+    """Every word the cues built from `segments` show, in order."""
+    return [t.text for t in _tokens(segments)]
+
+
 def _tokens(segments: Sequence[Segment]) -> list[_Token]:
     # (text, start, end, last word of its segment, that segment is a sentence)
     words: list[tuple[str, float, float, bool, bool]] = []

@@ -1,7 +1,8 @@
 """The DuckDB file: one table per record type (storage/tables.py), every row keyed by doc_id.
 
 DuckDB lets one process write at a time, so every access is a short-lived connection, and a
-connection that finds the file locked waits and retries instead of failing at once. The schema
+connection that finds the file held (locked by another process, or open in the other mode,
+read-only vs read-write, in this one) waits and retries instead of failing at once. The schema
 is created or upgraded once per process and file, not on every write.
 """
 
@@ -23,6 +24,10 @@ R = TypeVar("R", bound=Record)
 
 _schema_ready: set[Path] = set()
 _schema_lock = threading.Lock()
+
+# Connections of this process that had to wait for the file, and for how long in all
+# (benchmarks/concurrency.py reports them).
+lock_waits = {"count": 0, "seconds": 0.0}
 
 
 class Database:
@@ -56,13 +61,18 @@ class Database:
             _schema_ready.add(self.path)
 
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + self.busy_timeout_s
+        started = time.monotonic()
+        deadline = started + self.busy_timeout_s
         delay = 0.05
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
+                con = duckdb.connect(str(self.path), read_only=read_only)
+                if delay > 0.05:  # it waited
+                    lock_waits["count"] += 1
+                    lock_waits["seconds"] += time.monotonic() - started
+                return con
+            except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                if not _is_conflict(exc):
                     raise
                 if time.monotonic() >= deadline:
                     raise StorageBusy(
@@ -111,6 +121,16 @@ class Database:
     def read_one(self, record: type[R], doc_id: str, *, lineage: bool = True) -> R | None:
         found = self.read(record, doc_id, lineage=lineage)
         return found[0] if found else None
+
+
+def _is_conflict(exc: Exception) -> bool:
+    """Another connection holds the file: a lock held by another process (IOException), or,
+    within this process, an open connection in the other mode, read-write vs read-only
+    (ConnectionException "different configuration"). Both clear when that connection closes."""
+    message = str(exc).lower()
+    if isinstance(exc, duckdb.ConnectionException):
+        return "different configuration" in message
+    return "lock" in message
 
 
 # Columns the database fills in itself (registration and creation times).

@@ -1,0 +1,102 @@
+"""Documents at once: does running several cost what it should on 2 cores?
+
+    .venv/bin/python benchmarks/concurrency.py [two|backfill]     (both by default)
+
+two       Two `vidgen make` of different documents started together, against one alone. Model
+          steps share the machine-wide pool slots (vidgen_assets/dagster.yaml), so both
+          together should take at most 2.2x one alone (issue 8 measured 18x per step without).
+backfill  Eight short documents as a backfill runs them: two runs at a time (the run queue's
+          max_concurrent_runs) with the multiprocess executor, against one after another with
+          the in-process executor. Target: throughput at least 1.4x. Lock waits are those a
+          process reading the tables in a loop beside the runs met.
+
+Each part uses a fresh data directory whose model cache is warmed by one run first, so
+neither side pays for assembling models. Run it on a quiet machine (uptime load < 1.5).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "data" / "examples" / "rock-pools.md"
+sys.path.insert(0, str(ROOT))
+
+
+def fresh_data_dir(name: str) -> Path:
+    data = Path(tempfile.mkdtemp(prefix=f"vidgen-bench-{name}-"))
+    os.environ["VIDGEN_DATA_DIR"] = str(data)
+    os.environ["DAGSTER_HOME"] = str(data / "dagster_home")
+    return data
+
+
+def vidgen_make(document: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "vidgen_assets.cli", "make", str(document), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def finish(runs: list[subprocess.Popen]) -> None:
+    for run in runs:
+        out, err = run.communicate()
+        if run.returncode != 0:
+            raise SystemExit(f"vidgen make failed: {err.strip().splitlines()[-1] if err.strip() else out}")
+
+
+def two_at_once() -> None:
+    data = fresh_data_dir("two")
+    copies = {}
+    for name in ("warm-up", "alone", "first", "second"):
+        copies[name] = data / "inputs" / f"{name}.md"
+        copies[name].parent.mkdir(exist_ok=True)
+        shutil.copy(EXAMPLE, copies[name])
+    finish([vidgen_make(copies["warm-up"])])
+    started = time.perf_counter()
+    finish([vidgen_make(copies["alone"])])
+    alone = time.perf_counter() - started
+    started = time.perf_counter()
+    finish([vidgen_make(copies["first"]), vidgen_make(copies["second"])])
+    both = time.perf_counter() - started
+    print(f"two documents at once ({EXAMPLE.name}, twice): one alone {alone:.1f} s, "
+          f"both together {both:.1f} s, ratio {both / alone:.2f}x (target <= 2.2x)")
+
+
+def backfill() -> None:
+    from vidgen_tests.load import Reader, register_documents, run_at_once, write_notes
+
+    data = fresh_data_dir("backfill")
+    warm, *notes = write_notes(data / "inputs", 9)
+    doc_ids = register_documents([warm, *notes])
+    run_at_once(doc_ids[:1], executor="in_process")  # models assembled into the cache once
+    documents = doc_ids[1:]
+    results = {}
+    # The same eight documents both ways (a run replaces a document's rows and files).
+    for label, executor, at_once in (("in-process, one after another", "in_process", 1),
+                                     ("multiprocess, two runs at a time", "multiprocess", 2)):
+        reader = Reader(data / "vidgen.duckdb", documents)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(at_once) as workers:
+            outcomes = list(workers.map(lambda d: run_at_once([d], executor=executor)[d], documents))
+        seconds = time.perf_counter() - started
+        reads, errors, waits = reader.stop()
+        failed = sum(not ok for ok, _, _ in outcomes)
+        results[label] = seconds
+        print(f"{label}: {len(outcomes)} documents in {seconds:.1f} s ({failed} failed); reader beside: "
+              f"{reads} reads, {waits['count']} lock waits ({waits['seconds']:.2f} s), {len(errors)} errors")
+    baseline, scaled = results.values()
+    print(f"backfill throughput ratio: {baseline / scaled:.2f}x (target >= 1.4x)")
+
+
+if __name__ == "__main__":
+    parts = sys.argv[1:] or ["two", "backfill"]
+    print(f"load before: {os.getloadavg()[0]:.2f}")
+    if "two" in parts:
+        two_at_once()
+    if "backfill" in parts:
+        backfill()

@@ -1,0 +1,132 @@
+"""Several documents at once, as Dagster's run launcher runs them: one process per run
+(execute_job on a reconstructable make_video, with the multiprocess or in-process executor),
+beside a process that reads the DuckDB file in a loop. Shared by test_load.py and
+benchmarks/concurrency.py; the caller sets VIDGEN_DATA_DIR and DAGSTER_HOME."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+import traceback
+from pathlib import Path
+
+TOPICS = [
+    ("Rock pools", "When the sea goes out, water stays behind in hollows of the rock. Crabs, anemones "
+                   "and small fish live there until the tide returns. Shore crabs hide under weed by day."),
+    ("Honey bees", "A honey bee tells its sisters where flowers are with a dance. The angle of the dance "
+                   "points the way from the sun. The length of the waggle says how far to fly."),
+    ("Sea ice", "Sea ice forms when the ocean surface freezes in winter. It reflects most of the "
+                "sunlight that falls on it. Less ice means darker water that warms faster."),
+    ("Tree rings", "A tree adds one ring of wood every year. Wide rings mark wet and warm years, narrow "
+                   "rings dry or cold ones. Old beams can be dated by matching their rings."),
+    ("Moss", "Moss has no roots and drinks through its leaves. It can dry out for months and wake "
+             "with the rain. Many small animals live in its wet cushions."),
+    ("Lichens", "A lichen is a fungus and an alga living as one. The alga makes food from light, the "
+                "fungus holds water. Lichens grow on bare rock where nothing else can."),
+    ("Owls", "An owl hears a mouse under snow before it sees it. Its face gathers sound like a dish. "
+             "Soft edges on its feathers make its flight almost silent."),
+    ("Glaciers", "A glacier is snow pressed into ice over many years. It flows downhill slowly under "
+                 "its own weight. As it moves it carves valleys and carries stones far away."),
+]
+
+
+def write_notes(folder: Path, count: int) -> list[Path]:
+    """`count` short Markdown documents (three sentences each), one per topic."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for title, body in TOPICS[:count]:
+        path = folder / f"{title.lower().replace(' ', '-')}.md"
+        path.write_text(f"# {title}\n\n{body}\n")
+        paths.append(path)
+    return paths
+
+
+def register_documents(paths: list[Path]) -> list[str]:
+    """Record the files as documents and add their partitions; their doc_ids."""
+    from dagster import DagsterInstance
+
+    from vidgen_assets.partitions import documents
+    from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
+    from vidgen_assets.storage.catalog import register
+
+    storage = resolved(build_resources()["storage"])
+    ensure_dagster_home(storage.paths())
+    doc_ids = [register(storage.database(), p) for p in paths]
+    with DagsterInstance.get() as instance:
+        instance.add_dynamic_partitions(documents.name, [d for d in doc_ids if not instance.has_dynamic_partition(documents.name, d)])
+    return doc_ids
+
+
+def make_video_job():
+    """make_video with the definitions' resources, for reconstructable()."""
+    from vidgen_assets.definitions import defs
+
+    return defs.resolve_job_def("make_video")
+
+
+def _run(doc_id: str, executor: str, answers) -> None:
+    from dagster import DagsterInstance, execute_job, reconstructable
+
+    started = time.monotonic()
+    try:
+        with DagsterInstance.get() as instance:
+            result = execute_job(reconstructable(make_video_job), instance=instance,
+                                 tags={"dagster/partition": doc_id},
+                                 run_config={"execution": {"config": {executor: {}}}})
+            errors = [str(e.step_failure_data.error.message) for e in result.all_events
+                      if e.is_step_failure and e.step_failure_data and e.step_failure_data.error]
+            answers.put((doc_id, result.success, time.monotonic() - started, errors))
+    except Exception:
+        answers.put((doc_id, False, time.monotonic() - started, [traceback.format_exc()]))
+
+
+def run_at_once(doc_ids: list[str], executor: str = "multiprocess", timeout_s: float = 3600) -> dict[str, tuple]:
+    """Run make_video for every document at the same time, one process each; doc_id ->
+    (success, seconds, step errors). `executor` is `multiprocess` or `in_process`."""
+    context = multiprocessing.get_context("spawn")
+    answers = context.Queue()
+    runs = [context.Process(target=_run, args=(d, executor, answers)) for d in doc_ids]
+    for run in runs:
+        run.start()
+    found = {}
+    for _ in runs:
+        doc_id, *outcome = answers.get(timeout=timeout_s)
+        found[doc_id] = tuple(outcome)
+    for run in runs:
+        run.join()
+    return found
+
+
+def _read_in_a_loop(database: Path, doc_ids: list[str], stop, answers) -> None:
+    from vidgen_assets.storage import duckdb as storage_duckdb
+    from vidgen_assets.storage.duckdb import Database
+    from vidgen_assets.storage.tables import ChunkRow, FrameRow, SegmentRow, VideoRow
+
+    db, reads, errors = Database(database), 0, []
+    while not stop.is_set():
+        for doc_id in doc_ids:
+            for record in (SegmentRow, ChunkRow, FrameRow, VideoRow):
+                try:
+                    db.read(record, doc_id)
+                    reads += 1
+                except Exception as exc:  # any error here is what the load test looks for
+                    errors.append(f"{type(exc).__name__}: {exc}")
+        time.sleep(0.2)  # a person refreshing a page, not a busy loop stealing a core
+    answers.put((reads, errors, dict(storage_duckdb.lock_waits)))
+
+
+class Reader:
+    """A process reading this data directory's tables in a loop until `stop()`."""
+
+    def __init__(self, database: Path, doc_ids: list[str]):
+        context = multiprocessing.get_context("spawn")
+        self._stop, self._answers = context.Event(), context.Queue()
+        self._process = context.Process(target=_read_in_a_loop, args=(database, doc_ids, self._stop, self._answers))
+        self._process.start()
+
+    def stop(self) -> tuple[int, list[str], dict]:
+        """(reads done, errors met, this reader's lock waits)."""
+        self._stop.set()
+        outcome = self._answers.get(timeout=300)
+        self._process.join()
+        return outcome

@@ -1,0 +1,127 @@
+"""Concurrency that scales: model steps sized to their cores and holding a machine-wide pool
+slot, the instance configuration that sets the limits, and `vidgen make` honouring a slot held
+by another run while giving back the slots of a `vidgen make` that was killed."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+from dagster import DagsterInstance, DagsterRun, DagsterRunStatus
+
+from vidgen_assets.assets.wiring import pool_limit
+from vidgen_assets.backends.threads import available_cores, model_threads
+from vidgen_assets.definitions import defs
+from vidgen_assets.instance import TEMPLATE, install_instance_config
+from vidgen_assets.storage.duckdb import Database
+from vidgen_assets.storage.tables import NarrationAudioRow, VideoRow
+from vidgen_tests.test_lineage import NOTE
+
+
+def _threads_on_one_core(answer) -> None:
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    answer.put((available_cores(), model_threads(), model_threads(2)))
+
+
+def test_model_threads_follow_the_cores_the_process_is_given():
+    cores = len(os.sched_getaffinity(0))
+    assert model_threads() == cores and model_threads(None) == cores
+    assert model_threads(2) == max(1, cores // 2)
+    context = multiprocessing.get_context("spawn")
+    answer = context.Queue()
+    child = context.Process(target=_threads_on_one_core, args=(answer,))
+    child.start()
+    child.join()
+    assert answer.get(timeout=5) == (1, 1, 1)  # taskset to one core: one thread, never zero
+
+
+def test_piper_runs_with_the_threads_it_is_given(tmp_path):
+    from vidgen_assets.backends.tts import PiperSynthesizer
+
+    synthesizer = PiperSynthesizer(threads=1)
+    assert synthesizer._voice.session.get_session_options().intra_op_num_threads == 1
+    segments = synthesizer.synthesize(["Shore crabs hide under weed."], tmp_path / "one.wav")
+    assert [w.word for w in segments[0].words] == ["Shore", "crabs", "hide", "under", "weed."]
+
+
+def test_the_instance_config_is_installed_into_an_empty_dagster_home(tmp_path):
+    home = tmp_path / "home"
+    install_instance_config(home)
+    assert (home / "dagster.yaml").read_text() == TEMPLATE.read_text()
+    instance = DagsterInstance.from_config(str(home))
+    pools = instance.event_log_storage.get_pool_config()
+    assert (pools.default_pool_limit, pools.pool_granularity.value) == (1, "op")
+    queue = instance.get_concurrency_config().run_queue_config
+    assert queue.tag_concurrency_limits == [
+        {"key": "dagster/partition", "value": {"applyLimitPerUniqueValue": True}, "limit": 1}]
+    assert pool_limit(instance, "model") == pool_limit(instance, "gpu") == 1
+    instance.event_log_storage.set_concurrency_slots("model", 2)  # `dagster instance concurrency set model 2`
+    assert pool_limit(instance, "model") == 2 and pool_limit(instance, "gpu") == 1
+
+
+def test_an_existing_instance_config_keeps_its_settings_and_gains_only_the_concurrency_block(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "dagster.yaml").write_text("telemetry:\n  enabled: true\nretention:\n  schedule:\n    purge_after_days: 7\n")
+    install_instance_config(mine)
+    merged = yaml.safe_load((mine / "dagster.yaml").read_text())
+    assert merged["telemetry"] == {"enabled": True} and merged["retention"]["schedule"]["purge_after_days"] == 7
+    assert merged["concurrency"] == yaml.safe_load(TEMPLATE.read_text())["concurrency"]
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "dagster.yaml").write_text("concurrency:\n  pools:\n    default_limit: 3\n")
+    install_instance_config(theirs)
+    assert (theirs / "dagster.yaml").read_text() == "concurrency:\n  pools:\n    default_limit: 3\n"
+
+
+def _held_slot(instance: DagsterInstance, pool: str, pid: int) -> str:
+    """A started `vidgen make` run of process `pid` that holds one slot of `pool`; its run id."""
+    run = DagsterRun(job_name="__ephemeral_asset_job__", run_id=str(uuid.uuid4()), status=DagsterRunStatus.STARTED,
+                     tags={"vidgen/source": "cli", **{"vidgen/host": os.uname().nodename, "vidgen/pid": str(pid)}})
+    instance.add_run(run)
+    instance.event_log_storage.initialize_concurrency_limit_to_default(pool)
+    assert instance.event_log_storage.claim_concurrency_slot(pool, run.run_id, "held", 0).is_claimed
+    return run.run_id
+
+
+def test_vidgen_make_waits_for_a_model_slot_and_frees_one_a_killed_run_kept(data_dir, tmp_path):
+    note = tmp_path / "rock-pools.md"
+    note.write_text(NOTE)
+    home = data_dir / "dagster_home"
+    install_instance_config(home)
+    instance = DagsterInstance.from_config(str(home))
+    # A killed `vidgen make` (its process is gone) still holds the gpu slot; a live one the model slot.
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead_run = _held_slot(instance, "gpu", gone.pid)
+    live_run = _held_slot(instance, "model", os.getpid())
+    cli = subprocess.Popen([sys.executable, "-m", "vidgen_assets.cli", "make", str(note), "--quiet"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        storage = instance.event_log_storage
+        deadline = time.monotonic() + 600
+        while not storage.get_concurrency_info("model").pending_run_ids:
+            assert cli.poll() is None, cli.stderr.read()[-3000:]
+            assert time.monotonic() < deadline, "vidgen make never asked for the model slot"
+            time.sleep(1)
+        # narration_audio (pool model) waits for the slot: nothing synthesized yet.
+        assert Database(data_dir / "vidgen.duckdb").read_one(NarrationAudioRow, "rock-pools") is None
+        assert instance.get_run_by_id(dead_run).status == DagsterRunStatus.FAILURE
+        assert storage.get_concurrency_info("gpu").claimed_slots == []
+        storage.free_concurrency_slot_for_step(live_run, "held")
+        out, err = cli.communicate(timeout=1500)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    assert cli.returncode == 0, err[-3000:]
+    assert Database(data_dir / "vidgen.duckdb").read_one(VideoRow, "rock-pools") is not None
+    for pool in ("model", "gpu"):
+        info = storage.get_concurrency_info(pool)
+        assert (info.claimed_slots, info.pending_steps) == ([], []), pool
