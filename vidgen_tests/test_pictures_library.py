@@ -14,7 +14,7 @@ from PIL import Image
 from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.library import LibraryPictures
 from vidgen_assets.errors import BackendUnavailable
-from vidgen_assets.illustrations.choice import THRESHOLD
+from vidgen_assets.illustrations.choice import THRESHOLD, prompt_subject, thresholds_for
 from vidgen_assets.illustrations.embeddings import TextEmbedder
 from vidgen_assets.illustrations.index import update_index
 from vidgen_assets.illustrations.media_folder import MediaFolder, words_of_name
@@ -84,7 +84,7 @@ def test_every_picture_given_clears_the_threshold_and_a_strict_threshold_gives_n
     texts = [CRAB_TEXT, "She rode her bicycle to work along the canal.", "A violin and a cello played the duet.", TAX_TEXT]
     given = library(tmp_path, clipart).pictures([request(t) for t in texts])
     assert [p is not None for p in given] == [True, True, True, False]
-    assert all(p.similarity >= THRESHOLD for p in given if p)
+    assert all(p.similarity >= min(thresholds_for(THRESHOLD).values()) for p in given if p)
     assert library(tmp_path, clipart, threshold=0.95).pictures([request(t) for t in texts]) == [None] * 4
     # The tax chunk does have a best picture; only the threshold keeps it off the screen.
     assert library(tmp_path, clipart, threshold=-1.0).pictures([request(TAX_TEXT)])[0] is not None

@@ -44,6 +44,7 @@ class Match:
     attribution: str
     description: str
     similarity: float
+    query: str = ""  # which of the chunk's queries found it ("phrase: shore crabs")
 
 
 def update_index(db: Database, embedder: TextEmbedder, collections: Sequence[Collection]) -> IndexReport:
@@ -92,9 +93,13 @@ class Shelf:
         self.matches = matches  # similarity 0.0 until ranked
         self.vectors = vectors
         self._sources = np.array([m.source for m in matches], dtype=object)
+        self._positions = {m.path: i for i, m in enumerate(matches)}
 
     def __len__(self) -> int:
         return len(self.matches)
+
+    def position(self, path: Path) -> int:
+        return self._positions[path]
 
     def similarities(self, vectors: np.ndarray) -> np.ndarray:
         """Cosine similarity of every picture (rows) to every query vector (columns)."""

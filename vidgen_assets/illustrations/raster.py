@@ -2,7 +2,7 @@
 
 Clip art from many authors in many colours looks like one film once every picture is drawn in
 the same few colours: each pixel's lightness picks a colour on the palette's ramp, and what was
-transparent becomes the palette's background.
+transparent becomes the palette's background. One-colour icons are drawn in a single ink.
 """
 
 from __future__ import annotations
@@ -59,6 +59,22 @@ def tint(image: Image.Image, palette: Sequence[RGB] = DEFAULT_PALETTE) -> Image.
     alpha = rgba[..., 3:4]
     background = np.asarray(palette[0], dtype=np.float32)
     out = ink * alpha + background * (1.0 - alpha)
+    return Image.fromarray(np.clip(out + 0.5, 0, 255).astype(np.uint8), "RGB")
+
+
+def tint_icon(image: Image.Image, palette: Sequence[RGB] = DEFAULT_PALETTE) -> Image.Image:
+    """RGB image of a one-colour icon: its shapes in the ink that stands out most from the background.
+
+    Only the icon's coverage (alpha) counts: its own colour is whatever its author left as
+    currentColor, and by lightness a black line would vanish into a dark background.
+    """
+    if len(palette) < 2:
+        raise ValueError("a palette needs a background colour and at least one ink colour")
+    colours = np.asarray(palette, dtype=np.float32)
+    luma = colours @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    ink = colours[1 + int(np.argmax(np.abs(luma[1:] - luma[0])))]
+    alpha = np.asarray(image.convert("RGBA").getchannel("A"), dtype=np.float32)[..., None] / 255.0
+    out = ink * alpha + colours[0] * (1.0 - alpha)
     return Image.fromarray(np.clip(out + 0.5, 0, 255).astype(np.uint8), "RGB")
 
 
