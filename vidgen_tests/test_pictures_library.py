@@ -85,7 +85,11 @@ def test_every_picture_given_clears_the_threshold_and_a_strict_threshold_gives_n
     given = library(tmp_path, clipart).pictures([request(t) for t in texts])
     assert [p is not None for p in given] == [True, True, True, False]
     assert all(p.similarity >= min(thresholds_for(THRESHOLD).values()) for p in given if p)
-    assert library(tmp_path, clipart, threshold=0.95).pictures([request(t) for t in texts]) == [None] * 4
+    # A strict bar keeps only near-exact matches: the phrase "bicycle" is the picture's very name.
+    strict = library(tmp_path, clipart, threshold=0.95).pictures([request(t) for t in texts])
+    assert strict[1] is not None and strict[1].similarity >= 0.95
+    assert all(p is None or p.similarity >= 0.95 for p in strict) and strict[3] is None
+    assert library(tmp_path, clipart, threshold=1.01).pictures([request(t) for t in texts]) == [None] * 4
     # The tax chunk does have a best picture; only the threshold keeps it off the screen.
     assert library(tmp_path, clipart, threshold=-1.0).pictures([request(TAX_TEXT)])[0] is not None
 
@@ -117,6 +121,18 @@ def test_the_index_is_incremental(tmp_path, clipart):
         descriptions = [d for (d,) in con.execute("SELECT description FROM illustrations ORDER BY path").fetchall()]
     assert any(d.startswith("gull") for d in descriptions) and not any("violin" in d for d in descriptions)
     assert any("Teapot and cups" in d for d in descriptions)
+
+
+def test_an_index_made_before_pictures_had_names_is_brought_up_to_date(tmp_path, clipart):
+    db, embedder = Database(tmp_path / "vidgen.duckdb"), TextEmbedder()
+    update_index(db, embedder, [OpenClipart(clipart)])
+    with db.connect() as con:  # as the first index release wrote it
+        con.execute("ALTER TABLE illustrations DROP COLUMN name_embedding; ALTER TABLE illustrations DROP COLUMN name")
+        con.execute("UPDATE illustrations SET model = ?", [embedder.name])
+    report = update_index(db, embedder, [OpenClipart(clipart)])
+    assert (report.added, report.changed, report.unchanged) == (0, 5, 0)
+    with db.connect(read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM illustrations WHERE name = 'crab' AND name_embedding IS NOT NULL").fetchone() == (1,)
 
 
 def test_the_users_own_picture_wins_when_it_matches_well(tmp_path, clipart):

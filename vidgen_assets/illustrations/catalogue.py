@@ -24,6 +24,7 @@ class Description:
     text: str  # what the picture shows, in words; this is what is embedded and matched
     licence: str
     attribution: str = ""  # a credit line when the licence asks for one
+    name: str = ""  # what it shows in a word or two ("microscope"), embedded as well when given
 
 
 class Collection(Protocol):

@@ -24,6 +24,9 @@ DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     path VARCHAR PRIMARY KEY, collection VARCHAR, source VARCHAR, kind VARCHAR, licence VARCHAR,
     attribution VARCHAR, description VARCHAR, signature VARCHAR, model VARCHAR,
     embedding FLOAT[{DIMENSIONS}], indexed_at TIMESTAMP DEFAULT current_timestamp)"""
+# An index made before pictures had names gains the column; its rows are re-embedded (SCHEME).
+MIGRATE = f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS name VARCHAR; ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS name_embedding FLOAT[{DIMENSIONS}]"
+SCHEME = "names"  # bumped when what is embedded changes, so every row is embedded again
 _BATCH = 256  # files described, embedded and written per transaction
 
 
@@ -54,9 +57,10 @@ def update_index(db: Database, embedder: TextEmbedder, collections: Sequence[Col
         root = str(collection.root)
         with db.connect() as con:
             con.execute(DDL)
+            con.execute(MIGRATE)
             known = dict(con.execute(f"SELECT path, signature || '|' || model FROM {TABLE} WHERE collection = ?", [root]).fetchall())
         entries = collection.entries()
-        todo = [e for e in entries if known.get(str(e.path)) != f"{e.signature}|{embedder.name}"]
+        todo = [e for e in entries if known.get(str(e.path)) != f"{e.signature}|{_model(embedder)}"]
         gone = set(known) - {str(e.path) for e in entries}
         for start in range(0, len(todo), _BATCH):
             _write(db, embedder, collection, todo[start : start + _BATCH])
@@ -73,25 +77,30 @@ def update_index(db: Database, embedder: TextEmbedder, collections: Sequence[Col
 
 def _write(db: Database, embedder: TextEmbedder, collection: Collection, entries: Sequence[Entry]) -> None:
     descriptions = [collection.describe(e) for e in entries]
-    vectors = embedder.embed([d.text for d in descriptions])
+    vectors = embedder.embed([d.text for d in descriptions] + [d.name for d in descriptions])
     rows = [
         [str(e.path), str(collection.root), collection.source, e.kind, d.licence, d.attribution, d.text,
-         e.signature, embedder.name, v.tolist()]
-        for e, d, v in zip(entries, descriptions, vectors)
+         e.signature, _model(embedder), v.tolist(), d.name, n.tolist() if d.name.strip() else None]
+        for e, d, v, n in zip(entries, descriptions, vectors[: len(entries)], vectors[len(entries) :])
     ]
     with db.connect() as con:
         con.execute(DDL)
         con.execute("BEGIN TRANSACTION")
-        con.executemany(f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)", rows)
+        con.executemany(
+            f"""INSERT OR REPLACE INTO {TABLE} (path, collection, source, kind, licence, attribution, description,
+                signature, model, embedding, name, name_embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            rows,
+        )
         con.execute("COMMIT")
 
 
 class Shelf:
     """The indexed pictures of some collections, held in memory so each lookup is one product."""
 
-    def __init__(self, matches: list[Match], vectors: np.ndarray):
+    def __init__(self, matches: list[Match], vectors: np.ndarray, name_vectors: np.ndarray | None = None):
         self.matches = matches  # similarity 0.0 until ranked
-        self.vectors = vectors
+        self.vectors = vectors  # each picture's description
+        self.name_vectors = name_vectors  # each picture's name alone (zero where it has none)
         self._sources = np.array([m.source for m in matches], dtype=object)
         self._positions = {m.path: i for i, m in enumerate(matches)}
 
@@ -102,8 +111,17 @@ class Shelf:
         return self._positions[path]
 
     def similarities(self, vectors: np.ndarray) -> np.ndarray:
-        """Cosine similarity of every picture (rows) to every query vector (columns)."""
-        return self.vectors @ np.asarray(vectors, dtype=np.float32).T
+        """Cosine similarity of every picture (rows) to every query vector (columns).
+
+        A picture's similarity is the better of its description's and its name's: "dna" alone
+        matches a chunk's "DNA" far better than "dna (biologist, evolution, gene, ...)" does,
+        while the tags find it for "genetics".
+        """
+        queries = np.asarray(vectors, dtype=np.float32).T
+        similarity = self.vectors @ queries
+        if self.name_vectors is not None:
+            np.maximum(similarity, self.name_vectors @ queries, out=similarity)
+        return similarity
 
     def best(
         self, scores: np.ndarray, limit: int, preferred_source: str = "", preferred_above: float = 1.0, at_least: float = -1.0
@@ -125,8 +143,12 @@ class Shelf:
         return [replace(self.matches[i], similarity=float(scores[i])) for i in candidates[head]]
 
 
+def _model(embedder: TextEmbedder) -> str:
+    return f"{embedder.name}; {SCHEME}"
+
+
 def load_shelf(db: Database, roots: Sequence[Path]) -> Shelf:
-    """Every indexed picture under `roots` (collection folders), with its unit vector."""
+    """Every indexed picture under `roots` (collection folders), with its unit vectors."""
     if not roots or not db.path.exists():
         return Shelf([], np.zeros((0, DIMENSIONS), dtype=np.float32))
     marks = ", ".join("?" for _ in roots)
@@ -134,11 +156,15 @@ def load_shelf(db: Database, roots: Sequence[Path]) -> Shelf:
         if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [TABLE]).fetchall():
             return Shelf([], np.zeros((0, DIMENSIONS), dtype=np.float32))
         columns = con.execute(
-            f"""SELECT path, source, kind, licence, attribution, description, embedding FROM {TABLE}
+            f"""SELECT path, source, kind, licence, attribution, description, embedding, name_embedding FROM {TABLE}
                 WHERE collection IN ({marks}) ORDER BY path""",
             [str(r) for r in roots],
         ).fetchnumpy()
     rows = zip(*(columns[c] for c in ("path", "source", "kind", "licence", "attribution", "description")))
     matches = [Match(Path(p), s, k, lic, att or "", d, 0.0) for p, s, k, lic, att, d in rows]
-    vectors = np.stack(columns["embedding"]).astype(np.float32) if matches else np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return Shelf(matches, vectors)
+    if not matches:
+        return Shelf([], np.zeros((0, DIMENSIONS), dtype=np.float32))
+    vectors = np.stack(columns["embedding"]).astype(np.float32)
+    none = np.zeros(DIMENSIONS, dtype=np.float32)
+    names = np.stack([none if v is None or np.ma.is_masked(v) else v for v in columns["name_embedding"]]).astype(np.float32)
+    return Shelf(matches, vectors, names)

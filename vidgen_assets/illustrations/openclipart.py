@@ -64,7 +64,8 @@ class OpenClipart(Folder):
             text = f"{text} ({extra})" if text else extra
         licence = _LICENCES.get(meta["licence"], PUBLIC_DOMAIN)
         attribution = "" if licence == PUBLIC_DOMAIN else f"{title or entry.path.stem} by {meta['creator'] or 'unknown'}, {licence}"
-        return Description(text=text, licence=licence, attribution=attribution)
+        name = " ".join(file_words) or (title if not _SET_TITLE.search(title) else "")
+        return Description(text=text, licence=licence, attribution=attribution, name=name)
 
 
 def read_metadata(svg_head: str) -> dict:

@@ -44,6 +44,7 @@ class OpenMoji(NpmPackage):
         return Description(
             text=f"{name} ({', '.join(extra)})" if extra else name,
             licence=LICENCE,
+            name=name,
             attribution=f"{name} by {author}, OpenMoji – the open-source emoji and icon project, {LICENCE}",
         )
 

@@ -42,6 +42,7 @@ class TablerIcons(NpmPackage):
         return Description(
             text=f"{name} ({', '.join(extra)})" if extra else name,
             licence=LICENCE,
+            name=name,
             attribution=f"{name} icon from Tabler Icons, {self.copyright}, {LICENCE}",
         )
 
