@@ -11,17 +11,15 @@ them) the share of non-figure chunks that get a picture and, of those, how many 
 fitting (benchmarks/pictures_labels.tsv). Unlabelled choices are counted apart: label them
 (--candidates prints them) before trusting the fit rate.
 
---candidates prints, per chunk, the best picture of each kind of query, for labelling.
---calibrate searches each query kind's threshold offset (illustrations/choice.py OFFSETS) for the
-largest share of fitting pictures with at most one misfit in ten given; that is how OFFSETS
-and THRESHOLD were chosen. --export DB... rebuilds the chunk set from vidgen DuckDB files.
+--candidates prints each chunk's best-scoring pictures, for labelling. --calibrate prints the
+choice at other thresholds: how THRESHOLD in illustrations/choice.py was chosen. --export DB...
+rebuilds the chunk set from vidgen DuckDB files.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import itertools
 import json
 import sys
 import tempfile
@@ -32,14 +30,13 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from vidgen_assets.backends.pictures.library import LibraryPictures
-from vidgen_assets.illustrations.choice import KINDS, OFFSETS, THRESHOLD, Wanted, build_queries, choose, thresholds_for
+from vidgen_assets.illustrations.choice import THRESHOLD, Wanted, build_queries, choose, scores
 from vidgen_assets.illustrations.index import load_shelf
 from vidgen_assets.storage.duckdb import Database
 
 HERE = Path(__file__).resolve().parent
 CHUNKS = HERE / "pictures_chunks.json"
 LABELS = HERE / "pictures_labels.tsv"
-MAX_MISFITS = 0.10  # calibration: at most this share of the pictures given may be misfits
 
 
 def export_chunks(databases: list[Path]) -> list[dict]:
@@ -93,62 +90,27 @@ def judge(chunks, chosen, labels, library) -> dict[str, dict[str, int]]:
 
 
 def calibrate(shelf, queries, chunks, labels, library) -> None:
-    """Grid over the base threshold and each kind's offset; prints the best settings found.
-
-    Each chunk's best-margin picture stands for its choice (choose() also keeps pictures from
-    being used twice, which changes a few choices); the similarities are computed once.
-    """
-    kept = [(c, q) for c, q in zip(chunks, queries) if q is not None and not c["figure"]]
-    per_kind = np.full((len(KINDS), len(shelf), len(kept)), -9.0, dtype=np.float32)
-    for column, (_, q) in enumerate(kept):
-        similarity = shelf.similarities(q.vectors)
-        for row, kind in enumerate(q.kinds):
-            k = KINDS.index(kind)
-            per_kind[k, :, column] = np.maximum(per_kind[k, :, column], similarity[:, row])
-    keys = [key_of(m, library) for m in shelf.matches]
-    results = []
-    steps = (-0.05, 0.0, 0.05, 0.10, 0.15, 1.0)  # 1.0 switches a kind off
-    for base in (0.40, 0.45, 0.50, 0.55, 0.60):
-        for offs in itertools.product(steps, repeat=len(KINDS) - 1):
-            bars = base + np.array([0.0, *offs], dtype=np.float32)
-            margins = (per_kind - bars[:, None, None]).max(axis=0)
-            best = margins.argmax(axis=0)
-            fit = misfit = unlabelled = given = 0
-            for column, (chunk, _) in enumerate(kept):
-                if margins[best[column], column] < 0:
-                    continue
-                given += 1
-                verdict = labels.get((chunk["doc"], chunk["idx"], keys[best[column]]))
-                fit += verdict is True
-                misfit += verdict is False
-                unlabelled += verdict is None
-            if given and misfit <= MAX_MISFITS * given:
-                results.append((fit, -unlabelled, base, dict(zip(KINDS, np.round(bars - base, 2).tolist())), given, misfit, unlabelled))
-    results.sort(key=lambda r: (r[0], r[1]), reverse=True)
-    for fit, _, base, offsets, given, misfit, unlabelled in results[:10]:
-        print(f"  base {base:.2f} offsets {offsets}: {fit}/{len(kept)} fitting of {given} given, {misfit} misfit, {unlabelled} unlabelled")
+    """The choice at other thresholds: pictures given, fitting, misfit and unlabelled."""
+    for threshold in (0.35, 0.40, 0.42, 0.45, 0.48, 0.50, 0.55):
+        t = _sum(judge(chunks, choose(shelf, queries, threshold), labels, library))
+        print(f"  threshold {threshold:.2f}: {t['given']}/{t['chunks']} given, {t['fit']} fitting, {t['misfit']} misfit, "
+              f"{t['unlabelled']} unlabelled")
 
 
-def print_candidates(shelf, queries, chunks, labels, library, threshold) -> None:
-    """Each non-figure chunk's best picture per kind of query, marked y/n/? from the labels."""
-    for chunk, query in zip(chunks, queries):
+def print_candidates(shelf, queries, chunks, labels, library, count: int = 3) -> None:
+    """Each non-figure chunk's best-scoring pictures, marked y/n/? from the labels, for labelling."""
+    table, rows = scores(shelf, queries)
+    for column, (chunk, query) in enumerate(zip(chunks, queries)):
         if chunk["figure"] or query is None:
             continue
         print(f"## {chunk['doc']} {chunk['idx']}: {chunk['text'][:150]}")
-        similarity = shelf.similarities(query.vectors)
-        seen = set()
-        for row, (kind, text) in enumerate(zip(query.kinds, query.texts)):
-            best = int(similarity[:, row].argmax())
-            match = shelf.matches[best]
+        for best in np.argsort(-table[:, column])[:count]:
+            match, row = shelf.matches[best], rows[best, column]
             key = key_of(match, library)
-            if key in seen:
-                continue
-            seen.add(key)
             verdict = labels.get((chunk["doc"], chunk["idx"], key))
             mark = "?" if verdict is None else "y" if verdict else "n"
-            bar = thresholds_for(threshold)[kind]
-            print(f"{chunk['doc']}\t{chunk['idx']}\t{key}\t{mark}\t{similarity[best, row]:.3f}{'+' if similarity[best, row] >= bar else ' '}"
-                  f"\t{kind}: {text[:40]}\t{match.description[:70]}")
+            print(f"{chunk['doc']}\t{chunk['idx']}\t{key}\t{mark}\t{table[best, column]:.3f}\t"
+                  f"{query.kinds[row]}: {query.texts[row][:40]}\t{match.description[:70]}")
 
 
 def main() -> None:
@@ -193,14 +155,14 @@ def main() -> None:
     chosen = choose(shelf, queries, THRESHOLD)
     lookup_ms = (time.perf_counter() - started) * 1000 / len(chunks)
     print(f"per chunk: {embed_ms:.0f} ms embedding its queries, {lookup_ms:.2f} ms choosing among {len(shelf)} pictures")
-    print(f"threshold {THRESHOLD:.2f}, offsets {OFFSETS}")
+    print(f"threshold {THRESHOLD:.2f}")
     tally = judge(chunks, chosen, labels, library)
     for doc, t in [*tally.items(), ("all", _sum(tally))]:
         print(f"{doc}: {t['given']}/{t['chunks']} non-figure chunks get a picture ({t['given'] / t['chunks']:.0%}); "
               f"fitting {t['fit']}, misfit {t['misfit']}, unlabelled {t['unlabelled']} "
               f"-> {t['fit'] / t['chunks']:.0%} of chunks with a fitting picture")
     if args.candidates:
-        print_candidates(shelf, queries, chunks, labels, library, THRESHOLD)
+        print_candidates(shelf, queries, chunks, labels, library)
     if args.calibrate:
         calibrate(shelf, queries, chunks, labels, library)
     if args.sheet:

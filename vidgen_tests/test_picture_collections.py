@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.library import LibraryPictures
+from vidgen_assets.illustrations.catalogue import NPM_PICTURES_DIR
 from vidgen_assets.illustrations.choice import prompt_subject
 from vidgen_assets.illustrations.embeddings import TextEmbedder
 from vidgen_assets.illustrations.index import update_index
@@ -134,3 +136,25 @@ def test_an_image_prompts_subject_is_the_prompt_without_setting_composition_and_
     assert prompt_subject(f"shore crabs under seaweed in a research laboratory, close-up, {style}", style) == "shore crabs under seaweed"
     assert prompt_subject(f"an illustration of Bees fan the nectar in an abstract space, centered composition, {style}", style) == "Bees fan the nectar"
     assert prompt_subject("a lighthouse at dusk") == "a lighthouse at dusk"
+
+
+@pytest.mark.skipif(not (NPM_PICTURES_DIR / "openmoji").is_dir() or not (NPM_PICTURES_DIR / "@tabler/icons").is_dir(),
+                    reason="the npm icon sets are not installed (make install)")
+def test_real_icon_sets_give_concept_pictures_for_a_paper(tmp_path):
+    # A slice of each real package keeps the test short; the full index is benchmarks/pictures.py.
+    slices = []
+    for collection, folder, names in (
+        (OpenMoji(), "color/svg", ["1F52C", "1F9EC", "1F980", "1F41D", "1F5BC", "1F4CA", "1F9E0"]),
+        (TablerIcons(), "icons/outline", ["microscope", "dna", "database", "chart-bar", "network", "brain", "frame", "movie"]),
+    ):
+        root = tmp_path / collection.package
+        shutil.copytree(collection.root, root, ignore=lambda d, files: [f for f in files if f.endswith(".svg") and Path(f).stem not in names])
+        slices.append(type(collection)(root))
+    library = LibraryPictures(Database(tmp_path / "vidgen.duckdb"), tmp_path / "cache", bundled=slices)
+    texts = [
+        "Leaf samples were sequenced to compare the DNA of heat-tolerant and sensitive wheat lines.",
+        "The extracted tuples are stored in a database and indexed for fast queries.",
+    ]
+    dna, database = library.pictures([PictureRequest("", "", 1, 640, 360, text=t) for t in texts])
+    assert dna is not None and "dna" in dna.description.lower()
+    assert database is not None and "database" in database.description.lower()

@@ -66,7 +66,7 @@ def update_index(db: Database, embedder: TextEmbedder, collections: Sequence[Col
             _write(db, embedder, collection, todo[start : start + _BATCH])
         if gone:
             with db.connect() as con:
-                con.executemany(f"DELETE FROM {TABLE} WHERE path = ?", [[p] for p in sorted(gone)])
+                con.execute(f"DELETE FROM {TABLE} WHERE path IN (SELECT unnest(?::VARCHAR[]))", [sorted(gone)])
         changed_now = sum(1 for e in todo if str(e.path) in known)
         added += len(todo) - changed_now
         changed += changed_now

@@ -37,7 +37,7 @@ class TablerIcons(NpmPackage):
     def describe(self, entry: Entry) -> Description:
         icon = self._icons[entry.path.stem]
         name = " ".join(w for w in entry.path.stem.split("-") if not w.isdigit())  # "a-b-2" is a second "a b"
-        tags = [t.replace("-", " ").lower() for t in icon.get("tags", [])]
+        tags = [str(t).replace("-", " ").lower() for t in icon.get("tags", [])]  # some tags are numbers (404)
         extra = list(dict.fromkeys([t for t in tags if t and t != name] + ([icon["category"].lower()] if icon.get("category") else [])))
         return Description(
             text=f"{name} ({', '.join(extra)})" if extra else name,
