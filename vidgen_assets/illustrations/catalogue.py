@@ -82,13 +82,25 @@ class NpmPackage(Folder):
 
     package = ""  # the npm package name
     pinned = ""  # the version make install installs
+    svg_folder = ""  # where the package keeps the SVGs, named <stem>.svg
+    kind = "svg"
 
     def __init__(self, root: Path | None = None):
         super().__init__(root or NPM_PICTURES_DIR / self.package)
         self.missing = f"the {self.source} pictures ({{root}}) are missing: run make install ({NPM_INSTALL} {self.package}@{self.pinned})"
 
+    def stems(self) -> list[str]:
+        """The file names (without .svg) of the pictures worth indexing."""
+        raise NotImplementedError
+
+    def entries(self) -> list[Entry]:
+        # npm gives every file the same mtime, so the version is part of the signature.
+        version = self.version()
+        paths = [self.root / self.svg_folder / f"{stem}.svg" for stem in self.stems()]
+        return sorted((Entry(p, f"{version}/{signature_of(p)}", self.kind) for p in paths if p.exists()), key=lambda e: e.path)
+
     def version(self) -> str:
-        """The installed version: npm gives every file the same mtime, so a signature needs it."""
+        """The installed version."""
         return str(json.loads((self.root / "package.json").read_text(encoding="utf-8")).get("version", ""))
 
     def data(self, relative: str):

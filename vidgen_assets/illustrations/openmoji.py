@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from vidgen_assets.illustrations.catalogue import Description, Entry, NpmPackage, signature_of
+from vidgen_assets.illustrations.catalogue import Description, Entry, NpmPackage
 
 SOURCE = "openmoji"
 LICENCE = "CC BY-SA 4.0"
@@ -25,21 +25,16 @@ class OpenMoji(NpmPackage):
     source = SOURCE
     package = "openmoji"
     pinned = "17.0.0"
+    svg_folder = "color/svg"
 
-    def entries(self) -> list[Entry]:
-        version = self.version()
-        found = []
-        for emoji in self._emoji.values():
-            path = self.root / "color" / "svg" / f"{emoji['hexcode']}.svg"
-            if path.exists():
-                found.append(Entry(path, f"{version}/{signature_of(path)}", "svg"))
-        return sorted(found, key=lambda e: e.path)
+    def stems(self) -> list[str]:
+        return list(self._emoji)
 
     def describe(self, entry: Entry) -> Description:
         emoji = self._emoji[entry.path.stem]
         name = emoji["annotation"]
         tags = [t.strip() for field in ("tags", "openmoji_tags") for t in emoji[field].split(",")]
-        extra = _unique([t.lower() for t in tags if t and t.lower() != name.lower()] + [emoji["subgroups"].replace("-", " ")])
+        extra = list(dict.fromkeys([t.lower() for t in tags if t and t.lower() != name.lower()] + [emoji["subgroups"].replace("-", " ")]))
         author = emoji["openmoji_author"] or "the OpenMoji designers"
         return Description(
             text=f"{name} ({', '.join(extra)})" if extra else name,
@@ -57,6 +52,3 @@ class OpenMoji(NpmPackage):
             if not e["skintone"] and e["group"] not in _SKIPPED_GROUPS and e["subgroups"] not in _SKIPPED_SUBGROUPS
         }
 
-
-def _unique(items) -> list[str]:
-    return list(dict.fromkeys(items))

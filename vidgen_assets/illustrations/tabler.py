@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from vidgen_assets.illustrations.catalogue import Description, Entry, NpmPackage, signature_of
+from vidgen_assets.illustrations.catalogue import Description, Entry, NpmPackage
 
 SOURCE = "tabler"
 LICENCE = "MIT"
@@ -24,15 +24,11 @@ class TablerIcons(NpmPackage):
     source = SOURCE
     package = "@tabler/icons"
     pinned = "3.51.0"
+    svg_folder = "icons/outline"
+    kind = "icon"
 
-    def entries(self) -> list[Entry]:
-        version = self.version()
-        found = []
-        for name in self._icons:
-            path = self.root / "icons" / "outline" / f"{name}.svg"
-            if path.exists():
-                found.append(Entry(path, f"{version}/{signature_of(path)}", "icon"))
-        return sorted(found, key=lambda e: e.path)
+    def stems(self) -> list[str]:
+        return list(self._icons)
 
     def describe(self, entry: Entry) -> Description:
         icon = self._icons[entry.path.stem]
