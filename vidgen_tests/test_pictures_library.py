@@ -90,6 +90,16 @@ def test_every_picture_given_clears_the_threshold_and_a_strict_threshold_gives_n
     assert library(tmp_path, clipart, threshold=-1.0).pictures([request(TAX_TEXT)])[0] is not None
 
 
+def test_video_frames_get_a_film_strip_not_a_picture_frame(tmp_path):
+    root = tmp_path / "clipart"
+    write_svg(root / "office/picture_frame_ann_artist_01.svg", "Picture frame", ["frame", "office"], "#c0a060")
+    write_svg(root / "media/film_frames_ann_artist_01.svg", "Film frames", ["cinema", "film", "movie", "frames"], "#303030")
+    write_svg(root / "animals/crab_ann_artist_01.svg", "Red crab", ["crab", "animal", "sea"], "#d02020")
+    text = "Frames are rendered at the size of the final video and saved as ordinary image files."
+    (frames,) = library(tmp_path, root).pictures([request(text)])
+    assert frames is not None and frames.path.name == "film_frames_ann_artist_01.svg"
+
+
 def test_no_picture_is_used_twice_in_one_video(tmp_path, clipart):
     texts = [CRAB_TEXT, "A crab raises its claws.", "Crabs again: the crab walks sideways."]
     given = library(tmp_path, clipart, threshold=-1.0).pictures([request(t) for t in texts])
