@@ -158,3 +158,9 @@ def test_real_icon_sets_give_concept_pictures_for_a_paper(tmp_path):
     dna, database = library.pictures([PictureRequest("", "", 1, 640, 360, text=t) for t in texts])
     assert dna is not None and "dna" in dna.description.lower()
     assert database is not None and "database" in database.description.lower()
+
+
+def test_a_missing_icon_set_says_how_to_install_it(tmp_path):
+    library = LibraryPictures(Database(tmp_path / "v.duckdb"), tmp_path / "cache", bundled=[OpenMoji(tmp_path / "no-openmoji"), TablerIcons(tmp_path / "no-tabler")])
+    problem = library.check()
+    assert "make install" in problem and "openmoji@17.0.0" in problem and "@tabler/icons@3.51.0" in problem
