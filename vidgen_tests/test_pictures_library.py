@@ -111,8 +111,10 @@ def test_no_picture_is_used_twice_in_one_video(tmp_path, clipart):
 def test_the_index_is_incremental(tmp_path, clipart):
     db, embedder = Database(tmp_path / "vidgen.duckdb"), TextEmbedder()
     collection = OpenClipart(clipart)
-    first = update_index(db, embedder, [collection])
+    heard = []
+    first = update_index(db, embedder, [collection], lambda done, total: heard.append((done, total)))
     assert (first.added, first.changed, first.removed, first.unchanged) == (5, 0, 0, 0)
+    assert heard == [(5, 5)]
     again = update_index(db, embedder, [collection])
     assert (again.added, again.changed, again.removed, again.unchanged) == (0, 0, 0, 5)
 

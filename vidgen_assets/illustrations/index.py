@@ -16,6 +16,7 @@ import numpy as np
 
 from vidgen_assets.illustrations.catalogue import Collection, Entry
 from vidgen_assets.illustrations.embeddings import DIMENSIONS, TextEmbedder
+from vidgen_assets.progress import ProgressCallback
 from vidgen_assets.storage.duckdb import Database
 
 TABLE = "illustrations"
@@ -50,28 +51,41 @@ class Match:
     query: str = ""  # which of the chunk's queries found it ("phrase: shore crabs")
 
 
-def update_index(db: Database, embedder: TextEmbedder, collections: Sequence[Collection]) -> IndexReport:
-    """Bring the index up to date with the collections' files; returns what was done."""
+def update_index(
+    db: Database, embedder: TextEmbedder, collections: Sequence[Collection], progress: ProgressCallback | None = None
+) -> IndexReport:
+    """Bring the index up to date with the collections' files; returns what was done.
+
+    `progress` hears (pictures embedded, pictures to embed) after each batch: a first index of
+    the bundled collections takes minutes.
+    """
     added = changed = removed = unchanged = 0
+    plans = []
     for collection in collections:
-        root = str(collection.root)
         with db.connect() as con:
             con.execute(DDL)
             con.execute(MIGRATE)
-            known = dict(con.execute(f"SELECT path, signature || '|' || model FROM {TABLE} WHERE collection = ?", [root]).fetchall())
+            known = dict(con.execute(
+                f"SELECT path, signature || '|' || model FROM {TABLE} WHERE collection = ?", [str(collection.root)]
+            ).fetchall())
         entries = collection.entries()
         todo = [e for e in entries if known.get(str(e.path)) != f"{e.signature}|{_model(embedder)}"]
-        gone = set(known) - {str(e.path) for e in entries}
-        for start in range(0, len(todo), _BATCH):
-            _write(db, embedder, collection, todo[start : start + _BATCH])
-        if gone:
-            with db.connect() as con:
-                con.execute(f"DELETE FROM {TABLE} WHERE path IN (SELECT unnest(?::VARCHAR[]))", [sorted(gone)])
+        plans.append((collection, todo, set(known) - {str(e.path) for e in entries}))
         changed_now = sum(1 for e in todo if str(e.path) in known)
         added += len(todo) - changed_now
         changed += changed_now
-        removed += len(gone)
         unchanged += len(entries) - len(todo)
+    total, done = sum(len(todo) for _, todo, _ in plans), 0
+    for collection, todo, gone in plans:
+        for start in range(0, len(todo), _BATCH):
+            _write(db, embedder, collection, todo[start : start + _BATCH])
+            done += len(todo[start : start + _BATCH])
+            if progress:
+                progress(done, total)
+        if gone:
+            with db.connect() as con:
+                con.execute(f"DELETE FROM {TABLE} WHERE path IN (SELECT unnest(?::VARCHAR[]))", [sorted(gone)])
+        removed += len(gone)
     return IndexReport(added, changed, removed, unchanged)
 
 

@@ -30,6 +30,7 @@ from vidgen_assets.illustrations.openmoji import OpenMoji
 from vidgen_assets.illustrations.tabler import TablerIcons
 from vidgen_assets.illustrations.raster import DEFAULT_PALETTE, RGB, load_image, rasterise_svg, tint, tint_icon
 from vidgen_assets.media.ffmpeg import extract_thumbnail, probe
+from vidgen_assets.progress import ProgressCallback
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.files import atomic_path
 
@@ -48,9 +49,11 @@ class LibraryPictures:
         palette: Sequence[RGB] = DEFAULT_PALETTE,
         clipart_dir: Path | None = None,
         bundled: Sequence[Collection] | None = None,
+        progress: ProgressCallback | None = None,
     ):
         """`bundled`: the collections to choose from besides the user's (default: every bundled
-        set); `clipart_dir` alone makes that folder of openclipart-style SVGs the only one."""
+        set); `clipart_dir` alone makes that folder of openclipart-style SVGs the only one.
+        `progress` hears (pictures embedded, pictures to embed) while the index is brought up to date."""
         self.db = db
         self.cache_dir = Path(cache_dir)
         self.threshold = threshold
@@ -61,6 +64,7 @@ class LibraryPictures:
         self.media = MediaFolder(media_dir) if media_dir else None
         self.embedder = TextEmbedder()
         self.skipped: list[str] = []  # pictures that matched but could not be drawn, and why
+        self.progress = progress
 
     def check(self) -> str | None:
         problems = [c.problem() for c in self.bundled] + [model_problem(), self.media and self.media.problem()]
@@ -71,7 +75,7 @@ class LibraryPictures:
         problem = self.check()
         if problem:
             raise BackendUnavailable(self.name, problem)
-        return update_index(self.db, self.embedder, self._collections())
+        return update_index(self.db, self.embedder, self._collections(), self.progress)
 
     def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:
         if not requests:
