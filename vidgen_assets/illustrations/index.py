@@ -16,6 +16,7 @@ import numpy as np
 
 from vidgen_assets.illustrations.catalogue import Collection, Entry
 from vidgen_assets.illustrations.embeddings import DIMENSIONS, TextEmbedder
+from vidgen_assets.progress import ProgressCallback
 from vidgen_assets.storage.duckdb import Database
 
 TABLE = "illustrations"
@@ -24,6 +25,9 @@ DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     path VARCHAR PRIMARY KEY, collection VARCHAR, source VARCHAR, kind VARCHAR, licence VARCHAR,
     attribution VARCHAR, description VARCHAR, signature VARCHAR, model VARCHAR,
     embedding FLOAT[{DIMENSIONS}], indexed_at TIMESTAMP DEFAULT current_timestamp)"""
+# An index made before pictures had names gains the column; its rows are re-embedded (SCHEME).
+MIGRATE = f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS name VARCHAR; ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS name_embedding FLOAT[{DIMENSIONS}]"
+SCHEME = "names"  # bumped when what is embedded changes, so every row is embedded again
 _BATCH = 256  # files described, embedded and written per transaction
 
 
@@ -44,61 +48,94 @@ class Match:
     attribution: str
     description: str
     similarity: float
+    query: str = ""  # which of the chunk's queries found it ("phrase: shore crabs")
 
 
-def update_index(db: Database, embedder: TextEmbedder, collections: Sequence[Collection]) -> IndexReport:
-    """Bring the index up to date with the collections' files; returns what was done."""
+def update_index(
+    db: Database, embedder: TextEmbedder, collections: Sequence[Collection], progress: ProgressCallback | None = None
+) -> IndexReport:
+    """Bring the index up to date with the collections' files; returns what was done.
+
+    `progress` hears (pictures embedded, pictures to embed) after each batch: a first index of
+    the bundled collections takes minutes.
+    """
     added = changed = removed = unchanged = 0
+    plans = []
     for collection in collections:
-        root = str(collection.root)
         with db.connect() as con:
             con.execute(DDL)
-            known = dict(con.execute(f"SELECT path, signature || '|' || model FROM {TABLE} WHERE collection = ?", [root]).fetchall())
+            con.execute(MIGRATE)
+            known = dict(con.execute(
+                f"SELECT path, signature || '|' || model FROM {TABLE} WHERE collection = ?", [str(collection.root)]
+            ).fetchall())
         entries = collection.entries()
-        todo = [e for e in entries if known.get(str(e.path)) != f"{e.signature}|{embedder.name}"]
-        gone = set(known) - {str(e.path) for e in entries}
-        for start in range(0, len(todo), _BATCH):
-            _write(db, embedder, collection, todo[start : start + _BATCH])
-        if gone:
-            with db.connect() as con:
-                con.executemany(f"DELETE FROM {TABLE} WHERE path = ?", [[p] for p in sorted(gone)])
+        todo = [e for e in entries if known.get(str(e.path)) != f"{e.signature}|{_model(embedder)}"]
+        plans.append((collection, todo, set(known) - {str(e.path) for e in entries}))
         changed_now = sum(1 for e in todo if str(e.path) in known)
         added += len(todo) - changed_now
         changed += changed_now
-        removed += len(gone)
         unchanged += len(entries) - len(todo)
+    total, done = sum(len(todo) for _, todo, _ in plans), 0
+    for collection, todo, gone in plans:
+        for start in range(0, len(todo), _BATCH):
+            _write(db, embedder, collection, todo[start : start + _BATCH])
+            done += len(todo[start : start + _BATCH])
+            if progress:
+                progress(done, total)
+        if gone:
+            with db.connect() as con:
+                con.execute(f"DELETE FROM {TABLE} WHERE path IN (SELECT unnest(?::VARCHAR[]))", [sorted(gone)])
+        removed += len(gone)
     return IndexReport(added, changed, removed, unchanged)
 
 
 def _write(db: Database, embedder: TextEmbedder, collection: Collection, entries: Sequence[Entry]) -> None:
     descriptions = [collection.describe(e) for e in entries]
-    vectors = embedder.embed([d.text for d in descriptions])
+    vectors = embedder.embed([d.text for d in descriptions] + [d.name for d in descriptions])
     rows = [
         [str(e.path), str(collection.root), collection.source, e.kind, d.licence, d.attribution, d.text,
-         e.signature, embedder.name, v.tolist()]
-        for e, d, v in zip(entries, descriptions, vectors)
+         e.signature, _model(embedder), v.tolist(), d.name, n.tolist() if d.name.strip() else None]
+        for e, d, v, n in zip(entries, descriptions, vectors[: len(entries)], vectors[len(entries) :])
     ]
     with db.connect() as con:
         con.execute(DDL)
         con.execute("BEGIN TRANSACTION")
-        con.executemany(f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)", rows)
+        con.executemany(
+            f"""INSERT OR REPLACE INTO {TABLE} (path, collection, source, kind, licence, attribution, description,
+                signature, model, embedding, name, name_embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            rows,
+        )
         con.execute("COMMIT")
 
 
 class Shelf:
     """The indexed pictures of some collections, held in memory so each lookup is one product."""
 
-    def __init__(self, matches: list[Match], vectors: np.ndarray):
+    def __init__(self, matches: list[Match], vectors: np.ndarray, name_vectors: np.ndarray | None = None):
         self.matches = matches  # similarity 0.0 until ranked
-        self.vectors = vectors
+        self.vectors = vectors  # each picture's description
+        self.name_vectors = name_vectors  # each picture's name alone (zero where it has none)
         self._sources = np.array([m.source for m in matches], dtype=object)
+        self._positions = {m.path: i for i, m in enumerate(matches)}
 
     def __len__(self) -> int:
         return len(self.matches)
 
+    def position(self, path: Path) -> int:
+        return self._positions[path]
+
     def similarities(self, vectors: np.ndarray) -> np.ndarray:
-        """Cosine similarity of every picture (rows) to every query vector (columns)."""
-        return self.vectors @ np.asarray(vectors, dtype=np.float32).T
+        """Cosine similarity of every picture (rows) to every query vector (columns).
+
+        A picture's similarity is the better of its description's and its name's: "dna" alone
+        matches a chunk's "DNA" far better than "dna (biologist, evolution, gene, ...)" does,
+        while the tags find it for "genetics".
+        """
+        queries = np.asarray(vectors, dtype=np.float32).T
+        similarity = self.vectors @ queries
+        if self.name_vectors is not None:
+            np.maximum(similarity, self.name_vectors @ queries, out=similarity)
+        return similarity
 
     def best(
         self, scores: np.ndarray, limit: int, preferred_source: str = "", preferred_above: float = 1.0, at_least: float = -1.0
@@ -120,8 +157,12 @@ class Shelf:
         return [replace(self.matches[i], similarity=float(scores[i])) for i in candidates[head]]
 
 
+def _model(embedder: TextEmbedder) -> str:
+    return f"{embedder.name}; {SCHEME}"
+
+
 def load_shelf(db: Database, roots: Sequence[Path]) -> Shelf:
-    """Every indexed picture under `roots` (collection folders), with its unit vector."""
+    """Every indexed picture under `roots` (collection folders), with its unit vectors."""
     if not roots or not db.path.exists():
         return Shelf([], np.zeros((0, DIMENSIONS), dtype=np.float32))
     marks = ", ".join("?" for _ in roots)
@@ -129,11 +170,15 @@ def load_shelf(db: Database, roots: Sequence[Path]) -> Shelf:
         if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [TABLE]).fetchall():
             return Shelf([], np.zeros((0, DIMENSIONS), dtype=np.float32))
         columns = con.execute(
-            f"""SELECT path, source, kind, licence, attribution, description, embedding FROM {TABLE}
+            f"""SELECT path, source, kind, licence, attribution, description, embedding, name_embedding FROM {TABLE}
                 WHERE collection IN ({marks}) ORDER BY path""",
             [str(r) for r in roots],
         ).fetchnumpy()
     rows = zip(*(columns[c] for c in ("path", "source", "kind", "licence", "attribution", "description")))
     matches = [Match(Path(p), s, k, lic, att or "", d, 0.0) for p, s, k, lic, att, d in rows]
-    vectors = np.stack(columns["embedding"]).astype(np.float32) if matches else np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return Shelf(matches, vectors)
+    if not matches:
+        return Shelf([], np.zeros((0, DIMENSIONS), dtype=np.float32))
+    vectors = np.stack(columns["embedding"]).astype(np.float32)
+    none = np.zeros(DIMENSIONS, dtype=np.float32)
+    names = np.stack([none if v is None or np.ma.is_masked(v) else v for v in columns["name_embedding"]]).astype(np.float32)
+    return Shelf(matches, vectors, names)

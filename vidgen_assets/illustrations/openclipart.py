@@ -4,7 +4,9 @@ Each SVG carries Dublin Core metadata: a title, subject keywords, its creator an
 package's copyright file dedicates the whole collection to the public domain; a picture whose
 own metadata names another licence (two carry GPL-2.0) keeps that licence and a credit line.
 Symbolic links (the package files some pictures under two folders) are skipped, so no picture
-is indexed twice.
+is indexed twice. So are the folders that show no thing: desktop themes' application icons
+(named for programs: "kbabel", "ooo_setup", "14_text"), 1,400 star shapes, gradients, patterns,
+buttons and LED digits; the icon sets answer for those concepts far better.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ _LICENCES = {
     "http://creativecommons.org/licenses/publicdomain/": PUBLIC_DOMAIN,
     "http://creativecommons.org/licenses/GPL/2.0/": "GPL-2.0",
 }
+_SKIPPED_FOLDERS = ("computer/icons", "computer/buttons", "shapes/stars", "special/gradients", "special/patterns", "signs_and_symbols/led")
 _HEAD_BYTES = 1 << 16  # metadata sits near the top; a few files are megabytes of paths
 # Titles that name an icon set or an author rather than what the picture shows.
 _SET_TITLE = re.compile(r"part of|collection|theme|icons?\b|iconset|clip ?art by|^clipart|gramastar", re.I)
@@ -42,7 +45,11 @@ class OpenClipart(Folder):
         super().__init__(root)
 
     def entries(self) -> list[Entry]:
-        return [Entry(p, signature_of(p), "svg") for p in files_under(self.root, skip_links=True) if p.suffix == ".svg"]
+        return [
+            Entry(p, signature_of(p), "svg")
+            for p in files_under(self.root, skip_links=True)
+            if p.suffix == ".svg" and not p.relative_to(self.root).as_posix().startswith(_SKIPPED_FOLDERS)
+        ]
 
     def describe(self, entry: Entry) -> Description:
         with open(entry.path, "rb") as f:
@@ -64,7 +71,8 @@ class OpenClipart(Folder):
             text = f"{text} ({extra})" if text else extra
         licence = _LICENCES.get(meta["licence"], PUBLIC_DOMAIN)
         attribution = "" if licence == PUBLIC_DOMAIN else f"{title or entry.path.stem} by {meta['creator'] or 'unknown'}, {licence}"
-        return Description(text=text, licence=licence, attribution=attribution)
+        name = " ".join(file_words) or (title if not _SET_TITLE.search(title) else "")
+        return Description(text=text, licence=licence, attribution=attribution, name=name)
 
 
 def read_metadata(svg_head: str) -> dict:

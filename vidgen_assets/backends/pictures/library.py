@@ -1,11 +1,12 @@
 """The `library` picture backend (offline default): pictures chosen by meaning from collections.
 
-The collections are the bundled public-domain clip art (openclipart-svg) and, when given, the
-user's media folder, whose pictures win when they match well. Both are indexed in DuckDB on
-first use and brought up to date (new and changed files only) on every call. Clip art is drawn
-in the document's palette so pictures by many authors look like one film; the user's photos
-keep their colours, and a clip gives its middle frame (with `path` pointing at the clip).
-A request's `style` is not used: the palette gives the library its one look.
+The collections are the bundled ones (public-domain clip art from openclipart-svg, OpenMoji's
+emoji and Tabler's icons) and, when given, the user's media folder, whose pictures win when they
+match well. All are indexed in DuckDB on first use and brought up to date (new and changed
+files only) on every call. Clip art and emoji are drawn in the document's palette, icons in its
+ink of most contrast, so pictures by many authors look like one film; the user's photos keep
+their colours, and a clip gives its middle frame (with `path` pointing at the clip).
+A request's `style` only marks where its prompt's subject ends: the palette gives the library its one look.
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from PIL import Image
 from vidgen_assets.backends.pictures import Picture, PictureRequest
 from vidgen_assets.errors import BackendUnavailable, InputError, VidgenError
 from vidgen_assets.illustrations.choice import THRESHOLD, Wanted, build_queries, choose
+from vidgen_assets.illustrations.catalogue import Collection
 from vidgen_assets.illustrations.embeddings import TextEmbedder, model_problem
 from vidgen_assets.illustrations.index import Match, load_shelf, update_index
 from vidgen_assets.illustrations.media_folder import MediaFolder
 from vidgen_assets.illustrations.openclipart import OpenClipart
-from vidgen_assets.illustrations.raster import DEFAULT_PALETTE, RGB, load_image, rasterise_svg, tint
+from vidgen_assets.illustrations.openmoji import OpenMoji
+from vidgen_assets.illustrations.tabler import TablerIcons
+from vidgen_assets.illustrations.raster import DEFAULT_PALETTE, RGB, load_image, rasterise_svg, tint, tint_icon
 from vidgen_assets.media.ffmpeg import extract_thumbnail, probe
+from vidgen_assets.progress import ProgressCallback
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.files import atomic_path
 
@@ -43,33 +48,41 @@ class LibraryPictures:
         threshold: float = THRESHOLD,
         palette: Sequence[RGB] = DEFAULT_PALETTE,
         clipart_dir: Path | None = None,
+        bundled: Sequence[Collection] | None = None,
+        progress: ProgressCallback | None = None,
     ):
+        """`bundled`: the collections to choose from besides the user's (default: every bundled
+        set); `clipart_dir` alone makes that folder of openclipart-style SVGs the only one.
+        `progress` hears (pictures embedded, pictures to embed) while the index is brought up to date."""
         self.db = db
         self.cache_dir = Path(cache_dir)
         self.threshold = threshold
         self.palette = tuple(tuple(c) for c in palette)
-        self.clipart = OpenClipart(clipart_dir) if clipart_dir else OpenClipart()
+        if bundled is None:
+            bundled = [OpenClipart(clipart_dir)] if clipart_dir else bundled_collections()
+        self.bundled = list(bundled)
         self.media = MediaFolder(media_dir) if media_dir else None
         self.embedder = TextEmbedder()
         self.skipped: list[str] = []  # pictures that matched but could not be drawn, and why
+        self.progress = progress
 
     def check(self) -> str | None:
-        problems = [p for p in (self.clipart.problem(), model_problem(), self.media and self.media.problem()) if p]
-        return "; ".join(problems) or None
+        problems = [c.problem() for c in self.bundled] + [model_problem(), self.media and self.media.problem()]
+        return "; ".join(p for p in problems if p) or None
 
     def index(self):
         """Bring the picture index up to date; returns an IndexReport."""
         problem = self.check()
         if problem:
             raise BackendUnavailable(self.name, problem)
-        return update_index(self.db, self.embedder, self._collections())
+        return update_index(self.db, self.embedder, self._collections(), self.progress)
 
     def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:
         if not requests:
             return []
         self.index()
         shelf = load_shelf(self.db, [c.root for c in self._collections()])
-        queries = build_queries(self.embedder, [Wanted(r.text, r.summary, r.prompt) for r in requests])
+        queries = build_queries(self.embedder, [Wanted(r.text, r.summary, r.prompt, r.style) for r in requests])
         size = max(r.width for r in requests), max(r.height for r in requests)
         drawn: dict[Path, Image.Image | None] = {}
 
@@ -82,7 +95,7 @@ class LibraryPictures:
         return [None if m is None else _picture(m, drawn[m.path]) for m in chosen]
 
     def _collections(self) -> list:
-        return [self.clipart, self.media] if self.media else [self.clipart]
+        return [*self.bundled, self.media] if self.media else list(self.bundled)
 
     def _draw(self, match: Match, size: tuple[int, int]) -> Image.Image | None:
         """The picture as RGB pixels (from the cache when drawn before), or None if it cannot be."""
@@ -107,6 +120,8 @@ class LibraryPictures:
     def _render(self, match: Match, size: tuple[int, int]) -> Image.Image:
         if match.kind == "svg":
             return tint(rasterise_svg(match.path, *size), self.palette)
+        if match.kind == "icon":
+            return tint_icon(rasterise_svg(match.path, *size), self.palette)
         if match.kind == "clip":
             info = probe(match.path)
             if not info.of_type("video"):
@@ -118,6 +133,11 @@ class LibraryPictures:
             image = load_image(match.path)
         image.thumbnail(size)
         return image
+
+
+def bundled_collections() -> list[Collection]:
+    """The collections make install provides: openclipart-svg (Debian), OpenMoji and Tabler Icons (npm)."""
+    return [OpenClipart(), OpenMoji(), TablerIcons()]
 
 
 def _picture(match: Match, image: Image.Image) -> Picture:
