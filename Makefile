@@ -54,4 +54,5 @@ pictures: $(VENV)/share/vidgen-pictures/.installed
 $(VENV)/share/vidgen-pictures/.installed: $(VENV)/.installed Makefile
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
 	npm install --prefix $(VENV)/share/vidgen-pictures --no-save --no-audit --no-fund $(PICTURE_PACKAGES)
+	$(VENV)/bin/python -m vidgen_assets.backends.pictures.library  # the shared index: minutes once, not per video
 	touch $@

@@ -224,3 +224,20 @@ def test_a_chunk_about_a_bicycle_gets_a_bicycle_from_openclipart(tmp_path):
     (picture,) = library(tmp_path, subset).pictures([request("On Sunday we cycled to the lake on our old bicycles.")])
     assert picture is not None and ("bicycle" in picture.description or "bike" in picture.description)
     assert picture.licence == PUBLIC_DOMAIN
+
+
+def test_the_bundled_collections_are_indexed_once_per_environment_not_per_data_directory(tmp_path):
+    """make install builds the shared index; a fresh data directory only checks it for changes
+    (about a second) instead of embedding ten thousand pictures again, and keeps none of it."""
+    db = Database(tmp_path / "vidgen.duckdb")
+    library = LibraryPictures(db, tmp_path / "cache")
+    report = library.index()
+    assert report.added == 0 and report.changed == 0 and report.unchanged > 9000
+    [picture] = library.pictures([PictureRequest(
+        prompt="a shore crab", style="", seed=0, width=64, height=48,
+        text="Shore crabs hide under rocks when the tide goes out.", summary="Crabs shelter under rocks",
+    )])
+    assert picture is not None and "crab" in picture.description.lower()
+    with db.connect(read_only=True) as con:
+        tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert "illustrations" not in tables

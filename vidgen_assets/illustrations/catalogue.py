@@ -75,6 +75,9 @@ def files_under(root: Path, skip_links: bool = False) -> list[Path]:
 # environment, so every checkout that shares the environment shares them.
 NPM_PICTURES_DIR = Path(sys.prefix) / "share" / "vidgen-pictures" / "node_modules"
 NPM_INSTALL = f"npm install --prefix {NPM_PICTURES_DIR.parent}"
+# The bundled collections' index, built once per environment by make install (see
+# backends/pictures/library.py) and shared by every data directory.
+BUNDLED_INDEX = NPM_PICTURES_DIR.parent / "index.duckdb"
 
 
 class NpmPackage(Folder):

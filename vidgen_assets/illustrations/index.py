@@ -38,6 +38,10 @@ class IndexReport:
     removed: int
     unchanged: int
 
+    def __add__(self, other: "IndexReport") -> "IndexReport":
+        return IndexReport(self.added + other.added, self.changed + other.changed,
+                           self.removed + other.removed, self.unchanged + other.unchanged)
+
 
 @dataclass(frozen=True)
 class Match:
@@ -159,6 +163,21 @@ class Shelf:
 
 def _model(embedder: TextEmbedder) -> str:
     return f"{embedder.name}; {SCHEME}"
+
+
+def join_shelves(shelves: Sequence[Shelf]) -> Shelf:
+    """One shelf holding the pictures of several (from the shared bundled index and the data
+    directory's own)."""
+    shelves = [s for s in shelves if len(s)]
+    if not shelves:
+        return Shelf([], np.zeros((0, DIMENSIONS), dtype=np.float32))
+    if len(shelves) == 1:
+        return shelves[0]
+    return Shelf(
+        [m for s in shelves for m in s.matches],
+        np.concatenate([s.vectors for s in shelves]),
+        np.concatenate([s.name_vectors if s.name_vectors is not None else np.zeros_like(s.vectors) for s in shelves]),
+    )
 
 
 def load_shelf(db: Database, roots: Sequence[Path]) -> Shelf:
