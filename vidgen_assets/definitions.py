@@ -15,6 +15,7 @@ from vidgen_assets.assets.source_documents import source_documents
 from vidgen_assets.assets.storyboard import image_prompts, summaries
 from vidgen_assets.assets.transcripts import chunks, transcripts
 from vidgen_assets.assets.videos import videos
+from vidgen_assets.instance import wait_for_pool_slots_without_spinning
 from vidgen_assets.jobs import make_video
 from vidgen_assets.resources import build_resources
 from vidgen_assets.schedules import backfill_schedule
@@ -32,6 +33,7 @@ ASSET_CHECKS = [
     checks.no_blank_frame, checks.video_matches_narration, checks.subtitles_cover_narration,
 ]
 
+wait_for_pool_slots_without_spinning()
 RESOURCES = build_resources()
 
 defs = Definitions(

@@ -113,6 +113,10 @@ def test_vidgen_make_waits_for_a_model_slot_and_frees_one_a_killed_run_kept(data
             time.sleep(1)
         # narration_audio (pool model) waits for the slot: nothing synthesized yet.
         assert Database(data_dir / "vidgen.duckdb").read_one(NarrationAudioRow, "rock-pools") is None
+        # ... and waits asleep: a spinning wait would take a core from the step holding the slot.
+        before = _cpu_seconds(cli.pid)
+        time.sleep(6)
+        assert _cpu_seconds(cli.pid) - before < 1.5
         assert instance.get_run_by_id(dead_run).status == DagsterRunStatus.FAILURE
         assert storage.get_concurrency_info("gpu").claimed_slots == []
         storage.free_concurrency_slot_for_step(live_run, "held")
@@ -125,3 +129,9 @@ def test_vidgen_make_waits_for_a_model_slot_and_frees_one_a_killed_run_kept(data
     for pool in ("model", "gpu"):
         info = storage.get_concurrency_info(pool)
         assert (info.claimed_slots, info.pending_steps) == ([], []), pool
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
