@@ -84,7 +84,7 @@ def named_files(data: Path) -> set[Path]:
     named = set()
     for table, column in [("figures", "path"), ("narration_audio", "path"), ("narration_audio", "timings_path"),
                           ("frames", "path"), ("videos", "path"), ("videos", "srt_path"), ("videos", "vtt_path"),
-                          ("videos", "thumbnail_path")]:
+                          ("videos", "thumbnail_path"), ("videos", "credits_path"), ("videos", "captions_path")]:
         named |= {Path(p) for (p,) in rows(data, table, column) if p}
     return named
 
