@@ -113,12 +113,9 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
 
 def _check_backends(resources: dict, recording: bool) -> None:
     """VidgenError naming the first backend this run needs that cannot run here (doctor's check)."""
-    storage = resources["storage"]
-    cache = storage.paths().cache
-    speech = resources["asr"].problem(cache) if recording else resources["tts"].problem()
-    # The picture check opens no database file: Database connects lazily.
-    pictures = resources["pictures"].problem(storage.database(), storage.paths().picture_cache)
-    problem = speech or resources["llm"].problem(cache) or pictures
+    from vidgen_assets.doctor import configured_problem
+
+    problem = configured_problem(resources, ["asr" if recording else "tts", "llm", "pictures"])
     if problem:
         raise VidgenError(problem)
 

@@ -19,22 +19,42 @@ def _fonts() -> str | None:
     return None if FONT_DIR.is_dir() else f"fonts missing at {FONT_DIR} (apt-get install fonts-dejavu-core)"
 
 
+# The step each model resource serves, as doctor names it.
+STEPS = {"tts": "speech", "asr": "transcription", "llm": "text", "pictures": "pictures"}
+
+
+def _problem_checks(resources: dict) -> dict[str, Callable]:
+    """For each model resource, how to ask one of its variants what keeps it from running."""
+    storage = resources["storage"]
+    cache, picture_cache = storage.paths().cache, storage.paths().picture_cache
+    db = storage.database()  # connects lazily: asking opens no database file
+    return {
+        "tts": lambda r: r.problem(),
+        "asr": lambda r: r.problem(cache),
+        "llm": lambda r: r.problem(cache),
+        "pictures": lambda r: r.problem(db, picture_cache),
+    }
+
+
+def configured_problem(resources: dict, keys: list[str]) -> str | None:
+    """The first configured backend among `keys` that cannot run here, and why; else None."""
+    checks = _problem_checks(resources)
+    for key in keys:
+        problem = checks[key](resources[key])
+        if problem:
+            return problem
+    return None
+
+
 def _backend_checks(resources: dict) -> list[tuple[str, str, bool, Callable[[], str | None]]]:
     """(step, backend, configured?, check) for every backend of every step; check() returns
     None when the backend can run, else the reason."""
-    cache = resources["storage"].paths().cache
-    db, picture_cache = resources["storage"].database(), resources["storage"].paths().picture_cache
     rows = [("assembly", "ffmpeg", True, _ffmpeg), ("frames", "builtin", True, _fonts)]
-    for key, step, check in (
-        ("tts", "speech", lambda r: r.problem()),
-        ("asr", "transcription", lambda r: r.problem(cache)),
-        ("llm", "text", lambda r: r.problem(cache)),
-        ("pictures", "pictures", lambda r: r.problem(db, picture_cache)),
-    ):
+    for key, check in _problem_checks(resources).items():
         chosen = resources[key]
         for name in get_args(type(chosen).model_fields["backend"].annotation):
             variant = type(chosen)(**{**chosen.model_dump(), "backend": name})
-            rows.append((step, name, name == chosen.backend, lambda v=variant, c=check: c(v)))
+            rows.append((STEPS[key], name, name == chosen.backend, lambda v=variant, c=check: c(v)))
     return rows
 
 
