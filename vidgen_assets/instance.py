@@ -48,7 +48,8 @@ def wait_for_pool_slots_without_spinning() -> None:
     `min([0, ...])`, never more than 0, so the run's step loop never sleeps while it waits: it
     spins a whole core, on 2 cores stolen from the very model step that holds the slot (two
     documents at once took 5.4x one alone). This gives the intended time to the next check.
-    Applied when the definitions load, so in `vidgen make` and in every run worker.
+    Applied when the definitions load, so in `vidgen make`, in every run worker and in the
+    multiprocess executor's parent, whose own loop never sleeps while a step waits.
     """
     from dagster._core.execution.plan.instance_concurrency_context import InstanceConcurrencyContext
 
@@ -58,6 +59,25 @@ def wait_for_pool_slots_without_spinning() -> None:
         return max(0.0, min(self._pending_timeouts.values()) - time.time())
 
     InstanceConcurrencyContext.interval_to_next_pending_claim_check = interval_to_next_pending_claim_check
+
+    # The multiprocess executor's loop has no sleep of its own: with no step running and one
+    # waiting for a slot, it asks again at once, forever. Sleep here instead, only then, so a
+    # running step's events are never held back. (In-process, sleep_til_ready finds nothing left.)
+    from dagster._core.execution.plan.active import ActiveExecution
+
+    get_steps = ActiveExecution.get_steps_to_execute
+    if getattr(get_steps, "vidgen_waits", False):
+        return
+
+    def get_steps_to_execute(self, limit=None):
+        steps = get_steps(self, limit)
+        waiting = self._instance_concurrency_context
+        if not steps and not self._in_flight and waiting is not None and waiting.has_pending_claims():
+            time.sleep(min(1.0, waiting.interval_to_next_pending_claim_check()))
+        return steps
+
+    get_steps_to_execute.vidgen_waits = True
+    ActiveExecution.get_steps_to_execute = get_steps_to_execute
 
 
 def process_tags() -> dict[str, str]:

@@ -135,3 +135,30 @@ def _cpu_seconds(pid: int) -> float:
     """CPU time (user + system) the process has used so far, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_a_multiprocess_run_waits_for_a_model_slot_asleep(data_dir, tmp_path):
+    """The multiprocess executor (the UI's and the backfill's runs) has a loop of its own that
+    never sleeps while a step waits for a slot; it must not spin a core meanwhile either."""
+    from vidgen_tests.load import _run, register_documents, write_notes
+
+    (doc_id,) = register_documents(write_notes(tmp_path / "notes", 1))
+    instance = DagsterInstance.from_config(str(data_dir / "dagster_home"))
+    _held_slot(instance, "model", os.getpid())
+    context = multiprocessing.get_context("spawn")
+    answers = context.Queue()
+    run = context.Process(target=_run, args=(doc_id, "multiprocess", answers))
+    run.start()
+    try:
+        storage = instance.event_log_storage
+        deadline = time.monotonic() + 600
+        while not storage.get_concurrency_info("model").pending_run_ids:
+            assert run.is_alive(), answers.get(timeout=10)
+            assert time.monotonic() < deadline, "the run never asked for the model slot"
+            time.sleep(1)
+        before = _cpu_seconds(run.pid)
+        time.sleep(6)
+        assert _cpu_seconds(run.pid) - before < 1.5
+    finally:
+        run.kill()
+        run.join()

@@ -148,6 +148,25 @@ def test_diffusers_pictures_from_a_local_model_folder_are_composed_into_the_fram
         assert shown_in(row.path, picture) < 2
 
 
+def test_the_library_puts_the_users_matching_photo_into_the_frame_and_records_where_it_came_from(storyboard, tmp_path):
+    root, _ = storyboard
+    media = tmp_path / "media"
+    media.mkdir()
+    photo = Image.new("RGB", (320, 240), (200, 120, 60))
+    ImageDraw.Draw(photo).ellipse((80, 60, 240, 180), fill=(40, 90, 40))
+    photo.save(media / "IMG_0042.png")
+    (media / "IMG_0042.txt").write_text("A green shore crab hiding under a stone at low tide, claws raised.\n")
+    rows = make_frames(root, pictures="library", pictures_media_dir=str(media))
+    title, crab, anemone, figure = rows
+    assert crab.picture_source == "media" and crab.picture_path == str(media / "IMG_0042.png")
+    assert crab.picture_similarity is not None and crab.picture_similarity >= 0.45
+    with Image.open(crab.path) as frame:
+        assert frame.size == (1920, 1080) and frame.text["picture_source"] == "media"
+    assert shown_in(crab.path, photo) < 2  # the photo itself, fitted into the picture box
+    assert title.picture_source is None and figure.picture_source is None  # title card and paper figure
+    assert anemone.picture_path != crab.picture_path  # never the same picture twice in one video
+
+
 def test_none_keeps_the_renderers_frames(storyboard):
     root, _ = storyboard
     rows = make_frames(root, pictures="none")
