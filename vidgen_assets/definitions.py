@@ -16,7 +16,7 @@ from vidgen_assets.assets.storyboard import image_prompts, summaries
 from vidgen_assets.assets.transcripts import chunks, transcripts
 from vidgen_assets.assets.videos import videos
 from vidgen_assets.instance import wait_for_pool_slots_without_spinning
-from vidgen_assets.jobs import make_video
+from vidgen_assets.jobs import in_process_unless_asked, make_video
 from vidgen_assets.resources import build_resources
 from vidgen_assets.schedules import backfill_schedule
 from vidgen_assets.sensors import inbox_sensor
@@ -43,4 +43,5 @@ defs = Definitions(
     sensors=[inbox_sensor],
     schedules=[backfill_schedule(RESOURCES["settings"].backfill_cron)],
     resources=RESOURCES,
+    executor=in_process_unless_asked,
 )

@@ -3,9 +3,12 @@ pools that give each model step a machine-wide slot, and a run queue that never 
 of one document at once. Installed into DAGSTER_HOME before any run, never overwriting a
 user's own settings.
 
-`vidgen make` runs in its own process and claims pool slots like any run. If that process is
-killed, its run stays "started" and keeps its slots, which would block every later model step;
-the next `vidgen make` finds such runs by their process id and fails them, freeing the slots.
+`vidgen make` runs in its own process and claims pool slots like any run; so does every run
+the UI, sensor or schedule launches (Dagster's default launcher: a local process per run). If
+such a process is killed, its run stays "started" for ever, keeps its slots and its document's
+place in the queue, and every later model step waits behind it: the default launcher has no
+health check. The next `vidgen make`, and every tick of the inbox sensor, find such runs by
+their process id and fail them, freeing the slots.
 
     python -m vidgen_assets.instance DAGSTER_HOME     (what `make ui` runs)
 """
@@ -22,6 +25,7 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from vidgen_assets.storage.files import atomic_path
 
 TEMPLATE = Path(__file__).with_name("dagster.yaml")
+CLAIM_CHECK_S = 0.5  # how often a step waiting for a pool slot asks again
 
 
 def install_instance_config(home: Path) -> Path:
@@ -60,6 +64,14 @@ def wait_for_pool_slots_without_spinning() -> None:
 
     InstanceConcurrencyContext.interval_to_next_pending_claim_check = interval_to_next_pending_claim_check
 
+    # A refused claim is retried after 1.1**n seconds (n refusals so far, up to 15 s): fit for a
+    # cluster of many waiting steps, but here a step that waited through a few of the other
+    # run's model steps would notice a free slot seconds late, leaving the cores idle. On one
+    # machine a claim check is one small SQLite query, so ask every half second.
+    from dagster._core.execution.plan import instance_concurrency_context
+
+    instance_concurrency_context._calculate_timeout_interval = lambda sleep_interval, count: CLAIM_CHECK_S
+
     # The multiprocess executor's loop has no sleep of its own: with no step running and one
     # waiting for a slot, it asks again at once, forever. Sleep here instead, only then, so a
     # running step's events are never held back. (In-process, sleep_til_ready finds nothing left.)
@@ -92,17 +104,36 @@ def fail_run(instance: DagsterInstance, run, reason: str) -> None:
 
 
 def release_dead_runs(instance: DagsterInstance) -> list[str]:
-    """Fail the started runs of `vidgen make` processes on this machine that no longer exist,
-    giving back their pool slots; return their run ids."""
+    """Fail the started runs on this machine whose process no longer exists (a killed `vidgen
+    make`, or a run worker the default launcher started), giving back their pool slots; return
+    their run ids."""
+    from dagster._core.launcher import DefaultRunLauncher
+
+    local_workers = isinstance(instance.run_launcher, DefaultRunLauncher)
     released = []
-    filters = RunsFilter(statuses=[DagsterRunStatus.STARTED], tags={"vidgen/host": socket.gethostname()})
-    for record in instance.get_run_records(filters=filters):
+    for record in instance.get_run_records(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED])):
         run = record.dagster_run
-        pid = int(run.tags.get("vidgen/pid", "0") or 0)
+        if run.tags.get("vidgen/host") == socket.gethostname():
+            pid, what = int(run.tags.get("vidgen/pid", "0") or 0), "vidgen make process"
+        elif "vidgen/host" not in run.tags and local_workers:
+            pid, what = _run_worker_pid(instance, run.run_id), "run worker"
+        else:
+            continue  # another machine's process, or a launcher that checks its own workers
         if pid and not _running(pid):
-            fail_run(instance, run, f"the vidgen make process (pid {pid}) ended without finishing this run")
+            fail_run(instance, run, f"the {what} (pid {pid}) ended without finishing this run (killed?)")
             released.append(run.run_id)
     return released
+
+
+def _run_worker_pid(instance: DagsterInstance, run_id: str) -> int:
+    """The process that started the run: every event records its writer's pid, and RUN_START is
+    written by the run worker itself (also with the multiprocess executor, whose step
+    processes are its children)."""
+    from dagster import DagsterEventType
+
+    starts = instance.all_logs(run_id, of_type=DagsterEventType.RUN_START)
+    event = starts[0].dagster_event if starts else None
+    return event.pid if event and event.pid else 0
 
 
 def _running(pid: int) -> bool:

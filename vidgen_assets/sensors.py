@@ -5,6 +5,7 @@ import json
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, sensor
 
 from vidgen_assets.inbox import Scan, scan_inbox
+from vidgen_assets.instance import release_dead_runs
 from vidgen_assets.jobs import make_video
 from vidgen_assets.partitions import documents
 from vidgen_assets.resources import SettingsResource, StorageResource
@@ -19,6 +20,8 @@ def inbox_sensor(context: SensorEvaluationContext, storage: StorageResource, set
     it runs again. A file that cannot become a video is reported once (tick log and skip
     reason) and gets no partition. The cursor (kept by Dagster, surviving restarts) is
     vidgen_assets.inbox's record of every file."""
+    for run_id in release_dead_runs(context.instance):  # else their pool slots block every run
+        context.log.warning(f"run {run_id} lost its process (killed?): marked failed, its pool slots freed")
     cursor = json.loads(context.cursor) if context.cursor else {}
     scan = scan_inbox(storage.paths().inbox, cursor, lambda path: screen_source(path, settings.max_words))
     for refusal in scan.refused:

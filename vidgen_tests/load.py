@@ -27,6 +27,8 @@ TOPICS = [
              "Soft edges on its feathers make its flight almost silent."),
     ("Glaciers", "A glacier is snow pressed into ice over many years. It flows downhill slowly under "
                  "its own weight. As it moves it carves valleys and carries stones far away."),
+    ("Volcanoes", "A volcano is an opening where melted rock reaches the surface. Gas trapped in the "
+                  "rock drives the eruption. Ash from one eruption can cool the whole world for a year."),
 ]
 
 

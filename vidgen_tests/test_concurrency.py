@@ -146,7 +146,7 @@ def test_a_multiprocess_run_waits_for_a_model_slot_asleep(data_dir, tmp_path):
     instance = DagsterInstance.from_config(str(data_dir / "dagster_home"))
     _held_slot(instance, "model", os.getpid())
     context = multiprocessing.get_context("spawn")
-    answers = context.Queue()
+    answers = context.Queue()  # kept: the child fails at start if the queue is collected
     run = context.Process(target=_run, args=(doc_id, "multiprocess", answers))
     run.start()
     try:
@@ -162,3 +162,44 @@ def test_a_multiprocess_run_waits_for_a_model_slot_asleep(data_dir, tmp_path):
     finally:
         run.kill()
         run.join()
+
+
+def test_a_killed_run_worker_is_failed_by_the_next_sensor_tick_and_its_slot_freed(data_dir, tmp_path, monkeypatch):
+    """Dagster's default launcher never notices a run worker that was killed: its run would stay
+    started for ever, holding the model slot every later run waits for."""
+    from dagster import build_sensor_context
+
+    from vidgen_assets.resources import SettingsResource, StorageResource
+    from vidgen_assets.sensors import inbox_sensor
+    from vidgen_tests.load import _run, register_documents, write_notes
+
+    (doc_id,) = register_documents(write_notes(tmp_path / "notes", 1))
+    marker = tmp_path / "paused"
+    monkeypatch.setenv("VIDGEN_TEST_PAUSE_IN", f"narration_audio:{marker}")
+    context = multiprocessing.get_context("spawn")
+    answers = context.Queue()  # kept: the child fails at start if the queue is collected
+    worker = context.Process(target=_run, args=(doc_id, "in_process", answers))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 600
+        while not marker.exists():  # narration_audio has its slot and its files, not yet its rows
+            assert worker.is_alive(), answers.get(timeout=10)
+            assert time.monotonic() < deadline, "the run never reached narration_audio"
+            time.sleep(0.2)
+        instance = DagsterInstance.from_config(str(data_dir / "dagster_home"))
+        storage = instance.event_log_storage
+        (run,) = instance.get_runs()
+        assert storage.get_concurrency_info("model").claimed_slots
+        resources = {"storage": StorageResource(data_dir=str(data_dir)), "settings": SettingsResource()}
+        with build_sensor_context(instance=instance, resources=resources, definitions=defs) as tick:
+            inbox_sensor.evaluate_tick(tick)
+        assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.STARTED  # alive: left alone
+        worker.kill()
+        worker.join()
+        with build_sensor_context(instance=instance, resources=resources, definitions=defs) as tick:
+            inbox_sensor.evaluate_tick(tick)
+        assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.FAILURE
+        assert storage.get_concurrency_info("model").claimed_slots == []
+    finally:
+        if worker.is_alive():
+            worker.kill()

@@ -64,3 +64,12 @@ def test_dagster_definitions_validate_accepts_the_workspace(data_dir):
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_runs_execute_in_process_unless_their_config_asks_for_a_process_per_step():
+    from dagster._core.system_config.objects import ResolvedRunConfig
+
+    for job in (defs.resolve_job_def("make_video"), defs.resolve_implicit_global_asset_job_def()):
+        assert list(ResolvedRunConfig.build(job, {}).execution.execution_engine_config) == ["in_process"]
+        asked = {"execution": {"config": {"multiprocess": {"max_concurrent": 2}}}}
+        assert ResolvedRunConfig.build(job, asked).execution.execution_engine_config["multiprocess"]["max_concurrent"] == 2

@@ -81,7 +81,7 @@ class Database:
                         "(a DuckDB shell or notebook holding the file) and run again."
                     ) from exc
                 time.sleep(delay)
-                delay = min(delay * 2, 1.0)
+                delay = min(delay * 2, 0.25)  # short waits: the holder is usually a step's quick write
 
     def replace(self, doc_id: str, rows_by_type: Mapping[type[Record], Sequence[Record]]) -> None:
         """Replace this document's rows in each table, all tables in one transaction."""
