@@ -108,6 +108,15 @@ def test_no_picture_is_used_twice_in_one_video(tmp_path, clipart):
     assert sum("crab" in p.description for p in given) == 1
 
 
+def test_one_drawing_filed_under_two_folders_is_still_used_once(tmp_path, clipart):
+    copy = clipart / "nature" / "crab_ann_artist_01.svg"
+    copy.parent.mkdir()
+    shutil.copy(clipart / "animals" / "crab_ann_artist_01.svg", copy)  # a real file, not a link
+    texts = [CRAB_TEXT, "A crab raises its claws."]
+    given = library(tmp_path, clipart, threshold=-1.0).pictures([request(t) for t in texts])
+    assert all(given) and sum("crab" in p.description for p in given) == 1
+
+
 def test_the_index_is_incremental(tmp_path, clipart):
     db, embedder = Database(tmp_path / "vidgen.duckdb"), TextEmbedder()
     collection = OpenClipart(clipart)

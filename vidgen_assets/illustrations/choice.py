@@ -17,6 +17,7 @@ earlier in the video.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -143,8 +144,9 @@ def choose(
     `usable` is asked before a picture is given (it can be drawn); one that is not is skipped.
     A match's `query` names the subject-view query that found it.
     """
-    # Each chunk needs at most len(queries) candidates: the others can take all but one.
-    limit = len(queries)
+    # Each chunk needs at most len(queries) candidates (the others can take all but one), and
+    # as many again for copies of a drawing already taken.
+    limit = 2 * len(queries)
     offers = []
     table, rows = scores(shelf, queries)
     for chunk, query in enumerate(queries):
@@ -159,7 +161,17 @@ def choose(
     taken: set = set()
     for _preferred, _score, negative_chunk, match in offers:
         chunk = -negative_chunk
-        if chosen[chunk] is None and match.path not in taken and usable(match):
+        # A collection may hold one drawing twice as separate files (openclipart files some
+        # under two folders): the same name and size in one collection is the same picture.
+        same = {match.path, (match.source, match.path.name, _size(match.path))}
+        if chosen[chunk] is None and not same & taken and usable(match):
             chosen[chunk] = match
-            taken.add(match.path)
+            taken |= same
     return chosen
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
