@@ -137,18 +137,27 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _start_run(doc_id: str, executor: str):
+    """make_video of one document in its own process, as a run worker runs it; (process, queue
+    of its outcome). Keep the queue: the child fails at start if it is collected."""
+    from vidgen_tests.load import _run
+
+    context = multiprocessing.get_context("spawn")
+    answers = context.Queue()
+    process = context.Process(target=_run, args=(doc_id, executor, answers))
+    process.start()
+    return process, answers
+
+
 def test_a_multiprocess_run_waits_for_a_model_slot_asleep(data_dir, tmp_path):
     """The multiprocess executor (the UI's and the backfill's runs) has a loop of its own that
     never sleeps while a step waits for a slot; it must not spin a core meanwhile either."""
-    from vidgen_tests.load import _run, register_documents, write_notes
+    from vidgen_tests.load import register_documents, write_notes
 
     (doc_id,) = register_documents(write_notes(tmp_path / "notes", 1))
     instance = DagsterInstance.from_config(str(data_dir / "dagster_home"))
     _held_slot(instance, "model", os.getpid())
-    context = multiprocessing.get_context("spawn")
-    answers = context.Queue()  # kept: the child fails at start if the queue is collected
-    run = context.Process(target=_run, args=(doc_id, "multiprocess", answers))
-    run.start()
+    run, answers = _start_run(doc_id, "multiprocess")
     try:
         storage = instance.event_log_storage
         deadline = time.monotonic() + 600
@@ -171,15 +180,12 @@ def test_a_killed_run_worker_is_failed_by_the_next_sensor_tick_and_its_slot_free
 
     from vidgen_assets.resources import SettingsResource, StorageResource
     from vidgen_assets.sensors import inbox_sensor
-    from vidgen_tests.load import _run, register_documents, write_notes
+    from vidgen_tests.load import register_documents, write_notes
 
     (doc_id,) = register_documents(write_notes(tmp_path / "notes", 1))
     marker = tmp_path / "paused"
     monkeypatch.setenv("VIDGEN_TEST_PAUSE_IN", f"narration_audio:{marker}")
-    context = multiprocessing.get_context("spawn")
-    answers = context.Queue()  # kept: the child fails at start if the queue is collected
-    worker = context.Process(target=_run, args=(doc_id, "in_process", answers))
-    worker.start()
+    worker, answers = _start_run(doc_id, "in_process")
     try:
         deadline = time.monotonic() + 600
         while not marker.exists():  # narration_audio has its slot and its files, not yet its rows
