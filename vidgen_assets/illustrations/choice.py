@@ -161,10 +161,12 @@ def choose(
     taken: set = set()
     for _preferred, _score, negative_chunk, match in offers:
         chunk = -negative_chunk
+        if chosen[chunk] is not None:
+            continue
         # A collection may hold one drawing twice as separate files (openclipart files some
         # under two folders): the same name and size in one collection is the same picture.
         same = {match.path, (match.source, match.path.name, _size(match.path))}
-        if chosen[chunk] is None and not same & taken and usable(match):
+        if not same & taken and usable(match):
             chosen[chunk] = match
             taken |= same
     return chosen
