@@ -5,7 +5,7 @@ On a small machine a process per step costs more than it gives: each one starts 
 Dagster and loads its model again, and the graph is a chain, so the steps of one document
 barely overlap anyway (a 3-sentence note: 8.6 s in-process, 37.5 s with a process per step,
 24 s with forkserver, on 2 cores). Documents run side by side instead, as separate runs (the
-run queue starts two at a time) whose model steps take turns through the instance's pools.
+run queue starts two at a time) whose model steps share the cores through the instance's pools.
 """
 
 from dagster import AssetSelection, ExecutorDefinition, Field, define_asset_job, multi_or_in_process_executor

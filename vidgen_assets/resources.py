@@ -18,6 +18,7 @@ from typing import Literal
 from dagster import ConfigurableResource, EnvVar
 from pydantic import Field
 
+from vidgen_assets.backends.threads import Threads
 from vidgen_assets.illustrations.choice import THRESHOLD as LIBRARY_THRESHOLD
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.paths import Paths
@@ -66,8 +67,9 @@ class SpeechResource(ConfigurableResource):
     backend: TtsBackend = "piper"
     voice: str = Field(default="", description="a Piper .onnx voice file; empty means the bundled voice")
 
-    def synthesizer(self, threads: int | None = None):
-        """The configured synthesizer; `threads` caps Piper's (espeak-ng is one process per sentence)."""
+    def synthesizer(self, threads: Threads | None = None):
+        """The configured synthesizer; `threads` caps Piper's, asked again per sentence when it is
+        a callable (espeak-ng is one process per sentence)."""
         from vidgen_assets.backends.tts import EspeakSynthesizer, PiperSynthesizer
 
         if self.backend == "espeak":
@@ -87,16 +89,16 @@ class TranscriptionResource(ConfigurableResource):
     backend: AsrBackend = "faster-whisper"
     model: str = Field(default="", description="a local model file or folder; empty means the bundled Whisper base")
 
-    def transcriber(self, cache_dir: Path, threads: int | None = None):
-        """The configured recognizer; `threads` caps faster-whisper's CPU threads."""
+    def transcriber(self, cache_dir: Path, threads: Threads | None = None):
+        """The configured recognizer; `threads` caps faster-whisper's CPU threads (fixed when it loads)."""
         from vidgen_assets.backends.asr import FasterWhisperTranscriber, WhisperTimestampedTranscriber
-        from vidgen_assets.backends.threads import model_threads
+        from vidgen_assets.backends.threads import threads_now
 
         model = _value(self.model)
         if self.backend == "whisper-timestamped":
             return WhisperTimestampedTranscriber(model=model)
         return FasterWhisperTranscriber(model_dir=Path(model) if model else None, cache_dir=cache_dir,
-                                        cpu_threads=threads or model_threads())
+                                        cpu_threads=threads_now(threads))
 
     def problem(self, cache_dir: Path) -> str | None:
         if self.backend == "whisper-timestamped" and not _value(self.model):
@@ -111,8 +113,9 @@ class TextModelResource(ConfigurableResource):
     model: str = Field(default="", description="embedded: smollm2 | gemma3-270m; ollama: any pulled model")
     host: str = Field(default="http://127.0.0.1:11434", description="the Ollama server (env OLLAMA_HOST)")
 
-    def text_model(self, cache_dir: Path, threads: int | None = None):
-        """The configured text model; `threads` caps the embedded model's llama.cpp threads."""
+    def text_model(self, cache_dir: Path, threads: Threads | None = None):
+        """The configured text model; `threads` caps the embedded model's llama.cpp threads,
+        asked again per prompt when it is a callable."""
         from vidgen_assets.backends.llm import EmbeddedModel, OllamaModel
         from vidgen_assets.backends.threads import model_threads
 

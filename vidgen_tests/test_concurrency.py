@@ -16,13 +16,17 @@ import pytest
 import yaml
 from dagster import DagsterInstance, DagsterRun, DagsterRunStatus
 
-from vidgen_assets.assets.wiring import pool_limit
 from vidgen_assets.backends.threads import available_cores, model_threads
 from vidgen_assets.definitions import defs
 from vidgen_assets.instance import TEMPLATE, install_instance_config
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.tables import NarrationAudioRow, VideoRow
 from vidgen_tests.test_lineage import NOTE
+
+
+def pool_limit(instance: DagsterInstance, pool: str) -> int:
+    """How many steps of `pool` the instance lets run at once: its own limit, else the default."""
+    return instance.event_log_storage.get_concurrency_info(pool).limit
 
 
 def _threads_on_one_core(answer) -> None:
@@ -42,13 +46,42 @@ def test_model_threads_follow_the_cores_the_process_is_given():
     assert answer.get(timeout=5) == (1, 1, 1)  # taskset to one core: one thread, never zero
 
 
-def test_piper_runs_with_the_threads_it_is_given(tmp_path):
+def test_piper_runs_with_the_threads_it_is_given_and_follows_a_changing_count_sentence_by_sentence(tmp_path):
     from vidgen_assets.backends.tts import PiperSynthesizer
 
-    synthesizer = PiperSynthesizer(threads=1)
-    assert synthesizer._voice.session.get_session_options().intra_op_num_threads == 1
-    segments = synthesizer.synthesize(["Shore crabs hide under weed."], tmp_path / "one.wav")
+    assert PiperSynthesizer(threads=1).threads == 1
+    share = [2]  # another model step starts after the first sentence: one thread from then on
+    asked = []
+
+    def threads() -> int:
+        asked.append(share[0])
+        return share[0]
+
+    synthesizer = PiperSynthesizer(threads=threads)
+    assert synthesizer.threads == 2
+
+    def progress(done: int, total: int) -> None:
+        share[0] = 1
+
+    sentences = ["Shore crabs hide under weed.", "Owls hear mice under snow.", "Moss drinks through its leaves."]
+    segments = synthesizer.synthesize(sentences, tmp_path / "three.wav", progress=progress)
+    assert synthesizer.threads == 1 and asked[-3:] == [2, 1, 1]
     assert [w.word for w in segments[0].words] == ["Shore", "crabs", "hide", "under", "weed."]
+    assert [len(s.words) for s in segments] == [5, 5, 5] and segments[2].end_s > segments[0].end_s
+
+
+def test_the_embedded_model_follows_a_changing_thread_count_prompt_by_prompt_with_the_same_answer(tmp_path):
+    from vidgen_assets.backends.llm import EmbeddedModel
+
+    share = [2]
+    model = EmbeddedModel(cache_dir=tmp_path / "cache", n_threads=lambda: share[0])
+    assert model.threads == 2
+    question = ("Answer in one sentence.", "What lives in a rock pool?")
+    alone = model.generate_field(*question)
+    share[0] = 1
+    shared = model.generate_field(*question)
+    assert model.threads == 1
+    assert shared == alone and len(alone.split()) > 3  # greedy decoding: threads change speed only
 
 
 def test_the_instance_config_is_installed_into_an_empty_dagster_home(tmp_path):
@@ -57,13 +90,37 @@ def test_the_instance_config_is_installed_into_an_empty_dagster_home(tmp_path):
     assert (home / "dagster.yaml").read_text() == TEMPLATE.read_text()
     instance = DagsterInstance.from_config(str(home))
     pools = instance.event_log_storage.get_pool_config()
-    assert (pools.default_pool_limit, pools.pool_granularity.value) == (1, "op")
+    assert (pools.default_pool_limit, pools.pool_granularity.value) == (2, "op")
     queue = instance.get_concurrency_config().run_queue_config
     assert queue.tag_concurrency_limits == [
         {"key": "dagster/partition", "value": {"applyLimitPerUniqueValue": True}, "limit": 1}]
-    assert pool_limit(instance, "model") == pool_limit(instance, "gpu") == 1
-    instance.event_log_storage.set_concurrency_slots("model", 2)  # `dagster instance concurrency set model 2`
+    assert pool_limit(instance, "model") == pool_limit(instance, "gpu") == 2
+    instance.event_log_storage.set_concurrency_slots("gpu", 1)  # `dagster instance concurrency set gpu 1`
     assert pool_limit(instance, "model") == 2 and pool_limit(instance, "gpu") == 1
+
+
+def test_a_model_step_shares_the_cores_with_the_model_steps_of_other_runs_while_they_hold_slots(tmp_path):
+    """step_threads counts the slots of both model pools held on the instance, from any run."""
+    from dagster import build_asset_context
+
+    from vidgen_assets.assets.wiring import step_threads
+
+    home = tmp_path / "home"
+    install_instance_config(home)
+    instance = DagsterInstance.from_config(str(home))
+    with build_asset_context(instance=instance) as context:
+        threads = step_threads(context)
+        cores = available_cores()
+        assert threads() == cores  # nothing else running
+        ours = _held_slot(instance, "model", os.getpid())  # this step's own slot
+        assert threads() == cores
+        theirs = _held_slot(instance, "gpu", os.getpid())  # another document's frames step
+        assert threads() == max(1, cores // 2)
+        instance.event_log_storage.free_concurrency_slot_for_step(theirs, "held-0")
+        assert threads() == cores  # it ended: this step has every core again
+        instance.event_log_storage.free_concurrency_slot_for_step(ours, "held-0")
+    with build_asset_context() as context:  # an ephemeral instance keeps no pools: all cores
+        assert step_threads(context)() == cores
 
 
 def test_an_existing_instance_config_keeps_its_settings_and_gains_only_the_concurrency_block(tmp_path):
@@ -81,14 +138,22 @@ def test_an_existing_instance_config_keeps_its_settings_and_gains_only_the_concu
     assert (theirs / "dagster.yaml").read_text() == "concurrency:\n  pools:\n    default_limit: 3\n"
 
 
-def _held_slot(instance: DagsterInstance, pool: str, pid: int) -> str:
-    """A started `vidgen make` run of process `pid` that holds one slot of `pool`; its run id."""
+def _held_slot(instance: DagsterInstance, pool: str, pid: int, slots: int = 1) -> str:
+    """A started `vidgen make` run of process `pid` that holds `slots` slots of `pool` (steps
+    `held-0`, `held-1`, ...); its run id."""
     run = DagsterRun(job_name="__ephemeral_asset_job__", run_id=str(uuid.uuid4()), status=DagsterRunStatus.STARTED,
                      tags={"vidgen/source": "cli", **{"vidgen/host": os.uname().nodename, "vidgen/pid": str(pid)}})
     instance.add_run(run)
     instance.event_log_storage.initialize_concurrency_limit_to_default(pool)
-    assert instance.event_log_storage.claim_concurrency_slot(pool, run.run_id, "held", 0).is_claimed
+    for n in range(slots):
+        assert instance.event_log_storage.claim_concurrency_slot(pool, run.run_id, f"held-{n}", 0).is_claimed
     return run.run_id
+
+
+def _fill_pool(instance: DagsterInstance, pool: str, pid: int) -> str:
+    """A live run holding every slot of `pool`; its run id."""
+    instance.event_log_storage.initialize_concurrency_limit_to_default(pool)
+    return _held_slot(instance, pool, pid, slots=pool_limit(instance, pool))
 
 
 def test_vidgen_make_waits_for_a_model_slot_and_frees_one_a_killed_run_kept(data_dir, tmp_path):
@@ -97,11 +162,11 @@ def test_vidgen_make_waits_for_a_model_slot_and_frees_one_a_killed_run_kept(data
     home = data_dir / "dagster_home"
     install_instance_config(home)
     instance = DagsterInstance.from_config(str(home))
-    # A killed `vidgen make` (its process is gone) still holds the gpu slot; a live one the model slot.
+    # A killed `vidgen make` (its process is gone) still holds a gpu slot; a live one every model slot.
     gone = subprocess.Popen(["true"])
     gone.wait()
     dead_run = _held_slot(instance, "gpu", gone.pid)
-    live_run = _held_slot(instance, "model", os.getpid())
+    live_run = _fill_pool(instance, "model", os.getpid())
     cli = subprocess.Popen([sys.executable, "-m", "vidgen_assets.cli", "make", str(note), "--quiet"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -119,7 +184,8 @@ def test_vidgen_make_waits_for_a_model_slot_and_frees_one_a_killed_run_kept(data
         assert _cpu_seconds(cli.pid) - before < 1.5
         assert instance.get_run_by_id(dead_run).status == DagsterRunStatus.FAILURE
         assert storage.get_concurrency_info("gpu").claimed_slots == []
-        storage.free_concurrency_slot_for_step(live_run, "held")
+        for slot in storage.get_concurrency_info("model").claimed_slots:
+            storage.free_concurrency_slot_for_step(live_run, slot.step_key)
         out, err = cli.communicate(timeout=1500)
     finally:
         if cli.poll() is None:
@@ -156,7 +222,7 @@ def test_a_multiprocess_run_waits_for_a_model_slot_asleep(data_dir, tmp_path):
 
     (doc_id,) = register_documents(write_notes(tmp_path / "notes", 1))
     instance = DagsterInstance.from_config(str(data_dir / "dagster_home"))
-    _held_slot(instance, "model", os.getpid())
+    _fill_pool(instance, "model", os.getpid())
     run, answers = _start_run(doc_id, "multiprocess")
     try:
         storage = instance.event_log_storage

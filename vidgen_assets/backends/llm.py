@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol, Sequence
 
 from vidgen_assets.backends.packaged_models import DEFAULT_EMBEDDED_MODEL, GEMMA_PACKAGE, embedded_model_path, offline
+from vidgen_assets.backends.threads import Threads, threads_now
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
 
@@ -69,7 +70,7 @@ class EmbeddedModel:
     models assembled from their packages (`packaged_models.embedded_model_path`).
     """
 
-    def __init__(self, model: str = DEFAULT_EMBEDDED_MODEL, n_threads: int = 2, seed: int = 0, *, cache_dir: Path):
+    def __init__(self, model: str = DEFAULT_EMBEDDED_MODEL, n_threads: Threads = 2, seed: int = 0, *, cache_dir: Path):
         offline()
         try:
             from llama_cpp import Llama
@@ -78,7 +79,10 @@ class EmbeddedModel:
         self.name = f"embedded:{model}"
         self.model = model
         self.path = embedded_model_path(model, cache_dir)
-        self._llama = Llama(model_path=str(self.path), n_ctx=2048, n_threads=n_threads, seed=seed, verbose=False)
+        # Prompt reading (batch) gets the same threads: llama-cpp-python's default is every core.
+        self._threads, threads = n_threads, threads_now(n_threads)
+        self._llama = Llama(model_path=str(self.path), n_ctx=2048, n_threads=threads, n_threads_batch=threads,
+                            seed=seed, verbose=False)
         self._template = self._llama.metadata.get("tokenizer.chat_template")
         self._add_bos = self._llama.metadata.get("tokenizer.ggml.add_bos_token") == "true"
         self._grammars: dict[str, Any] = {}
@@ -100,7 +104,19 @@ class EmbeddedModel:
             return formatter(messages=messages).prompt
         return f"<start_of_turn>user\n{system}\n\n{user}<end_of_turn>\n<start_of_turn>model\n"
 
+    @property
+    def threads(self) -> int:
+        """The threads llama.cpp uses now."""
+        from llama_cpp import llama_n_threads
+
+        return llama_n_threads(self._llama.ctx)
+
     def _complete(self, prompt: str, max_tokens: int, stop: Sequence[str], grammar: Any = None) -> str:
+        threads = threads_now(self._threads)
+        if threads != self.threads:  # another model step started or ended since the last prompt
+            from llama_cpp import llama_set_n_threads
+
+            llama_set_n_threads(self._llama.ctx, threads, threads)
         tokens = self._llama.tokenize(prompt.encode("utf-8"), add_bos=self._add_bos, special=True)
         started = time.perf_counter()
         result = self._llama.create_completion(

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Protocol, Sequence
 import numpy as np
 
 from vidgen_assets.backends.packaged_models import default_piper_voice, offline
+from vidgen_assets.backends.threads import Threads, threads_now
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 from vidgen_assets.storage.files import atomic_path
 from vidgen_assets.timeline import Segment, Word
@@ -128,7 +129,7 @@ class PiperSynthesizer:
 
     name = "piper"
 
-    def __init__(self, voice_path: Path | None = None, sentence_pause_s: float = 0.25, threads: int | None = None):
+    def __init__(self, voice_path: Path | None = None, sentence_pause_s: float = 0.25, threads: Threads | None = None):
         offline()
         # `onnx` lets Piper expose phoneme alignments, which give the word times.
         for module, package in (("piper", "piper-tts"), ("onnxruntime", "onnxruntime"), ("onnx", "onnx")):
@@ -143,8 +144,10 @@ class PiperSynthesizer:
                 raise BackendUnavailable("piper", f"voice file {needed} not found", "pass an existing .onnx voice with its .onnx.json beside it")
         # include_alignments patches the model in memory (needs `onnx`) to expose phoneme durations.
         self._voice = PiperVoice.load(path, config_path=config, include_alignments=True)
+        # One ONNX session per thread count asked for (ONNX Runtime fixes it per session).
+        self._threads, self._sessions = threads, {}
         if threads is not None:
-            self._voice.session = _sized_session(self._voice.session, threads)
+            self._use_threads()
         self.voice = path.name.removesuffix(".onnx")
         self.sample_rate = int(self._voice.config.sample_rate)
         self.sentence_pause_s = sentence_pause_s
@@ -152,7 +155,20 @@ class PiperSynthesizer:
     def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None) -> list[Segment]:
         return _assemble(sentences, self._speak, self.sample_rate, self.sentence_pause_s, wav_path, progress)
 
+    @property
+    def threads(self) -> int | None:
+        """The threads the voice's session uses now (None: ONNX Runtime's default, every core)."""
+        return self._voice.session.get_session_options().intra_op_num_threads or None
+
+    def _use_threads(self) -> None:
+        threads = threads_now(self._threads)
+        if threads not in self._sessions:
+            self._sessions[threads] = _sized_session(self._voice.session, threads)
+        self._voice.session = self._sessions[threads]
+
     def _speak(self, text: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
+        if self._threads is not None:  # another model step may have started or ended since the last sentence
+            self._use_threads()
         chunks = list(self._voice.synthesize(text, include_alignments=True))
         samples = np.concatenate([c.audio_int16_array for c in chunks]) if chunks else np.zeros(0, dtype=np.int16)
         words = text.split()

