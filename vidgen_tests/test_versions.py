@@ -55,6 +55,15 @@ def test_a_commit_switches_files_and_rows_together_and_removes_the_previous_vers
     assert [p.name for p in paths.versions("doc", "frames").iterdir()] == [second.directory.name]
 
 
+def test_a_committed_version_that_holds_no_file_leaves_no_directory_for_the_next_sweep(tmp_path):
+    """A Markdown source's source_documents version has no figure crops: no row names it."""
+    paths, db = Paths(tmp_path), Database(tmp_path / "v.duckdb")
+    figures = _write_frames(paths, db, "doc", ["red"])
+    empty = _write_frames(paths, db, "doc", [])
+    assert not figures.directory.exists() and not empty.directory.exists()
+    assert db.read(FrameRow, "doc") == [] and sweep(db, paths, "doc") == []
+
+
 def test_an_uncommitted_version_leaves_the_previous_one_current_and_whole(tmp_path):
     paths, db = Paths(tmp_path), Database(tmp_path / "v.duckdb")
     first = _write_frames(paths, db, "doc", ["red", "green", "blue"])

@@ -47,10 +47,13 @@ class Version:
 
     def commit(self, rows_by_type: Mapping[type[Record], Sequence[Record]]) -> None:
         """Replace the rows that name this asset's files, in one transaction, then remove the
-        previous versions."""
+        previous versions, and this one too if it holds no file (a Markdown source has no
+        figures): no row can name it, and the next run would take it for a leftover."""
         pause_for_test(self.asset)
         self.db.replace(self.doc_id, rows_by_type)
         remove_other_versions(self.directory)
+        if not any(self.directory.iterdir()):
+            self.directory.rmdir()
 
 
 def new_version(db: Database, paths: Paths, doc_id: str, asset: str) -> Version:
