@@ -69,6 +69,8 @@ def make_video_job():
 def _run(doc_id: str, executor: str, answers) -> None:
     from dagster import DagsterInstance, execute_job, reconstructable
 
+    from vidgen_assets.storage import duckdb as storage_duckdb
+
     started = time.monotonic()
     try:
         with DagsterInstance.get() as instance:
@@ -77,14 +79,16 @@ def _run(doc_id: str, executor: str, answers) -> None:
                                  run_config={"execution": {"config": {executor: {}}}})
             errors = [str(e.step_failure_data.error.message) for e in result.all_events
                       if e.is_step_failure and e.step_failure_data and e.step_failure_data.error]
-            answers.put((doc_id, result.success, time.monotonic() - started, errors))
+            answers.put((doc_id, result.success, time.monotonic() - started, errors, dict(storage_duckdb.lock_waits)))
     except Exception:
-        answers.put((doc_id, False, time.monotonic() - started, [traceback.format_exc()]))
+        answers.put((doc_id, False, time.monotonic() - started, [traceback.format_exc()], dict(storage_duckdb.lock_waits)))
 
 
 def run_at_once(doc_ids: list[str], executor: str = "multiprocess", timeout_s: float = 3600) -> dict[str, tuple]:
     """Run make_video for every document at the same time, one process each; doc_id ->
-    (success, seconds, step errors). `executor` is `multiprocess` or `in_process`."""
+    (success, seconds, step errors, the run process's DuckDB lock waits). `executor` is
+    `multiprocess` or `in_process` (with `multiprocess`, the waits of the step processes are
+    not counted)."""
     context = multiprocessing.get_context("spawn")
     answers = context.Queue()
     runs = [context.Process(target=_run, args=(d, executor, answers)) for d in doc_ids]
@@ -99,31 +103,42 @@ def run_at_once(doc_ids: list[str], executor: str = "multiprocess", timeout_s: f
     return found
 
 
-def _read_in_a_loop(database: Path, doc_ids: list[str], stop, answers) -> None:
+def _read_in_a_loop(database: Path, doc_ids: list[str], pages: bool, pause_s: float, stop, answers) -> None:
     from vidgen_assets.storage import duckdb as storage_duckdb
     from vidgen_assets.storage.duckdb import Database
     from vidgen_assets.storage.tables import ChunkRow, FrameRow, SegmentRow, VideoRow
+    from vidgen_assets.web.queries import video_page
 
     db, reads, errors = Database(database), 0, []
     while not stop.is_set():
         for doc_id in doc_ids:
-            for record in (SegmentRow, ChunkRow, FrameRow, VideoRow):
-                try:
+            try:
+                if pages:
+                    video_page(db, doc_id)
+                    reads += 1
+                    time.sleep(pause_s)
+                    continue
+                for record in (SegmentRow, ChunkRow, FrameRow, VideoRow):
                     db.read(record, doc_id)
                     reads += 1
-                except Exception as exc:  # any error here is what the load test looks for
-                    errors.append(f"{type(exc).__name__}: {exc}")
-        time.sleep(0.2)  # a person refreshing a page, not a busy loop stealing a core
+            except Exception as exc:  # any error here is what the load test looks for
+                errors.append(f"{type(exc).__name__}: {exc}")
+        if not pages:
+            time.sleep(pause_s)
     answers.put((reads, errors, dict(storage_duckdb.lock_waits)))
 
 
 class Reader:
-    """A process reading this data directory's tables in a loop until `stop()`."""
+    """A process reading this data directory's tables in a loop until `stop()`: by default
+    every table of every document, connection after connection, with a 0.2 s pause between
+    rounds (a stress: about 70% of a core on 8 documents); with `pages`, one document's
+    storyboard page as the web app reads it every `pause_s` (a person clicking through)."""
 
-    def __init__(self, database: Path, doc_ids: list[str]):
+    def __init__(self, database: Path, doc_ids: list[str], pages: bool = False, pause_s: float = 0.2):
         context = multiprocessing.get_context("spawn")
         self._stop, self._answers = context.Event(), context.Queue()
-        self._process = context.Process(target=_read_in_a_loop, args=(database, doc_ids, self._stop, self._answers))
+        self._process = context.Process(target=_read_in_a_loop,
+                                        args=(database, doc_ids, pages, pause_s, self._stop, self._answers))
         self._process.start()
 
     def stop(self) -> tuple[int, list[str], dict]:

@@ -25,7 +25,7 @@ def test_four_documents_at_once_beside_a_reader_all_succeed_with_exact_rows(data
         outcomes = run_at_once(doc_ids, executor="multiprocess")
     finally:
         reads, read_errors, _ = reader.stop()
-    assert {d: (ok, errors) for d, (ok, _, errors) in outcomes.items()} == {d: (True, []) for d in doc_ids}
+    assert {d: (ok, errors) for d, (ok, _, errors, _) in outcomes.items()} == {d: (True, []) for d in doc_ids}
     assert read_errors == [] and reads > 0
 
     db = Database(database)
