@@ -145,8 +145,9 @@ def test_the_same_document_twice_at_once_refuses_the_second_and_makes_one_versio
     code, out, err = clean["first"]
     assert code == 0, err[-3000:]
     assert Path(out.strip().splitlines()[-1]) == clean["data"] / "videos" / f"{DOC_ID}.mp4"
-    for asset in ("source_documents", "narration_audio", "frames", "videos"):
+    for asset in ("narration_audio", "frames", "videos"):
         assert len(versions(clean["data"], asset)) == 1, asset
+    assert versions(clean["data"], "source_documents") == []  # Markdown: no figure crops, no directory
     assert all(p.is_file() for p in named_files(clean["data"]))
 
 
@@ -184,8 +185,9 @@ def test_kills_and_a_full_disk_leave_the_previous_version_whole_and_a_rerun_equa
     assert code == 0, err[-3000:]
     leftovers = [p for p in data.rglob(".*") if p.relative_to(data).parts[0] not in NOT_OUTPUTS]
     assert leftovers == []
-    for asset in ("source_documents", "narration_audio", "frames", "videos"):
+    for asset in ("narration_audio", "frames", "videos"):
         assert len(versions(data, asset)) == 1, asset
+    assert versions(data, "source_documents") == []  # Markdown: no figure crops, no directory
     produced, clean_files = files(data), files(clean["data"])
     assert normalized(produced) == normalized(clean_files)
     assert text_rows(data) == text_rows(clean["data"])
