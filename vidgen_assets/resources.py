@@ -117,12 +117,11 @@ class TextModelResource(ConfigurableResource):
         """The configured text model; `threads` caps the embedded model's llama.cpp threads,
         asked again per prompt when it is a callable."""
         from vidgen_assets.backends.llm import EmbeddedModel, OllamaModel
-        from vidgen_assets.backends.threads import model_threads
 
         model = {"model": _value(self.model)} if _value(self.model) else {}
         if self.backend == "ollama":
             return OllamaModel(host=_value(self.host), **model)
-        return EmbeddedModel(cache_dir=cache_dir, n_threads=threads or model_threads(), **model)
+        return EmbeddedModel(cache_dir=cache_dir, n_threads=threads, **model)
 
     def problem(self, cache_dir: Path) -> str | None:
         return _problem(lambda: self.text_model(cache_dir))

@@ -110,21 +110,24 @@ def _read_in_a_loop(database: Path, doc_ids: list[str], pages: bool, pause_s: fl
     from vidgen_assets.web.queries import video_page
 
     db, reads, errors = Database(database), 0, []
+
+    def reads_of(doc_id: str) -> list:
+        if pages:  # the storyboard page, as the web app reads it
+            return [lambda: video_page(db, doc_id)]
+        return [lambda r=record: db.read(r, doc_id) for record in (SegmentRow, ChunkRow, FrameRow, VideoRow)]
+
     while not stop.is_set():
         for doc_id in doc_ids:
-            try:
-                if pages:
-                    video_page(db, doc_id)
+            for read in reads_of(doc_id):
+                try:
+                    read()
                     reads += 1
-                    time.sleep(pause_s)
-                    continue
-                for record in (SegmentRow, ChunkRow, FrameRow, VideoRow):
-                    db.read(record, doc_id)
-                    reads += 1
-            except Exception as exc:  # any error here is what the load test looks for
-                errors.append(f"{type(exc).__name__}: {exc}")
+                except Exception as exc:  # any error here is what the load test looks for
+                    errors.append(f"{type(exc).__name__}: {exc}")
+            if pages:
+                time.sleep(pause_s)  # a person moving on to the next page
         if not pages:
-            time.sleep(pause_s)
+            time.sleep(pause_s)  # between rounds of the stress
     answers.put((reads, errors, dict(storage_duckdb.lock_waits)))
 
 

@@ -67,10 +67,11 @@ class EmbeddedModel:
     """A small instruct model run in-process by llama.cpp on the CPU, loaded once per instance.
 
     Greedy decoding (temperature 0), so the same prompt gives the same answer. `cache_dir` holds
-    models assembled from their packages (`packaged_models.embedded_model_path`).
+    models assembled from their packages (`packaged_models.embedded_model_path`). `n_threads`:
+    a count, a callable asked before each prompt, or None for every core.
     """
 
-    def __init__(self, model: str = DEFAULT_EMBEDDED_MODEL, n_threads: Threads = 2, seed: int = 0, *, cache_dir: Path):
+    def __init__(self, model: str = DEFAULT_EMBEDDED_MODEL, n_threads: Threads | None = 2, seed: int = 0, *, cache_dir: Path):
         offline()
         try:
             from llama_cpp import Llama
