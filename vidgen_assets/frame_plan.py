@@ -8,6 +8,7 @@ returns its row; `write_credits` lists the attributions the pictures' licences a
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from vidgen_assets.backends.pictures.cache import CachedPictures
 from vidgen_assets.backends.pictures.generation import document_seed
 from vidgen_assets.language.drafts import content_words, prompt_subject
 from vidgen_assets.language.key_phrases import Embed, ranked_phrases
+from vidgen_assets.language.slides import Slide
 from vidgen_assets.media.backgrounds import Style
 from vidgen_assets.media.render import render_frame, render_title_card
 from vidgen_assets.sources.document import Document, Figure
@@ -30,12 +32,13 @@ class PlannedFrame:
     chunk_idx: int
     start_s: float
     end_s: float
-    text: str                        # the key point (on the title card: the title)
+    slide: Slide                     # what the frame says (on the title card: the title as headline)
     prompt: str                      # the chunk's whole image prompt: seeds the background, kept in the PNG
     subtitle: str = ""               # title card only: authors or the abstract's key phrase
-    figure: Figure | None = None     # the paper's figure the chunk discusses
+    figure: Figure | None = None     # the paper's figure or table the frame shows
     request: PictureRequest | None = None  # None: the title card, a figure frame, or no picture wanted
     is_title: bool = False
+    part: int = 0                    # 1: the chunk's second frame, showing its second figure
 
 
 def plan_frames(
@@ -48,30 +51,42 @@ def plan_frames(
     want_pictures: bool = True,
     embed: Embed | None = None,
 ) -> list[PlannedFrame]:
-    """One frame per image prompt, in order: the first is the title card. Every later chunk
-    without a figure asks for a picture of its prompt's subject in the document's style, all
-    with the document's one seed, so the pictures of one film look alike."""
+    """Frames per image prompt, in order: the first is the title card. A chunk that shows a
+    figure of the paper gets one frame per figure (two split its time in halves); every
+    other chunk asks for a picture of its prompt's subject in the document's style, all with
+    the document's one seed, so the pictures of one film look alike."""
     by_idx = {c.idx: c for c in chunks}
     figures = {f.label: f for f in doc.figures if f.image_path}
     seed = document_seed(doc_hash)
     frames = []
     for n, p in enumerate(prompts):
         chunk = by_idx[p.chunk_idx]
-        summary = summaries[p.chunk_idx].summary if p.chunk_idx in summaries else ""
+        row = summaries.get(p.chunk_idx)
+        slide = slide_of(row) if row else Slide()
         if n == 0:
             subtitle = title_subtitle(doc, chunk.text, embed)
-            frames.append(PlannedFrame(p.chunk_idx, chunk.start_s, chunk.end_s, doc.title, p.prompt, subtitle,
-                                       is_title=True))
+            frames.append(PlannedFrame(p.chunk_idx, chunk.start_s, chunk.end_s, Slide(headline=doc.title), p.prompt,
+                                       subtitle, is_title=True))
             continue
-        figure = figures.get(p.figure) if p.figure else None
+        shown = [figures[label] for label in (p.figure, p.next_figure) if label and label in figures]
+        if shown:
+            bounds = [chunk.start_s, *([(chunk.start_s + chunk.end_s) / 2] if len(shown) == 2 else []), chunk.end_s]
+            frames.extend(PlannedFrame(p.chunk_idx, bounds[k], bounds[k + 1], slide, p.prompt, figure=figure, part=k)
+                          for k, figure in enumerate(shown))
+            continue
         request = None
-        if figure is None and want_pictures:
-            subject = prompt_subject(p.prompt, p.style) or summary or chunk.text
+        if want_pictures:
+            subject = prompt_subject(p.prompt, p.style) or slide.headline or chunk.text
             request = PictureRequest(prompt=subject, style=p.style, seed=seed, width=picture_size[0],
-                                     height=picture_size[1], text=chunk.text, summary=summary)
-        frames.append(PlannedFrame(p.chunk_idx, chunk.start_s, chunk.end_s, summary, p.prompt, figure=figure,
-                                   request=request))
+                                     height=picture_size[1], text=chunk.text, summary=slide.headline)
+        frames.append(PlannedFrame(p.chunk_idx, chunk.start_s, chunk.end_s, slide, p.prompt, request=request))
     return frames
+
+
+def slide_of(row: SummaryRow) -> Slide:
+    """The slide a summaries row describes."""
+    return Slide(row.section or "", row.summary, tuple(json.loads(row.points or "[]")), row.number or "",
+                 row.number_label or "", row.backend or "", row.problem, row.reply)
 
 
 def title_subtitle(doc: Document, opening: str, embed: Embed | None = None) -> str:
@@ -125,22 +140,25 @@ def ask_for_pictures(backend: PictureBackend, frames: Sequence[PlannedFrame],
 
 def draw_frame(frame: PlannedFrame, picture: Picture | None, style: Style, path: Path) -> FrameRow:
     """Compose the frame's PNG at `path` and return its row."""
+    base = dict(chunk_idx=frame.chunk_idx, path=str(path), start_s=frame.start_s, end_s=frame.end_s,
+                part=frame.part, text_source=frame.slide.source or None, text_problem=frame.slide.problem)
     if frame.is_title:
-        render_title_card(frame.text, frame.subtitle, style, frame.prompt, path)
-        return FrameRow(frame.chunk_idx, str(path), frame.start_s, frame.end_s, text=frame.text)
+        render_title_card(frame.slide.headline, frame.subtitle, style, frame.prompt, path)
+        return FrameRow(**base, text="\n".join(t for t in (frame.slide.headline, frame.subtitle) if t))
     figure = frame.figure
     meta = None
     if picture is not None:
         meta = {"source": picture.source, "licence": picture.licence, "description": picture.description,
                 "attribution": picture.attribution}
-    render_frame(frame.text, frame.prompt, style, path,
+    render_frame(frame.slide, frame.prompt, style, path,
                  figure=figure.image_path if figure else None,
                  caption=f"{figure.label}: {figure.caption}" if figure else None,
                  picture=picture.image if picture else None, picture_meta=meta)
+    base.update(text=frame.slide.text, figure=figure.label if figure else None)
     if picture is None:
-        return FrameRow(frame.chunk_idx, str(path), frame.start_s, frame.end_s, text=frame.text)
+        return FrameRow(**base)
     return FrameRow(
-        frame.chunk_idx, str(path), frame.start_s, frame.end_s, text=frame.text,
+        **base,
         picture_source=picture.source, picture_licence=picture.licence,
         picture_similarity=None if picture.similarity is None else round(float(picture.similarity), 4),
         picture_path=str(picture.path) if picture.path else None,

@@ -28,6 +28,7 @@ REPO_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 TtsBackend = Literal["piper", "espeak"]
 AsrBackend = Literal["faster-whisper", "whisper-timestamped"]
 LlmBackend = Literal["embedded", "ollama"]
+SlideText = Literal["auto", "extractive", "model"]
 BurnIn = Literal["none", "plain", "highlight"]
 PictureBackendName = Literal["library", "diffusers", "automatic1111", "comfyui", "none"]
 
@@ -112,6 +113,13 @@ class TextModelResource(ConfigurableResource):
     backend: LlmBackend = "embedded"
     model: str = Field(default="", description="embedded: smollm2 | gemma3-270m; ollama: any pulled model")
     host: str = Field(default="http://127.0.0.1:11434", description="the Ollama server (env OLLAMA_HOST)")
+    slides: SlideText = Field(default="auto", description="who writes the slides' headlines and points: extractive "
+                              "(the chunk's own words), model (checked against the chunk), or auto: the model with "
+                              "ollama, extractive with the embedded model (too small to pass the check often)")
+
+    def writes_slides(self) -> bool:
+        """Whether the model writes slide text (else it is extracted from the chunk)."""
+        return self.slides == "model" or (self.slides == "auto" and self.backend == "ollama")
 
     def text_model(self, cache_dir: Path, threads: Threads | None = None):
         """The configured text model; `threads` caps the embedded model's llama.cpp threads,

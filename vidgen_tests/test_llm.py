@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 import re
 import socket
-import threading
 from pathlib import Path
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pdfplumber
 import pytest
@@ -23,6 +21,7 @@ from vidgen_assets.resources import TextModelResource
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
 from vidgen_tests.conftest import PAPER
+from vidgen_tests.helpers.ollama import FakeOllama
 
 SCHEMA = {
     "type": "object",
@@ -95,49 +94,6 @@ def test_embedded_backend_can_run_here(tmp_path):
 
 
 # --- Ollama, against a fake server that speaks the documented API over real HTTP ---------------
-
-
-class FakeOllama:
-    """/api/show and /api/chat (non-streaming) as documented in ollama/docs/api.md."""
-
-    def __init__(self, models: set[str], reply: dict):
-        self.models, self.reply, self.requests = models, reply, []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status: int, body: dict):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.requests.append((self.path, body))
-                if body.get("model") not in fake.models:
-                    return self._send(404, {"error": f"model '{body.get('model')}' not found"})
-                if self.path == "/api/show":
-                    return self._send(200, {"modelfile": "", "parameters": "", "template": "{{ .Prompt }}",
-                                            "details": {"format": "gguf", "family": "llama"}, "model_info": {},
-                                            "capabilities": ["completion"]})
-                if self.path == "/api/chat":
-                    return self._send(200, {"model": body["model"], "created_at": "2024-01-01T00:00:00Z",
-                                            "message": {"role": "assistant", "content": json.dumps(fake.reply)},
-                                            "done": True, "done_reason": "stop", "eval_count": 12})
-                self._send(404, {"error": "not found"})
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

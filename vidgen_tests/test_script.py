@@ -44,7 +44,17 @@ def test_paper_script_lasts_three_to_five_minutes_at_165_wpm(paper_script):
 
 
 def test_paper_script_opens_with_the_title(paper_script):
-    assert paper_script[0] == ScriptSentence("Open Information Extraction from the Web.", TITLE_SECTION)
+    assert paper_script[0] == ScriptSentence("Open Information Extraction from the Web.", TITLE_SECTION,
+                                             written="Open Information Extraction from the Web")
+
+
+def test_each_spoken_sentence_keeps_the_sentence_as_written_for_the_slides(paper_script):
+    # Spoken: symbols and abbreviations said; written: as the paper sets it, citations gone.
+    pairs = {s.text: s.shown for s in paper_script}
+    assert any("e.g.," in written and "for example," in spoken for spoken, written in pairs.items())
+    assert any("(OIE)—a novel" in written and "(OIE), a novel" in spoken for spoken, written in pairs.items())
+    assert all("[" not in written and "(Banko" not in written for written in pairs.values())
+    assert all(s.shown.split()[0].strip(",.") == s.text.split()[0].strip(",.") for s in paper_script[1:])
 
 
 def test_paper_script_has_no_citations_urls_or_et_al(paper_script):

@@ -24,11 +24,12 @@ from vidgen_assets.storage.versions import new_version
     deps=["image_prompts", "summaries", "chunks", "source_documents"], kinds={"duckdb", "png"}, **GPU_STEP,
 )
 def frames(context: AssetExecutionContext, storage: StorageResource, pictures: PicturesResource) -> MaterializeResult:
-    """A PNG per chunk: a title card first (title and authors), then the chunk's key point beside
-    a picture from the picture backend (chosen from the library or generated from the chunk's
-    image prompt), or beside the paper's own figure where the chunk discusses it, over a
-    background drawn from the prompt. The prompt and the picture's source and licence are
-    kept in the PNG's metadata and the frames table."""
+    """A PNG per chunk: a title card first (title and authors), then each chunk's slide (section,
+    headline, a result's number, points) beside the paper's figure or table it shows (two
+    figures: two frames, one after the other), else beside a picture from the picture backend
+    (chosen from the library or generated from the chunk's image prompt) where one fits, else
+    alone, over a background drawn from the prompt. The figure, the picture's source and
+    licence, and who wrote the text are kept in the frames table (the prompt in the PNG)."""
     doc_id = context.partition_key
     db = storage.database()
     paths = storage.paths()
@@ -56,9 +57,14 @@ def frames(context: AssetExecutionContext, storage: StorageResource, pictures: P
     version.commit({FrameRow: out})
     plain = [f for f in plan if not f.is_title and f.figure is None]
     pictured = [r for r in out if r.picture_source]
+    with_image = {f.label for f in doc.figures if f.image_path}
+    shown = {r.figure for r in out if r.figure}
     return MaterializeResult(metadata={
         "frames": len(out),
         "with_figure": sum(1 for f in plan if f.figure is not None),
+        "figures_shown": f"{len(shown)} of {len(with_image)}",
+        "figures_not_shown": MetadataValue.json(sorted(with_image - shown)),
+        "text_by_model": sum(1 for r in out if r.text_source not in (None, "extractive")),
         "picture_backend": backend.name,
         "with_picture_share": round(len(pictured) / len(plain), 3) if plain else 0.0,
         "picture_sources": MetadataValue.json({s: sum(r.picture_source == s for r in pictured)

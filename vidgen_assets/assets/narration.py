@@ -32,7 +32,7 @@ def narration_scripts(
     script = [] if doc.kind in RECORDING_KINDS else write_script(
         doc, target_seconds=settings.target_seconds, words_per_minute=settings.words_per_minute
     )
-    db.replace(doc_id, {ScriptRow: [ScriptRow(i, s.text, s.section) for i, s in enumerate(script)]})
+    db.replace(doc_id, {ScriptRow: [ScriptRow(i, s.text, s.section, s.written or None) for i, s in enumerate(script)]})
     words = sum(len(s.text.split()) for s in script)
     return MaterializeResult(metadata={
         "sentences": len(script),

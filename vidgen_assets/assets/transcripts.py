@@ -62,7 +62,8 @@ def chunks(
     db = storage.database()
     duration = db.read_one(NarrationAudioRow, doc_id).duration_s
     found = split_into_chunks(load_segments(db, doc_id), duration, settings.chunk_seconds)
-    db.replace(doc_id, {ChunkRow: [ChunkRow(c.idx, c.start_s, c.end_s, c.text) for c in found]})
+    db.replace(doc_id, {ChunkRow: [ChunkRow(c.idx, c.start_s, c.end_s, c.text, c.segment_idx[0], c.segment_idx[-1])
+                                 for c in found]})
     lengths = [c.duration_s for c in found]
     return MaterializeResult(metadata={
         "chunks": len(found),

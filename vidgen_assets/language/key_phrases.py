@@ -49,11 +49,11 @@ _VERBS = """accept achieve add allow appear apply argue ask attempt base become 
     require rest result return run say scuttle seem sell send serve set sit speak spend stand start
     stay stop suggest support swim talk tell tend think try turn understand wait walk want watch wear
     win wish work write""".split()
-_VERB_FORMS = frozenset(
+VERB_FORMS = frozenset(
     form
     for v in _VERBS
     for form in (v, v + "s", v + "es", v + "ed", v + "d", v + "ing", v[:-1] + "ing", v[:-1] + "ies", v + v[-1] + "ed", v + v[-1] + "ing")
-) | {"goes", "went", "gone", "held", "grew", "grown", "hid", "hidden", "found", "made", "said", "told", "thought", "ran", "ate", "fell", "felt", "kept", "knew", "known", "led", "left", "lay", "lost", "met", "paid", "read", "sat", "sold", "sent", "spoke", "spoken", "stood", "swam", "won", "wrote", "written", "drew", "drawn", "drove", "came", "became", "began", "begun", "brought", "built", "chose", "chosen", "cut", "gave", "given", "rose", "taught", "understood", "wore", "worn"}
+) | {"goes", "went", "gone", "held", "grew", "grown", "hid", "hidden", "found", "took", "made", "said", "told", "thought", "ran", "ate", "fell", "felt", "kept", "knew", "known", "led", "left", "lay", "lost", "met", "paid", "read", "sat", "sold", "sent", "spoke", "spoken", "stood", "swam", "won", "wrote", "written", "drew", "drawn", "drove", "came", "became", "began", "begun", "brought", "built", "chose", "chosen", "cut", "gave", "given", "rose", "taught", "understood", "wore", "worn"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*")
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’—–]|\s-\s")
 
@@ -102,7 +102,7 @@ def candidate_phrases(text: str, max_words: int = MAX_WORDS) -> list[str]:
 def _could_be_noun_phrase(words: list[str]) -> bool:
     last, first = words[-1].lower(), words[0].lower()
     participle = len(last) > 4 and last.endswith("ed") and not last.endswith(("eed", "dred"))  # not "seaweed"
-    return last not in _VERB_FORMS and not participle and not last.endswith("ly") and not first.endswith("ly")
+    return last not in VERB_FORMS and not participle and not last.endswith("ly") and not first.endswith("ly")
 
 
 def first_clause(text: str) -> str:

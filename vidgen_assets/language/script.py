@@ -23,6 +23,13 @@ TITLE_SECTION = "Title"
 class ScriptSentence:
     text: str
     section: str  # heading of the section it came from; TITLE_SECTION for the opening title
+    # The sentence as the source writes it (citations and footnote marks removed, symbols and
+    # numbers kept): what a slide may show. "" when it is the same as `text`.
+    written: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.written or self.text
 
 
 # --- cleaning for speech ---------------------------------------------------------------------
@@ -88,6 +95,27 @@ def to_spoken(text: str) -> str:
     return " ".join(_tidy(_EMPTY_GROUPS.sub("", _LONE_OPERATORS.sub("", s))) for s in spoken)
 
 
+def _spoken_sentences(paragraph: str) -> list[tuple[str, str]]:
+    """(spoken, written) for each sentence of a paragraph. The paragraph is spoken whole (a
+    citation or formula may span what a split would cut); each spoken sentence is paired with
+    the written sentence it came from, found by speaking the written sentences one by one. Where
+    that speaks differently, the spoken sentence stands for itself."""
+    spoken = split_sentences(to_spoken(paragraph))
+    pairs = [(part, _written(sentence)) for sentence in split_sentences(paragraph)
+             for part in split_sentences(to_spoken(sentence))]
+    if [part for part, _ in pairs] == spoken:
+        return [(part, written or part) for part, written in pairs]
+    return [(part, part) for part in spoken]
+
+
+def _written(text: str) -> str:
+    """The text as a slide shows it: citations, footnote marks and links out, the rest as written."""
+    text = unicodedata.normalize("NFC", text)
+    if _points_somewhere(text):
+        return ""
+    return _tidy(_EMPTY_GROUPS.sub("", _FOOTNOTE_MARKS.sub("", _strip_citations(text))))
+
+
 def _points_somewhere(sentence: str) -> bool:
     return any(p.search(sentence) for p in (_URL, _DOI, _EMAIL))
 
@@ -150,6 +178,7 @@ class _Candidate:
     text: str
     section: str
     words: int
+    written: str = ""
 
 
 def write_script(
@@ -166,7 +195,7 @@ def write_script(
     title = to_spoken(doc.title).strip()
     if title:
         title = title if ends_sentence(title) else title + "."
-        script.append(ScriptSentence(text=title, section=TITLE_SECTION))
+        script.append(ScriptSentence(text=title, section=TITLE_SECTION, written=_written(doc.title)))
         budget -= len(title.split())
 
     groups = _candidates(doc)
@@ -176,7 +205,7 @@ def write_script(
     else:
         chosen = _select(groups, budget)
     chosen.sort(key=lambda c: c.order)
-    script.extend(ScriptSentence(text=c.text, section=c.section) for c in chosen)
+    script.extend(ScriptSentence(text=c.text, section=c.section, written=c.written) for c in chosen)
     return script
 
 
@@ -202,11 +231,12 @@ def _candidates(doc: Document) -> list[tuple[str, list[_Candidate]]]:
                 category = parent
         candidates = []
         for p, paragraph in enumerate(section.text.split("\n\n")):
-            for k, sentence in enumerate(split_sentences(to_spoken(paragraph))):
+            for k, (sentence, written) in enumerate(_spoken_sentences(paragraph)):
                 if not _speakable(sentence):
                     continue
                 mentions = 0 if _MENTION.search(sentence) else 1
-                candidates.append(_Candidate(order, (mentions, k, p), sentence, heading, len(sentence.split())))
+                candidates.append(_Candidate(order, (mentions, k, p), sentence, heading, len(sentence.split()),
+                                             written if written != sentence else ""))
                 order += 1
         groups.append((category or "other", candidates))
     return groups

@@ -1,4 +1,4 @@
-"""The built-in frame renderer (Pillow): a generated background, the chunk's key point, a figure.
+"""The built-in frame renderer (Pillow): a generated background, the chunk's slide text, a figure or picture.
 
 Every frame of a document shares one `Style` (palette and motif) so the video looks like one film;
 the prompt seeds the background's variation, so the same prompt always gives the same PNG bytes.
@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageStat, UnidentifiedImageError
 from PIL.PngImagePlugin import PngInfo
 
 from vidgen_assets.errors import BackendUnavailable, InputError
+from vidgen_assets.language.slides import Slide
 from vidgen_assets.media.backgrounds import Style, background, panel_colour
 from vidgen_assets.storage.files import atomic_path
 
@@ -74,7 +75,7 @@ def render_title_card(title: str, subtitle: str, style: Style, prompt: str, path
 
 
 def render_frame(
-    key_point: str,
+    slide: Slide,
     prompt: str,
     style: Style,
     path: Path,
@@ -84,25 +85,26 @@ def render_frame(
     picture: Image.Image | None = None,
     picture_meta: dict[str, str] | None = None,
 ) -> Path:
-    """Render one chunk's frame: background from `prompt`, `key_point` as large text on a panel.
+    """Render one chunk's frame: background from `prompt`, the slide's text on a panel (its
+    section, headline, a result's number large, its points).
 
-    With `figure`, the figure fills most of the frame with `caption` under it and the key point
+    With `figure`, the figure fills most of the frame with `caption` under it and the text
     moves to a side or bottom band, whichever leaves the figure larger. A `picture` (from the
     picture backend; a figure wins over it) is laid out the same way on a card of its own edge
     colour, so clip art drawn on the palette's ground shows no box; `picture_meta` (its source,
     licence, description) goes into the PNG's metadata.
     """
     image = background(prompt, style, size)
-    meta = {"prompt": prompt, "key_point": key_point, "style": style.name}
+    meta = {"prompt": prompt, "key_point": slide.headline, "slide": slide.text, "style": style.name}
     if figure is not None:
-        _compose_beside(image, key_point, _open_figure(figure), caption or "", style, _FIGURE_CARD)
+        _compose_beside(image, slide, _open_figure(figure), caption or "", style, _FIGURE_CARD)
         meta["figure"] = str(figure)
     elif picture is not None:
         rgb = picture.convert("RGB")
-        _compose_beside(image, key_point, rgb, "", style, _edge_colour(rgb))
+        _compose_beside(image, slide, rgb, "", style, _edge_colour(rgb))
         meta.update({f"picture_{k}": v for k, v in (picture_meta or {}).items() if v})
     else:
-        _compose_text_only(image, key_point, style)
+        _compose_text_only(image, slide, style)
     return _save(image, path, meta)
 
 
@@ -156,39 +158,99 @@ def layout_text(
 # --- composition -------------------------------------------------------------------------------
 
 
-def _compose_text_only(image: Image.Image, key_point: str, style: Style) -> None:
+def _compose_text_only(image: Image.Image, slide: Slide, style: Style) -> None:
     width, height = image.size
-    pad = 64
-    box_w, box_h = int(width * 0.78) - 2 * pad, int(height * 0.72) - 2 * pad
-    layout = layout_text(key_point, box_w, box_h)
-    if not layout.lines:
-        return
-    panel_w, panel_h = layout.width + 2 * pad, layout.height + 2 * pad
-    panel = ((width - panel_w) // 2, (height - panel_h) // 2, (width + panel_w) // 2, (height + panel_h) // 2)
-    _draw_panel(image, panel, style)
-    _draw_lines(ImageDraw.Draw(image), layout, (panel[0], panel[1] + pad, panel[2]), style.text, bold=True, centre=True)
+    _draw_slide(image, slide, style, (int(width * 0.12), int(height * 0.1), int(width * 0.88), int(height * 0.9)),
+                scale=1.25, centre_vertically=True, shrink_to_text=True)
 
 
-def _compose_beside(image: Image.Image, key_point: str, figure: Image.Image, caption: str, style: Style,
+def _compose_beside(image: Image.Image, slide: Slide, figure: Image.Image, caption: str, style: Style,
                     card_fill: tuple[int, int, int]) -> None:
     caption_h = _CAPTION_H if caption else 0
-    fig_area, text_area = _beside_layout(image.size, figure.size, caption_h, bool(" ".join(key_point.split())))
+    fig_area, text_area = _beside_layout(image.size, figure.size, caption_h, bool(slide.text.strip()))
     card = _paste_figure(image, figure, fig_area, card_fill)
     if caption:
         _draw_caption(image, caption, card, caption_h, style)
-    if text_area is None:
-        return
+    if text_area is not None:
+        _draw_slide(image, slide, style, text_area, scale=1.0, centre_vertically=True)
 
+
+# Base sizes of a slide's parts at scale 1; the whole is scaled down until it fits its box.
+_SLIDE_SIZES = {"section": 30, "headline": 56, "number": 120, "label": 34, "point": 38}
+_POINT_GAP = 0.45  # of a point's line height, between points
+_BULLET = "•"
+
+
+def _slide_parts(slide: Slide, width: int, scale: float, max_lines: int | None = None) -> list[tuple[str, TextLayout]]:
+    """(kind, layout) of each part of the slide at `scale`, in drawing order."""
+    def sized(kind: str, text: str, bold: bool, indent: int = 0) -> tuple[str, TextLayout]:
+        size = max(_MIN_SLIDE_SIZE, int(_SLIDE_SIZES[kind] * scale))
+        while kind == "number" and size > _MIN_SLIDE_SIZE and _font(bold, size).getlength(text) > width:
+            size = int(size * 0.9)  # a number is never broken across lines
+        limit = 10_000 if max_lines is None else max_lines * _line_height(_font(bold, size))
+        return kind, layout_text(text, width - indent, limit, bold=bold, max_size=size, min_size=size)
+
+    parts = []
+    if slide.section:
+        parts.append(sized("section", slide.section.upper(), False))
+    if slide.headline:
+        parts.append(sized("headline", slide.headline, True))
+    if slide.number:
+        parts.append(sized("number", slide.number, True))
+        if slide.number_label:
+            parts.append(sized("label", slide.number_label, False))
+    point_indent = int(_SLIDE_SIZES["point"] * scale * 1.1)
+    for point in slide.points:
+        parts.append(sized("point", point, False, point_indent))
+    return parts
+
+
+_MIN_SLIDE_SIZE = 20
+
+
+def _parts_height(parts: list[tuple[str, TextLayout]]) -> int:
+    gaps = sum(int(layout.line_height * (_POINT_GAP if kind == "point" else 0.25)) for kind, layout in parts[1:])
+    return sum(layout.height for _, layout in parts) + gaps
+
+
+def _draw_slide(image: Image.Image, slide: Slide, style: Style, area: tuple[int, int, int, int], scale: float,
+                centre_vertically: bool, shrink_to_text: bool = False) -> None:
+    """The slide's text on a panel inside `area`, at the largest scale (up to `scale`) that fits."""
     pad = 44
-    box_w, box_h = text_area[2] - text_area[0] - 2 * pad, text_area[3] - text_area[1] - 2 * pad
-    layout = layout_text(key_point, box_w, box_h, max_size=72, min_size=26)
-    if not layout.lines:
+    width, height = area[2] - area[0] - 2 * pad, area[3] - area[1] - 2 * pad
+    if not slide.text.strip() or width <= 0 or height <= 0:
         return
-    panel_h = layout.height + 2 * pad
-    top = text_area[1] + (text_area[3] - text_area[1] - panel_h) // 2
-    panel = (text_area[0], top, text_area[2], top + panel_h)
-    _draw_panel(image, panel, style)
-    _draw_lines(ImageDraw.Draw(image), layout, (panel[0] + pad, top + pad, panel[2] - pad), style.text, bold=True, centre=False)
+    while True:
+        parts = _slide_parts(slide, width, scale)
+        if _parts_height(parts) <= height or scale <= 0.45:
+            break
+        scale *= 0.92
+    if _parts_height(parts) > height:  # the smallest size does not hold it all: points lose lines
+        parts = _slide_parts(slide, width, scale, max_lines=2)
+        while parts and _parts_height(parts) > height:
+            parts.pop()
+    block_h = _parts_height(parts)
+    top = area[1] + (area[3] - area[1] - block_h - 2 * pad) // 2 if centre_vertically else area[1]
+    if shrink_to_text:  # a panel alone on the frame is as wide as its text, centred
+        block_w = max(layout.width + (int(layout.font_size * 1.1) if kind == "point" else 0) for kind, layout in parts)
+        spare = (area[2] - area[0] - 2 * pad - block_w) // 2
+        area = (area[0] + spare, area[1], area[2] - spare, area[3])
+    _draw_panel(image, (area[0], top, area[2], top + block_h + 2 * pad), style)
+    draw = ImageDraw.Draw(image)
+    y = top + pad
+    left, right = area[0] + pad, area[2] - pad
+    for i, (kind, layout) in enumerate(parts):
+        if i:
+            y += int(layout.line_height * (_POINT_GAP if kind == "point" else 0.25))
+        colour = style.accent if kind in ("section", "number") else style.text
+        bold = kind in ("headline", "number")
+        if kind == "point":
+            indent = int(layout.font_size * 1.1)
+            draw.text((left, y), _BULLET, font=_font(False, layout.font_size), fill=style.accent, anchor="la")
+            _draw_lines(draw, layout, (left + indent, y, right), colour, bold=False, centre=False)
+        else:
+            _draw_lines(draw, layout, (left, y, right), colour, bold=bold, centre=False)
+        y += layout.height
 
 
 def picture_box(picture_size: tuple[int, int], with_text: bool = True, caption: bool = False,

@@ -8,7 +8,9 @@ from pathlib import Path
 from vidgen_assets.sources.document import Document, Figure, Section
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.files import atomic_path
-from vidgen_assets.storage.tables import FigureRow, SegmentRow, SourceDocumentRow, TranscriptRow, WordRow
+from vidgen_assets.storage.tables import (
+    ChunkRow, FigureRow, ScriptRow, SegmentRow, SourceDocumentRow, TranscriptRow, WordRow,
+)
 from vidgen_assets.timeline import Segment, Word
 
 
@@ -23,6 +25,22 @@ def load_document(db: Database, doc_id: str) -> Document:
     )
     sections = tuple(Section(**s) for s in json.loads(row.sections))
     return Document(row.kind, row.title, sections, figures, row.page_count, json.loads(row.metadata))
+
+
+def chunk_sentences(db: Database, doc_id: str) -> list[tuple[ChunkRow, tuple[str, str]]]:
+    """Each chunk with (section, text): the section heading of its first script sentence and
+    its sentences as the source writes them. Synthesized speech has one segment per script
+    sentence; a recording (no script) gives its transcript's words and no section."""
+    script = db.read(ScriptRow, doc_id)
+    out = []
+    for chunk in db.read(ChunkRow, doc_id):
+        first, last = chunk.first_segment, chunk.last_segment
+        if first is None or last is None or last >= len(script):
+            out.append((chunk, ("", chunk.text)))
+            continue
+        sentences = script[first : last + 1]
+        out.append((chunk, (sentences[0].section, " ".join(s.written or s.text for s in sentences))))
+    return out
 
 
 def save_segments(db: Database, doc_id: str, segments: list[Segment], transcript: TranscriptRow) -> None:

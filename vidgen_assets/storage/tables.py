@@ -82,6 +82,7 @@ class ScriptRow(Record):
     idx: int
     text: str
     section: str
+    written: str | None = None  # the sentence as the source writes it, when it differs from the spoken text
 
 
 @dataclass(frozen=True)
@@ -146,19 +147,27 @@ class ChunkRow(Record):
     start_s: float
     end_s: float
     text: str
+    first_segment: int | None = None  # the segments (= script sentences for synthesized speech) it spans
+    last_segment: int | None = None
 
 
 @dataclass(frozen=True)
 class SummaryRow(Record):
+    """A chunk's slide text: its section, headline, points and a result's number."""
+
     TABLE = "summaries"
     OWNER = "summaries"
     ORDER_BY = "chunk_idx"
     chunk_idx: int
-    summary: str
-    backend: str | None = None
-    fallback: bool | None = None
-    problem: str | None = None
-    reply: str | None = None
+    summary: str                 # the headline
+    backend: str | None = None   # who wrote the text: "extractive" or the model ("ollama:llama3.2")
+    fallback: bool | None = None  # a model wrote text that failed the grounding check: extractive text used
+    problem: str | None = None   # why the model's text was refused
+    reply: str | None = None     # the refused text, for inspection
+    section: str | None = None   # the paper's heading the chunk belongs to ("Results")
+    points: str | None = field(default=None, metadata=_sql("JSON"))  # up to three short points
+    number: str | None = None    # a result's number, shown large ("40%")
+    number_label: str | None = None  # what it counts ("fewer crabs")
 
 
 @dataclass(frozen=True)
@@ -169,21 +178,27 @@ class ImagePromptRow(Record):
     chunk_idx: int
     prompt: str
     style: str
-    figure: str | None = None
+    figure: str | None = None          # the paper's figure or table the chunk shows ("Figure 2")
     fallback: bool | None = None
     problem: str | None = None
+    next_figure: str | None = None     # a second one, shown after the first in the chunk's second half
+    figure_reason: str | None = None   # why: "cited", or "caption closest to the narration (0.52)"
 
 
 @dataclass(frozen=True)
 class FrameRow(Record):
     TABLE = "frames"
     OWNER = "frames"
-    ORDER_BY = "chunk_idx"
+    ORDER_BY = "chunk_idx, part"
     chunk_idx: int
     path: str
     start_s: float
     end_s: float
     text: str | None = None                 # what the frame says on screen
+    part: int = 0                           # 1: a chunk's second frame (a second figure)
+    figure: str | None = None               # the paper's figure or table shown ("Table 1")
+    text_source: str | None = None          # who wrote the on-screen text: "extractive" or the model
+    text_problem: str | None = None         # why a model's text was refused, when it was
     picture_source: str | None = None       # the picture backend's source ("openclipart", "media", "diffusers", ...)
     picture_licence: str | None = None
     picture_similarity: float | None = None  # library only: how well the picture matched the chunk

@@ -74,7 +74,7 @@ _BEATS = """
     FROM chunks c
     LEFT JOIN summaries m ON m.doc_id = c.doc_id AND m.chunk_idx = c.idx
     LEFT JOIN image_prompts p ON p.doc_id = c.doc_id AND p.chunk_idx = c.idx
-    LEFT JOIN frames f ON f.doc_id = c.doc_id AND f.chunk_idx = c.idx
+    LEFT JOIN frames f ON f.doc_id = c.doc_id AND f.chunk_idx = c.idx AND coalesce(f.part, 0) = 0
     WHERE c.doc_id = ? ORDER BY c.idx"""
 
 _FIGURES = """
