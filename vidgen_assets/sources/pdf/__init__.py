@@ -1,12 +1,13 @@
 """Title, sections and figure crops of a PDF paper, read with pdfplumber.
 
 Works from pdfplumber's characters rather than its text, because paper PDFs need decisions
-pdfplumber does not make. The stages, one module each: lines (characters to lines with their
+pdfplumber does not make. The stages, one module each: glyphs (characters the PDF does not map
+to Unicode, read from their fonts' glyph names), lines (characters to lines with their
 super- and subscripts, and reading order), columns (the gutter, side columns and line numbers
 that are not read), figures (captions, and crops of figures, tables and algorithm boxes),
 structure (title, headings, sections, and what is not read: running heads, page numbers, tables
-of contents, footnotes, references) and repair (hyphenation with the word list, paragraph
-joins). Pages are parsed on two cores; a page that cannot be parsed is skipped with a warning.
+of contents, footnotes, references) and repair (ligatures and hyphenation with the word list,
+paragraph joins). Pages are parsed on two cores; a page that cannot be parsed is skipped with a warning.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from vidgen_assets.errors import InputError
 from vidgen_assets.sources.document import Document, title_from_file_name
 from vidgen_assets.sources.pdf.figures import render_crop, save_figures
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
+from vidgen_assets.sources.pdf.repair import mend_unmapped_ligatures
 from vidgen_assets.sources.pdf.structure import read_structure
 
 PARSE_WORKERS = 2  # the pipeline's machine has two cores
@@ -58,6 +60,7 @@ def read_pdf(path: Path, figures_dir: Path, max_pages: int) -> Document:
         if len(warnings) == page_count:
             raise InputError(path, f"not a readable PDF (no page could be read; {warnings[0]})")
         _check_text_layer(path, raw_pages)
+        mend_unmapped_ligatures(raw_pages)
         pages = [read_page(raw) for raw in raw_pages]
         title, sections, captions = read_structure(pages, metadata)
         with _unreadable_as_input_error(path):

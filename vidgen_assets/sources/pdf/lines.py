@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from vidgen_assets.sources.pdf.columns import sidebar_and_gutter, without_line_numbers
+from vidgen_assets.sources.pdf.glyphs import recover_page_glyphs
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 # "Medi" is the bold cut of the URW/Nimbus fonts that LaTeX's times package embeds; CMBX is
@@ -72,8 +73,14 @@ class Page:
     gutter: float = 0.0  # x between the columns of a two-column page
 
 
-def page_objects(page) -> dict:
-    """Everything read from a pdfplumber page (parsing happens here), as plain values."""
+def page_objects(page, recover_glyphs: bool = True) -> dict:
+    """Everything read from a pdfplumber page (parsing happens here), as plain values.
+
+    Glyphs the PDF does not map to Unicode are first recovered from their fonts' glyph names
+    (glyphs.recover_page_glyphs); `recover_glyphs=False` reads the page as pdfminer alone would.
+    """
+    if recover_glyphs:
+        recover_page_glyphs(page)
     graphics = [
         (float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"]))
         for obj in (*page.images, *page.rects, *page.curves, *page.lines)
@@ -95,27 +102,15 @@ def page_objects(page) -> dict:
 def read_page(raw: dict) -> Page:
     """A page's characters (from page_objects) as lines, each assigned to a column."""
     width, height = raw["width"], raw["height"]
-    chars = raw["chars"]
-    for c in chars:
-        matrix = c.get("matrix")
-        c["_base"] = height - matrix[5] if matrix else c["bottom"]
+    for c in raw["chars"]:
         c["_bold"] = bool(_BOLD_FONT.search(c.get("fontname", "")))
-    chars.sort(key=lambda c: (c["_base"], c["x0"]))
-
-    # Brackets and accents may sit a point off the baseline, so rows are gathered loosely; then
-    # small characters off the row's main baseline (super- and subscripts) are moved to rows of
+    # Small characters off a row's main baseline (super- and subscripts) are moved to rows of
     # their own (see _mark_scripts), while small capitals on the baseline stay.
-    loose: list[list[dict]] = []
-    for c in chars:
-        if loose and abs(c["_base"] - loose[-1][0]["_base"]) <= 1.8:
-            loose[-1].append(c)
-        else:
-            loose.append([c])
+    loose = loose_rows(raw)
     segments: list[tuple[int, list[dict]]] = []  # (row id, chars); one row's segments may merge
     ids = itertools.count()
     for row in loose:
         row_id = next(ids)
-        row.sort(key=lambda c: c["x0"])
         pieces = [[row[0]]]
         for prev, c in zip(row, row[1:]):
             if c["x0"] - prev["x1"] > 1.2 * max(prev["size"], 4.0):
@@ -183,6 +178,57 @@ def read_page(raw: dict) -> Page:
     return Page(raw["number"], width, height, lines, graphics, two_column, mid)
 
 
+def loose_rows(raw: dict) -> list[list[dict]]:
+    """A page's characters (from page_objects) in rows, top to bottom, each left to right.
+    Brackets and accents may sit a point off the baseline, so rows are gathered loosely."""
+    for c in raw["chars"]:
+        matrix = c.get("matrix")
+        c["_base"] = raw["height"] - matrix[5] if matrix else c["bottom"]
+    rows: list[list[dict]] = []
+    for c in sorted(raw["chars"], key=lambda c: (c["_base"], c["x0"])):
+        if rows and abs(c["_base"] - rows[-1][0]["_base"]) <= 1.8:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+    return rows
+
+
+def split_words(chars: list[dict], size: float = 0.0, base: float = 0.0) -> list[list[dict]]:
+    """A row's characters (left to right) as words: a gap wider than a thin space parts them.
+
+    Given the line's main size and baseline, a super- or subscript stays joined to the letter,
+    digit or bracket before it ("Ca2+", not "Ca 2+") and to the punctuation after it ("ri,j,"),
+    across the small gap typesetters leave there; a word space is wider (about a quarter em).
+    """
+    words: list[list[dict]] = [[chars[0]]] if chars else []
+    for prev, c in zip(chars, chars[1:]):
+        gap = c["x0"] - prev["x1"]
+        if gap > 0.11 * min(prev["size"], c["size"]) and not c.get("_glue") and not (
+            size and gap < 0.16 * size and _script_joins(prev, c, size, base)
+        ):
+            words.append([])
+        words[-1].append(c)
+    return words
+
+
+def _script_joins(prev: dict, c: dict, size: float, base: float) -> bool:
+    """Whether a script and its neighbour are one word: the script after a letter, digit or
+    closing bracket, or punctuation after the script."""
+    before, after = _script(prev, size, base), _script(c, size, base)
+    if after and not before:
+        return prev["text"].isalnum() or prev["text"] in ")]"
+    return bool(before and not after and c["text"] in ",.;:)]")
+
+
+def _script(c: dict, size: float, base: float) -> str:
+    """"sup" or "sub" for a character smaller than the line's type and off its baseline."""
+    if c["size"] >= 0.9 * size or abs(c["_base"] - base) <= 0.12 * size:
+        return ""
+    return "sup" if c["_base"] < base else "sub"
+
+
 def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
     chars = sorted(chars, key=lambda c: c["x0"])
     sizes = Counter(round(c["size"], 1) for c in chars)
@@ -191,14 +237,8 @@ def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
     base = statistics.median(c["_base"] for c in chars if round(c["size"], 1) == size)
     chars = _without_marks(chars, size, base) or chars
 
-    words: list[list[dict]] = [[chars[0]]]
-    gaps = [0.0]
-    for prev, c in zip(chars, chars[1:]):
-        gap = c["x0"] - prev["x1"]
-        if gap > 0.11 * min(prev["size"], c["size"]):
-            words.append([])
-            gaps.append(gap)
-        words[-1].append(c)
+    words = split_words(chars, size, base)
+    gaps = [0.0] + [word[0]["x0"] - prev[-1]["x1"] for prev, word in zip(words, words[1:])]
 
     def glyph(c: dict) -> str:
         text = c.get("_prefix", "") + c["text"].translate(_LIGATURES)
@@ -232,7 +272,7 @@ def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
         size=size,
         bold=bold,
         lead_bold=" ".join(lead),
-        text=" ".join(texts).strip(),
+        text=" ".join(text for text in texts if text),  # a word of unmapped glyphs only is gone
         max_gap=max(gaps),
         column=column,
         small_caps=small >= 0.5 * len(letters) > 0,
@@ -245,12 +285,7 @@ def _without_marks(chars: list[dict], size: float, base: float) -> list[dict]:
     Other super- and subscripts are kept as text: "Ca2+", "CO2", "m−2"; an exponent after a
     digit is written "10^−3" so it is not read as a subtraction.
     """
-    def script(c: dict) -> str:
-        if c["size"] >= 0.9 * size or abs(c["_base"] - base) <= 0.12 * size:
-            return ""
-        return "sup" if c["_base"] < base else "sub"
-
-    kinds = [script(c) for c in chars]
+    kinds = [_script(c, size, base) for c in chars]
     kept: list[dict] = []
     i = 0
     while i < len(chars):
@@ -276,16 +311,18 @@ def _without_marks(chars: list[dict], size: float, base: float) -> list[dict]:
             prev is None or not prev["text"].isalnum() or len(word) >= 3
         )
         if not mark:
-            if kinds[i] == "sup" and prev is not None and (prev["text"].isdigit() or signed):
+            if kinds[i] == "sup" and prev is not None and (prev["text"].isdigit() and text[0].isalnum() or signed):
                 run[0]["_prefix"] = "^"
             kept.extend(run)
+        elif prev is not None and j < len(chars) and not chars[j]["text"].isalnum() and chars[j]["x0"] - run[-1]["x1"] < 0.11 * size:
+            chars[j]["_glue"] = True  # "(∗)" without its mark is "()", not "( )"
         i = j
     return kept
 
 
 def _attach_scripts(groups: list[list[dict]]) -> None:
     """Rows of small characters overlapping a line of larger type are its super- and
-    subscripts: their characters join that line (it decides what is kept, see _script_runs)."""
+    subscripts: their characters join that line (it decides what is kept, see _without_marks)."""
     boxes = [
         (min(c["top"] for c in g), max(c["bottom"] for c in g), min(c["x0"] for c in g), max(c["x1"] for c in g),
          max(c["size"] for c in g))

@@ -1,18 +1,22 @@
-"""Mending text broken by typesetting: words hyphenated at line ends, and lines joined into
-paragraphs (where a paragraph starts is read from indents, spacing and short last lines)."""
+"""Mending text broken by typesetting: ligatures the PDF does not map, words hyphenated at line
+ends, and lines joined into paragraphs (where a paragraph starts is read from indents, spacing
+and short last lines)."""
 
 from __future__ import annotations
 
 import functools
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from vidgen_assets.sources.pdf.lines import Line, Page
+from vidgen_assets.sources.pdf.lines import Line, Page, loose_rows, split_words
 
 WORD_LIST = Path("/usr/share/dict/words")
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[•◦▪‣·–-]|\(\w\))\s")
 _HYPHEN_PAIR = re.compile(r"(?=\b([A-Za-z]+)-([A-Za-z]+)\b)")
+_UNMAPPED = re.compile(r"\(cid:(\d+)\)")  # how pdfminer writes a glyph it cannot map
+LIGATURES = ("fi", "fl", "ff", "ffi", "ffl")
 
 
 def column_edges(pages: list[Page], body_size: float) -> dict[tuple[int, str], tuple[float, float]]:
@@ -128,3 +132,61 @@ def _written_whole(out: str, text: str, vocabulary: Vocabulary) -> bool:
 def clean_spaces(text: str) -> str:
     """Runs of spaces and tabs as one space, ends trimmed."""
     return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def mend_unmapped_ligatures(raw_pages: list[dict]) -> dict[tuple[str, int], str]:
+    """Learn which ligature an unmapped glyph is, per (font, code), from the words it sits in,
+    and write it into every occurrence; returns what was learned.
+
+    For fonts whose glyphs carry no usable name (glyphs.py recovers the others), a glyph inside
+    "Simpli?ed", "signi?cant" and "e?cient" is read as the one ligature (fi, fl, ff, ffi, ffl)
+    that makes the word one the dictionary or the paper itself writes whole. A code is taken
+    only when at least two of its words agree, none disagrees, and at least half of its
+    occurrences make a word with it (or, seen once, when another font of the paper has the same
+    ligature at the same code): a symbol glyph that once completes a word by chance is left
+    out, as is every glyph with no evidence.
+    """
+    words = []
+    for raw in raw_pages:
+        for row in loose_rows(raw):
+            words.extend(split_words(row))
+    vocabulary = {
+        w.lower() for word in words if not any(_UNMAPPED.fullmatch(c["text"]) for c in word)
+        for w in re.findall(r"[A-Za-z]+", "".join(c["text"] for c in word))
+    } | dictionary_words()
+    contexts: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
+    for word in words:
+        unmapped = [i for i, c in enumerate(word) if _UNMAPPED.fullmatch(c["text"])]
+        for i in unmapped:
+            key = (word[i].get("fontname") or "", int(_UNMAPPED.fullmatch(word[i]["text"]).group(1)))
+            before = re.search(r"[A-Za-z]*$", "".join(c["text"] for c in word[:i])).group(0)
+            after = re.match(r"[A-Za-z]*", "".join(c["text"] for c in word[i + 1 :])).group(0)
+            contexts[key].append((before, after) if len(unmapped) == 1 else ("", ""))
+
+    learned, single = {}, {}
+    for key, seen in contexts.items():
+        votes = Counter()
+        for before, after in seen:
+            if len(before) + len(after) < 2:
+                continue  # too little of a word to judge by
+            fits = [lig for lig in LIGATURES if (before + lig + after).lower() in vocabulary]
+            if len(fits) == 1:
+                votes[fits[0]] += 1
+        if len(votes) == 1:
+            (ligature, count), = votes.items()
+            if count >= 2 and 2 * count >= len(seen):
+                learned[key] = ligature
+            elif count == 1 and len(seen) == 1:
+                single[key] = ligature
+    # A font used once (a title's bold cut) is taken when a sibling font of the paper puts the
+    # same ligature at the same code: one word and one encoding agree.
+    for (font, code), ligature in single.items():
+        if any(other_code == code and other == ligature for (_, other_code), other in learned.items()):
+            learned[(font, code)] = ligature
+    if learned:
+        for raw in raw_pages:
+            for c in raw["chars"]:
+                match = _UNMAPPED.fullmatch(c["text"])
+                if match and (c.get("fontname") or "", int(match.group(1))) in learned:
+                    c["text"] = learned[(c.get("fontname") or "", int(match.group(1)))]
+    return learned
