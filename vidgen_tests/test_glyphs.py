@@ -188,3 +188,21 @@ def test_symbol_font_glyphs_are_spoken(symbol_font_pdf):
         "Waves of intracellular calcium ion rose in every cell we imaged, with n equals 5 mice. "
         "Then the chloride ion current reversed in all of the recorded cells."
     )
+
+
+# --- speech -----------------------------------------------------------------------------------
+
+
+def test_an_ion_is_spoken_by_its_element_name_never_letter_by_letter():
+    assert to_spoken("Ca2+ waves spread.") == "calcium ion waves spread."
+    assert to_spoken("Ca 2+ waves spread and Na + enters.") == "calcium ion waves spread and sodium ion enters."
+    assert to_spoken("Sr2+ replaced it.") == "strontium ion replaced it."  # no table entry: the rule
+    assert to_spoken("Cl− flows out of the cell.") == "chloride ion flows out of the cell."
+    assert to_spoken("A Ca2 wave was seen.") == "A calcium 2 wave was seen."  # its charge lost: still named
+    assert to_spoken("Mixed C + D well.") == "Mixed C D well."  # a sum, not carbon
+
+
+def test_an_equals_sign_is_spoken():
+    assert to_spoken("We used n = 5 mice per group.") == "We used n equals 5 mice per group."
+    assert to_spoken("We used n=5 mice per group.") == "We used n equals 5 mice per group."
+    assert to_spoken("Waves reached ∼40 cells.") == "Waves reached about 40 cells."

@@ -1,9 +1,13 @@
 """How notation is said aloud: chemical formulae and ions, Greek letters, operators, degrees.
 
 Chemistry first, from a small table of the common ions and molecules ("Ca2+" is "calcium ion")
-and, for any other formula of element symbols, a rule: its letters and numbers one by one
-("Fe2O3" is "Fe 2 O 3"), with its charge ("plus", "minus"). A bracketed ion with a subscript i or o
-is a concentration inside or outside the cell ("[Ca2+]i" is "intracellular calcium ion").
+and, for any other formula of element symbols, a rule: an ion of one element by the element's
+name ("Sr2+" is "strontium ion"; a letter-by-letter "S R two" means nothing to a listener), a
+lone element with a count by its name ("Ca2" is "calcium 2", never "C A 2"), and other formulae
+by their letters and numbers one by one ("Fe2O3" is "Fe 2 O 3"), with a charge ("plus", "minus").
+A charge that extraction set apart from its element ("Ca 2+") is joined to it first. A bracketed
+ion with a subscript i or o is a concentration inside or outside the cell ("[Ca2+]i" is
+"intracellular calcium ion").
 """
 
 from __future__ import annotations
@@ -18,10 +22,21 @@ _NAMED = {
     "NaCl": "sodium chloride", "CH4": "methane", "NH3": "ammonia", "N2": "nitrogen", "H2": "hydrogen",
     "NO3-": "nitrate", "SO42-": "sulfate", "PO43-": "phosphate", "HCO3-": "bicarbonate",
 }
-_ELEMENTS = frozenset(
-    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr "
-    "Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pt Au Hg Pb Bi Rn U".split()
-)
+_ELEMENT_NAMES = dict(pair.split(":") for pair in (
+    "H:hydrogen He:helium Li:lithium Be:beryllium B:boron C:carbon N:nitrogen O:oxygen F:fluorine "
+    "Ne:neon Na:sodium Mg:magnesium Al:aluminium Si:silicon P:phosphorus S:sulfur Cl:chlorine "
+    "Ar:argon K:potassium Ca:calcium Sc:scandium Ti:titanium V:vanadium Cr:chromium Mn:manganese "
+    "Fe:iron Co:cobalt Ni:nickel Cu:copper Zn:zinc Ga:gallium Ge:germanium As:arsenic Se:selenium "
+    "Br:bromine Kr:krypton Rb:rubidium Sr:strontium Y:yttrium Zr:zirconium Nb:niobium "
+    "Mo:molybdenum Tc:technetium Ru:ruthenium Rh:rhodium Pd:palladium Ag:silver Cd:cadmium "
+    "In:indium Sn:tin Sb:antimony Te:tellurium I:iodine Xe:xenon Cs:caesium Ba:barium "
+    "La:lanthanum Ce:cerium Pt:platinum Au:gold Hg:mercury Pb:lead Bi:bismuth Rn:radon U:uranium"
+).split())
+_ELEMENTS = frozenset(_ELEMENT_NAMES)
+# A charge set apart from its element symbol by a space ("Ca 2+", "Na +"): the superscript was
+# placed a little off its base. Without a digit, only a plus or minus sign that no operand
+# follows ("C + D" is a sum).
+_SPACED_CHARGE = re.compile(r"(?<![\w\[])([A-Z][a-z]?) (\d[+−-]|[+−](?!\s*[A-Z\d(]))(?![\w\d])")
 # Element symbols with counts, then an optional charge: "Ca2+", "H2O", "SO42-".
 _FORMULA = re.compile(r"(?<![\w\[])(\[)?((?:[A-Z][a-z]?\d*){1,6})(\d?[+−-](?![\w\d]))?(\])?([io](?!\w))?")
 _GREEK = {
@@ -49,8 +64,9 @@ _SYMBOLS = [(re.compile(pattern), spoken) for pattern, spoken in [
     (r"(?<![\w)])[−](?=\d)", "minus "),
     (r"(?<=\d)\s*[×x]\s*(?=\d)", " times "),
     (r"\s*≈\s*", " approximately "),
-    (r"(?<!\S)~\s*(?=\d)", "about "),
-    (r"\s+=\s+", " equals "),
+    (r"(?<!\S)[~∼]\s*(?=\d)", "about "),
+    (r"\s+=\s+|(?<=\w)=(?=[\w−-])", " equals "),  # "n = 5", "n=5"
+    (r"\s*≠\s*", " is not equal to "),
     (r"\s+<\s+", " less than "),
     (r"\s+>\s+", " greater than "),
     (r"\s*→\s*", " to "),
@@ -60,6 +76,7 @@ _SYMBOLS = [(re.compile(pattern), spoken) for pattern, spoken in [
 
 def say_chemistry(text: str) -> str:
     """Chemical formulae and ions as words, before brackets are taken for citations."""
+    text = _SPACED_CHARGE.sub(_joined_charge, text)
     return _FORMULA.sub(_formula, text)
 
 
@@ -78,6 +95,14 @@ def say_symbols(sentence: str) -> str:
     # A letter with a subscript ("σe", "v1") is said as two words: "sigma e".
     named = re.sub(f"[{''.join(_GREEK)}]", lambda m: f" {_GREEK[m.group()]} ", sentence)
     return re.sub(r" +", " ", re.sub(r"\s+(?=[,.;:!?)])|(?<=\()\s+", "", named)).strip()
+
+
+def _joined_charge(match: re.Match) -> str:
+    symbol, charge = match.groups()
+    # A lone capital is an element only with a counted charge, or as K+ and H+ ("A +" is not).
+    if symbol in _ELEMENTS and (charge[0].isdigit() or len(symbol) == 2 or symbol in ("K", "H")):
+        return symbol + charge
+    return match.group(0)
 
 
 def _formula(match: re.Match) -> str:
@@ -103,6 +128,9 @@ def _formula(match: re.Match) -> str:
 
 
 def _spell(symbols: list[tuple[str, str]], charge: str) -> str:
+    if len(symbols) == 1:  # one element: its name ("strontium ion", "chlorine 2")
+        symbol, count = symbols[0]
+        return f"{_ELEMENT_NAMES[symbol]} ion" if charge else f"{_ELEMENT_NAMES[symbol]} {count}".strip()
     parts = [f"{symbol} {count}".strip() for symbol, count in symbols]
     if charge:
         parts.append(f"{charge[:-1]} plus".strip() if charge.endswith("+") else f"{charge[:-1]} minus".strip())
