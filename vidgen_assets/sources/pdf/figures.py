@@ -1,4 +1,11 @@
-"""Figures and tables of a paper: their captions, and crops of the page around them."""
+"""Figures and tables of a paper: their captions, and crops of the page around them.
+
+Every caption found gets a crop. The float is looked for where papers put it: stacked against
+its caption in its column (or across the page), beside the caption, or on the neighbouring page
+(a figure on a page of its own, a caption carried over); where no drawing can be found, the page
+region between the caption and the nearest running text is cropped. A crop never takes in a
+line of running text or the running head and foot.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +20,35 @@ from vidgen_assets.storage.files import atomic_path
 
 FIGURE_DPI = 150
 _PSEUDO_CODE = re.compile(r"^\d{1,3}:\s")  # a numbered line of an algorithm: "12: end for"
+# "Figure 2:", "Fig. 3.", "FIG. 1.", "Table IV.", "Fig. 1 |", "Figure 1 —", "Table 3.2:", and the
+# label without punctuation ("Figure 1 Flow chart", "Table 1" alone on its line), which
+# find_captions accepts only where it is set off as a caption.
 CAPTION = re.compile(
-    r"^(?:(Figure|FIGURE|Fig\.?|FIG\.?|Table|TABLE)\s*(\d+|[IVXL]+)\s*[:.|]|(Algorithm|ALGORITHM)\s*(\d+)\b[:.]?)\s*"
+    r"^(?:(Figure|FIGURE|Fig\.?|FIG\.?|Table|TABLE)\s*(\d+(?:\.\d+)?|[IVXL]+)\b(\s*[:.|—–]|\s+-\s)?"
+    r"|(Algorithm|ALGORITHM)\s*(\d+)\b[:.]?)\s*"
 )
+_MIN_REGION = 40.0  # points: a page region smaller than this holds no figure
+
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in page points
 
 
 @dataclass
 class Caption:
     label: str
-    page: int
+    page: int  # the page of the crop (the caption's own page unless the float is elsewhere)
     lines: list[Line]
     text: str = ""
-    crop: tuple[float, float, float, float] | None = None
-    from_region: bool = False  # cropped as the page region by its caption, no drawing found
+    crop: Box | None = None
+    # Where the crop came from, best first: "drawing" (found by the caption), "neighbour" (a
+    # drawing on the next or previous page), "region" (the page region by the caption, no
+    # drawing found), "caption" (nothing at all: the caption itself).
+    source: str = ""
+    strength: int = 2  # 2: "Figure 2:" set apart; 1: a bare label ("Figure 2 Flow chart")
+
+    @property
+    def from_region(self) -> bool:
+        return self.source in ("region", "caption")
 
     @property
     def top(self) -> float:
@@ -35,12 +58,40 @@ class Caption:
     def bottom(self) -> float:
         return max(line.bottom for line in self.lines)
 
+    @property
+    def x0(self) -> float:
+        return min(line.x0 for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
+
 
 def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> list[Caption]:
-    """Captions set apart from the text ("Figure 2:", "Table 1."), with their text and the crop
-    of their float; caption lines are marked "caption"."""
-    captions: list[Caption] = []
-    labels: set[str] = set()
+    """Every figure, table and algorithm caption with its text and the crop of its float, one
+    per label in reading order; caption lines are marked "caption" and lines inside a crop
+    "float"."""
+    candidates = _caption_blocks(ordered, body_size)
+    layouts = {page.number: _Layout(page, body_size) for page in pages}
+    found = {id(c): _locate_float(layouts[c.page], c, body_size) for c in candidates}
+    _share_out(candidates, found)
+    for caption in candidates:
+        if found[id(caption)]:
+            items = found[id(caption)]
+            _set_crop(layouts[caption.page], caption, _bounds(items), "drawing", [l for _, l in items if l is not None])
+    cropped = {c.label for c in candidates if c.crop is not None}
+    for caption in candidates:  # the neighbouring page's drawings, once every page's own are taken
+        if caption.label not in cropped:
+            _look_on_neighbouring_pages(layouts, caption, len(pages))
+    for caption in candidates:
+        if caption.crop is None:
+            _fall_back_to_region(layouts[caption.page], caption, body_size)
+    return _one_per_label(candidates)
+
+
+def _caption_blocks(ordered: list[Line], body_size: float) -> list[Caption]:
+    """Lines that open a caption, each with the lines that continue it."""
+    found: list[Caption] = []
     for i, line in enumerate(ordered):
         match = CAPTION.match(line.text)
         if not match or line.role != "body":
@@ -55,21 +106,34 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
             or bool(line.lead_bold)
             or abs(line.size - body_size) > 0.5
         )
-        if match.group(3):
-            # An algorithm's box is read as a float: its one-line caption heads the box.
-            kind, number = "Algorithm", match.group(4)
-        else:
-            kind, number = ("Table" if match.group(1).lower().startswith("tab") else "Figure"), match.group(2)
-        label = f"{kind} {number}"
-        if not set_apart or label in labels:
+        if not set_apart:
             continue
+        rest = line.text[match.end():]
+        if match.group(4):
+            # An algorithm's box is read as a float: its one-line caption heads the box.
+            kind, number, strength = "Algorithm", match.group(5), 2
+        else:
+            kind = "Table" if match.group(1).lower().startswith("tab") else "Figure"
+            number = match.group(2)
+            if match.group(3):
+                strength = 2
+            # A bare label is a caption when alone on its line or before a capitalised title;
+            # "Figure 1 shows ..." opening a paragraph is running text.
+            elif not rest or rest[0] == "(" or rest[0].isupper():
+                strength = 1
+            else:
+                continue
         block = [line]
         for nxt in ordered[i + 1 : i + 15] if kind != "Algorithm" else ():
             last = block[-1]
+            # The rest of a line that a gap (a superscript) split off, across the gutter.
+            if nxt.page == line.page and abs(nxt.top - last.top) < 0.5 * last.size and 0 <= nxt.x0 - last.x1 < 3 * last.size:
+                block.append(nxt)
+                continue
             if (
                 nxt.page != line.page
                 # A short last line of a wide caption falls in one column: aligned, it belongs.
-                or (nxt.column != line.column and abs(nxt.x0 - last.x0) > 2)
+                or (nxt.column != line.column and min(abs(nxt.x0 - m.x0) for m in block) > 2)
                 or nxt.top - last.bottom > 0.45 * last.size
                 or nxt.top < last.top
                 or abs(nxt.size - last.size) > 0.6
@@ -79,119 +143,373 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
             block.append(nxt)
         for member in block:
             member.role = "caption"
-        labels.add(label)
-        caption = Caption(label=label, page=line.page, lines=block)
+        caption = Caption(label=f"{kind} {number}", page=line.page, lines=block, strength=strength)
         caption.text = CAPTION.sub("", join_lines([m.text for m in block], NO_VOCABULARY)).strip()
-        _locate_float(pages[line.page - 1], caption, kind, body_size)
-        captions.append(caption)
-    return captions
+        found.append(caption)
+    return found
 
 
-def _locate_float(page: Page, caption: Caption, kind: str, body_size: float) -> None:
-    """Find the figure (usually above its caption) or table (either side) and mark its text."""
-    column = caption.lines[0].column
-    mid = page.gutter or page.width / 2
-    span = {"L": (0.0, mid), "R": (mid, page.width)}.get(column, (0.0, page.width))
-    column_lines = [line for line in page.lines if line.column == column]
-    body_width = max((line.width for line in column_lines if line.role == "body"), default=page.width)
-    if kind == "Algorithm":  # a page of pseudo-code has no long body lines to measure prose by
-        body_width = max((line.width for line in column_lines), default=page.width)
+def _one_per_label(candidates: list[Caption]) -> list[Caption]:
+    """One caption per label, in reading order: the text of its strongest, longest caption and
+    the crop of a drawing found by any of them (a figure on a page of its own may carry a bare
+    "Fig. 1." under it while its caption runs on the page before)."""
+    by_label: dict[str, list[Caption]] = {}
+    for caption in candidates:
+        by_label.setdefault(caption.label, []).append(caption)
+    result = []
+    for group in by_label.values():
+        text = max(group, key=lambda c: (c.strength, len(c.text)))
+        rank = ("drawing", "neighbour", "region", "caption")
+        cropped = sorted((c for c in group if c.crop is not None), key=lambda c: (rank.index(c.source), c is not text))
+        if cropped and cropped[0] is not text:
+            text.page, text.crop, text.source = cropped[0].page, cropped[0].crop, cropped[0].source
+        result.append(text)
+    return result
 
-    def in_span(box: tuple[float, float, float, float]) -> bool:
-        center = (box[0] + box[2]) / 2
-        return span[0] - 2 <= center <= span[1] + 2
 
-    def stops(line: Line) -> bool:
-        if kind == "Algorithm" and _PSEUDO_CODE.match(line.text):
-            return False
-        prose = (
-            abs(line.size - body_size) <= 0.6
-            and line.width >= 0.6 * body_width
-            and line.max_gap < 1.5 * line.size
-            and line.words >= 6
+class _Layout:
+    """What one page offers a float: its running text, head and foot, drawings, and what
+    crops have already taken."""
+
+    def __init__(self, page: Page, body_size: float):
+        self.page = page
+        self.body_size = body_size
+        self.mid = page.gutter or page.width / 2
+        margins = [l for l in page.lines if l.role == "margin"]
+        # Logos and rules of the running head and foot are not part of any figure.
+        self.head = max((l.bottom for l in margins if l.bottom < page.height / 2), default=0.0)
+        self.foot = min((l.top for l in margins if l.top > page.height / 2), default=page.height)
+        self.graphics = [
+            box for box in page.graphics
+            if box[1] > self.head + 12 and box[3] < self.foot - 12 and (box[2] - box[0]) * (box[3] - box[1]) > 0
+        ]
+        self.running = _running_text(page, body_size)
+        self.crops: list[Box] = []
+
+    def span(self, column: str) -> tuple[float, float]:
+        return {"L": (0.0, self.mid), "R": (self.mid, self.page.width)}.get(column, (0.0, self.page.width))
+
+    def stops(self, line: Line, kind: str) -> bool:
+        """Whether a float ends at this line: running text, a heading, another caption, the
+        title or the running head and foot."""
+        if kind == "Algorithm":
+            # Pseudo-code reads like prose and sets keywords in bold ("10: end while"): inside
+            # the box nothing stops it but another float or the margin (see _stacked).
+            return line.role in ("caption", "title", "margin") or bool(CAPTION.match(line.text))
+        headed = line.bold and line.role == "body" and line.size >= self.body_size and line.words <= 14
+        return (
+            id(line) in self.running
+            or headed
+            or line.role in ("caption", "title", "margin")
+            or bool(CAPTION.match(line.text))
         )
-        # Pseudo-code sets its keywords in bold ("10: end while"): no heading inside a box.
-        headed = line.bold and line.role == "body" and line.size >= body_size and kind != "Algorithm"
-        # Another float's caption, found later in reading order, bounds this one.
-        return prose or headed or line.role in ("caption", "title", "margin") or bool(CAPTION.match(line.text))
 
-    # Logos and rules of the running head and foot are not part of any figure.
-    margins = [l for l in page.lines if l.role == "margin"]
-    head = max((l.bottom for l in margins if l.bottom < page.height / 2), default=0.0)
-    foot = min((l.top for l in margins if l.top > page.height / 2), default=page.height)
-    items = [("g", box, None) for box in page.graphics if in_span(box) and box[1] > head + 12 and box[3] < foot - 12]
-    items += [("t", (l.x0, l.top, l.x1, l.bottom), l) for l in page.lines if in_span((l.x0, l.top, l.x1, l.bottom)) and l not in caption.lines]
+    def items(self, span: tuple[float, float], exclude: list[Line]) -> list[tuple[Box, Line | None]]:
+        """Drawings and lines mostly inside the span, not yet taken by a crop."""
+        found: list[tuple[Box, Line | None]] = [(box, None) for box in self.graphics]
+        found += [((l.x0, l.top, l.x1, l.bottom), l) for l in self.page.lines if l not in exclude and l.role != "sidebar"]
+        return [
+            (box, line) for box, line in found
+            if _overlap(box[0], box[2], *span) >= 0.5 * max(box[2] - box[0], 1.0) and not self.taken(box)
+        ]
+
+    def taken(self, box: Box) -> bool:
+        return any(_inside(box, crop) for crop in self.crops)
+
+
+def _running_text(page: Page, body_size: float) -> set[int]:
+    """ids of the lines of running text: prose lines (text size, long, words of letters evenly
+    spaced) stacked on another prose line, and the other lines of their paragraphs (a short last
+    line, an indented first line). Table rows are not prose (numbers, wide gaps), nor is a header
+    row alone."""
+    body = [l for l in page.lines if l.role == "body" and abs(l.size - body_size) <= 0.6]
+
+    def wordy(line: Line) -> bool:
+        words = line.text.split()
+        return (
+            len(words) >= 6 and line.max_gap < 1.5 * line.size
+            and sum(any(ch.isalpha() for ch in w) for w in words) >= 0.6 * len(words)
+        )
+
+    def next_to(line: Line, other: Line, space: float = 0.6) -> bool:
+        return (
+            other.column == line.column
+            and abs(other.size - line.size) <= 0.3
+            and min(abs(line.top - other.bottom), abs(other.top - line.bottom)) < space * line.size
+        )
+
+    widths: dict[str, list[float]] = {}
+    for line in body:
+        if wordy(line):
+            widths.setdefault(line.column, []).append(line.width)
+    full = {column: sorted(w)[int(0.8 * (len(w) - 1))] for column, w in widths.items()}
+    prose = [l for l in body if wordy(l) and l.width >= 0.6 * full[l.column]]
+    running = {
+        id(l) for l in prose
+        if any(o is not l and next_to(l, o) and o.max_gap < 1.5 * o.size and abs(o.x0 - l.x0) < 3 * l.size for o in body)
+    }
+    # A paragraph's other lines sit one line-space from a prose line, at its size: its short last
+    # line, its indented first line, and a displayed equation set within it.
+    grown = True
+    while grown:
+        grown = False
+        for line in body:
+            if id(line) not in running and any(id(o) in running and next_to(line, o, 0.8) for o in body):
+                running.add(id(line))
+                grown = True
+    return running
+
+
+def _locate_float(layout: _Layout, caption: Caption, body_size: float) -> list:
+    """The items of the figure (usually above its caption), table (either side) or algorithm
+    box (below) stacked against the caption; else of drawings beside the caption."""
+    kind = caption.label.split()[0]
+    column = caption.lines[0].column
+    chosen = _stacked(layout, caption, layout.span(column), kind, body_size)
+    if column in ("L", "R"):
+        # A float across both columns may carry a caption set in one of them.
+        wide = _stacked(layout, caption, layout.span("W"), kind, body_size)
+        if _height(wide) > _height(chosen) and any(b[0] < layout.mid - 10 < layout.mid + 10 < b[2] for b, _ in wide):
+            chosen = wide
+    if kind == "Figure" and chosen and not any(line is None for _, line in chosen):
+        chosen = []  # labels without their drawing: the picture is one pdfplumber cannot list
+    return chosen or _beside(layout, caption)
+
+
+def _share_out(captions: list[Caption], found: dict[int, list]) -> None:
+    """Items two facing captions of a page both reached (a table under its caption, then a
+    figure over its own) are split at the widest gap between the two captions."""
+    for a in captions:
+        for b in captions:
+            items_a, items_b = found[id(a)], found[id(b)]
+            if a.page != b.page or a.bottom >= b.top or not items_a or not items_b:
+                continue
+            shared = {_key(it) for it in items_a} & {_key(it) for it in items_b}
+            if not shared:
+                continue
+            between = sorted((it for it in items_a if _key(it) in shared), key=lambda it: it[0][1])
+            edges = [a.bottom]
+            for box, _ in between:
+                edges.append(box[1])
+                edges.append(max(edges[-2], box[3]))
+            edges.append(b.top)
+            gaps = [edges[i + 1] - edges[i] for i in range(0, len(edges) - 1, 2)]
+            # Each caption keeps what touches it: the cut is at the widest gap inside the run.
+            inner = gaps[1:-1] or gaps
+            cut = gaps.index(max(inner), 1 if len(gaps) > 2 else 0)  # items before the cut are a's
+            upper = {_key(it) for it in between[:cut]}
+            found[id(a)] = [it for it in items_a if _key(it) not in shared or _key(it) in upper]
+            found[id(b)] = [it for it in items_b if _key(it) not in shared or _key(it) not in upper]
+
+
+def _key(item) -> tuple:
+    box, line = item
+    return box, id(line) if line is not None else None
+
+
+def _stacked(layout: _Layout, caption: Caption, span, kind: str, body_size: float) -> list:
+    """The items stacked against the caption within the span: above, below, as its kind goes."""
+    items = layout.items(span, caption.lines)
     limit = 3.0 * body_size
 
-    def collect(direction: int) -> list[tuple[str, tuple, Line | None]]:
+    def collect(direction: int) -> list:
         """Items stacked against the caption, above (-1) or below (+1), up to running text."""
         if direction < 0:
             edge = caption.top
-            pool = sorted((it for it in items if it[1][3] <= caption.top + 1), key=lambda it: -it[1][3])
+            pool = sorted((it for it in items if it[0][3] <= caption.top + 1), key=lambda it: -it[0][3])
         else:
             edge = caption.bottom
-            pool = sorted((it for it in items if it[1][1] >= caption.bottom - 1), key=lambda it: it[1][1])
+            pool = sorted((it for it in items if it[0][1] >= caption.bottom - 1), key=lambda it: it[0][1])
         found = []
-        for item in pool:
-            _, (_, top, _, bottom), line = item
-            distance = edge - bottom if direction < 0 else top - edge
-            if distance > limit or (line is not None and stops(line)):
+        for box, line in pool:
+            distance = edge - box[3] if direction < 0 else box[1] - edge
+            # The float may stand off its caption further (rotated axis labels are not read).
+            reach = limit if found else 2 * limit
+            if distance > reach or (line is not None and layout.stops(line, kind)):
                 break
-            found.append(item)
-            edge = min(edge, top) if direction < 0 else max(edge, bottom)
+            # An algorithm's box runs line on line; running text resumes after a gap.
+            if kind == "Algorithm" and id(line) in layout.running and distance > 0.5 * body_size:
+                break
+            found.append((box, line))
+            edge = min(edge, box[1]) if direction < 0 else max(edge, box[3])
         return found
 
     above, below = collect(-1), collect(+1)
     if kind == "Figure":
-        chosen = above or below
-    elif kind == "Algorithm":
-        chosen = below
-    elif above and below and _height(above) >= 15 <= _height(below):
-        gap_above = caption.top - max(it[1][3] for it in above)
-        gap_below = min(it[1][1] for it in below) - caption.bottom
-        chosen = above if gap_above <= gap_below else below
-    elif above and below:  # a line or two on one side is stray text, not the table
-        chosen = above if _height(above) >= _height(below) else below
-    else:
-        chosen = above or below
-    if not chosen:
-        if kind == "Figure":
-            _fall_back_to_region(page, caption, span, stops)
-        return
-    x0 = min(it[1][0] for it in chosen) - 3
-    top = min(it[1][1] for it in chosen) - 3
-    x1 = max(it[1][2] for it in chosen) + 3
-    bottom = max(it[1][3] for it in chosen) + 3
-    if x1 - x0 < 20 or bottom - top < 15:
-        return
-    caption.crop = (max(0.0, x0), max(0.0, top), min(page.width, x1), min(page.height, bottom))
+        return above if _height(above) >= 15 or not below else below
+    if kind == "Algorithm":
+        return below
+    if above and below and _height(above) >= 15 <= _height(below):
+        gap_above = caption.top - max(b[3] for b, _ in above)
+        gap_below = min(b[1] for b, _ in below) - caption.bottom
+        return above if gap_above <= gap_below else below
+    if above and below:  # a line or two on one side is stray text, not the table
+        return above if _height(above) >= _height(below) else below
+    return above or below
+
+
+def _beside(layout: _Layout, caption: Caption) -> list:
+    """Drawings level with the caption, on whichever side holds more of them (a caption set in a
+    narrow column beside its figure), with the labels among them."""
+    sides = {}
+    for side in (-1, 1):
+        level = [
+            box for box in layout.graphics
+            if box[1] < caption.bottom and box[3] > caption.top and not layout.taken(box)
+            and (box[0] >= caption.x1 - 2 if side > 0 else box[2] <= caption.x0 + 2)
+        ]
+        sides[side] = level
+    side = max(sides, key=lambda s: sum((b[2] - b[0]) * (b[3] - b[1]) for b in sides[s]))
+    if not sides[side]:
+        return []
+    region = (caption.x1, 0.0, layout.page.width, layout.page.height) if side > 0 else (0.0, 0.0, caption.x0, layout.page.height)
+    pool = [(box, None) for box in layout.graphics if _inside(box, region, 1.0)]
+    pool += [((l.x0, l.top, l.x1, l.bottom), l) for l in layout.page.lines
+             if l not in caption.lines and _inside((l.x0, l.top, l.x1, l.bottom), region, 1.0)]
+    return _grow([(box, None) for box in sides[side]], pool, layout, "Figure")
+
+
+def _grow(seed: list, pool: list, layout: _Layout, kind: str) -> list:
+    """The seed items and every item of the pool that touches them, over gaps of up to three
+    lines, short of running text."""
+    chosen = list(seed)
+    reach = 3.0 * layout.body_size
+    grown = True
+    while grown:
+        grown = False
+        x0, top, x1, bottom = _bounds(chosen)
+        for item in pool:
+            box, line = item
+            if item in chosen or (line is not None and layout.stops(line, kind)) or layout.taken(box):
+                continue
+            if box[0] < x1 + reach and box[2] > x0 - reach and box[1] < bottom + reach and box[3] > top - reach:
+                chosen.append(item)
+                grown = True
+    return chosen
+
+
+def _look_on_neighbouring_pages(layouts: dict[int, _Layout], caption: Caption, page_count: int) -> None:
+    """A caption with nothing around it belongs to drawings on the page before or after that no
+    caption there has taken: a figure on a page of its own, a caption carried over."""
+    near_top = caption.top - layouts[caption.page].head < 0.5 * layouts[caption.page].page.height
+    order = (caption.page - 1, caption.page + 1) if near_top else (caption.page + 1, caption.page - 1)
+    for number in order:
+        if not 1 <= number <= page_count:
+            continue
+        layout = layouts[number]
+        free = [(box, None) for box in layout.graphics if not layout.taken(box)]
+        if not free:
+            continue
+        seed = max(free, key=lambda it: (it[0][2] - it[0][0]) * (it[0][3] - it[0][1]))
+        pool = free + [((l.x0, l.top, l.x1, l.bottom), l) for l in layout.page.lines if l.role == "body"]
+        chosen = _grow([seed], pool, layout, "Figure")
+        x0, top, x1, bottom = _bounds(chosen)
+        if (x1 - x0) * (bottom - top) >= 0.04 * layout.page.width * layout.page.height:
+            caption.page = number
+            _set_crop(layout, caption, (x0, top, x1, bottom), "neighbour", [l for _, l in chosen if l is not None])
+            return
+
+
+def _fall_back_to_region(layout: _Layout, caption: Caption, body_size: float) -> None:
+    """Where no drawing was found (a picture pdfplumber cannot list, text-free art), the page
+    region between the caption and the running text: above a figure's caption (else below),
+    below a table's or algorithm's (else above); at worst the caption itself, so that every
+    figure has a picture."""
+    kind = caption.label.split()[0]
+    page = layout.page
+    column = caption.lines[0].column
+    span = layout.span(column)
+    lines = [
+        l for l in page.lines
+        if l not in caption.lines and _overlap(l.x0, l.x1, *span) > 0 and layout.stops(l, kind)
+    ]
+    up = (max((l.bottom for l in lines if l.bottom <= caption.top + 1), default=layout.head) + 2, caption.top - 2)
+    down = (caption.bottom + 2, min((l.top for l in lines if l.top >= caption.bottom - 1), default=layout.foot) - 2)
+    for top, bottom in ((up, down) if kind == "Figure" else (down, up)):
+        if bottom - top >= _MIN_REGION:
+            box = (span[0], top, span[1], bottom)
+            if not layout.taken(box):
+                _set_crop(layout, caption, _within_text_block(page, box, column), "region")
+                return
+    _set_crop(layout, caption, (caption.x0, caption.top, caption.x1, caption.bottom), "caption")
+
+
+def _within_text_block(page: Page, box: Box, column: str) -> Box:
+    """The box narrowed to the printed width of its column (no page margins in a region crop)."""
+    lines = [l for l in page.lines if l.column == column and l.role in ("body", "caption", "float")]
+    if not lines:
+        return box
+    left = min(l.x0 for l in lines)
+    right = max(l.x1 for l in lines)
+    return (max(box[0], left - 6), box[1], min(box[2], right + 6), box[3])
+
+
+def _set_crop(layout: _Layout, caption: Caption, box: Box, source: str, members: list[Line] = ()) -> None:
+    """Crop the box, a little wider than its contents but never over running text; the lines
+    inside it are the float's, not the body's."""
+    page = layout.page
+    x0, top, x1, bottom = box
+    if source != "region":
+        x0, top, x1, bottom = x0 - 3, top - 3, x1 + 3, bottom + 3
+    x0, top, x1, bottom = max(0.0, x0), max(0.0, top), min(page.width, x1), min(page.height, bottom)
+    box = _without_running_text(layout, (x0, top, x1, bottom), caption, members)
+    if box[2] - box[0] < 20 or box[3] - box[1] < 10:
+        box = (x0, top, x1, bottom)  # trimmed to nothing: keep what was found
+    caption.crop, caption.source = box, source
+    layout.crops.append(box)
     for line in page.lines:
-        if line.role == "body" and line.x0 >= x0 - 1 and line.x1 <= x1 + 1 and line.top >= top - 1 and line.bottom <= bottom + 1:
+        if line.role == "body" and _inside((line.x0, line.top, line.x1, line.bottom), box, 1.0):
             line.role = "float"
 
 
+def _without_running_text(layout: _Layout, box: Box, caption: Caption, members: list[Line]) -> Box:
+    """The box with any running-text line or running head/foot that reaches into it cut off,
+    keeping the side that faces the caption; the float's own lines (members) stay."""
+    x0, top, x1, bottom = box
+    kind = caption.label.split()[0]
+    top, bottom = max(top, layout.head + 1 if layout.head else top), min(bottom, layout.foot - 1)
+    below_caption = top >= caption.bottom - 1 and caption.page == layout.page.number
+    for line in sorted(layout.page.lines, key=lambda l: l.top, reverse=not below_caption):
+        if id(line) not in layout.running or line in caption.lines or line in members or not layout.stops(line, kind):
+            continue
+        if line.x1 <= x0 + 1 or line.x0 >= x1 - 1 or line.bottom <= top + 1 or line.top >= bottom - 1:
+            continue
+        # A line level with the box's middle cuts it at the side; above or below, at the top or bottom.
+        if line.top > top + 0.25 * (bottom - top) and line.bottom < bottom - 0.25 * (bottom - top):
+            if line.x0 - x0 > x1 - line.x1:
+                x1 = line.x0 - 1
+            else:
+                x0 = line.x1 + 1
+        elif below_caption:
+            bottom = min(bottom, line.top - 1)
+        else:
+            top = max(top, line.bottom + 1)
+    return (x0, top, x1, bottom)
+
+
+def _bounds(items: list) -> Box:
+    return (
+        min(b[0] for b, _ in items), min(b[1] for b, _ in items),
+        max(b[2] for b, _ in items), max(b[3] for b, _ in items),
+    )
+
+
 def _height(items: list) -> float:
-    return max(it[1][3] for it in items) - min(it[1][1] for it in items)
+    return max(b[3] for b, _ in items) - min(b[1] for b, _ in items) if items else 0.0
 
 
-def _fall_back_to_region(page: Page, caption: Caption, span: tuple[float, float], stops) -> None:
-    """A figure nothing was found for (a picture whose drawing pdfplumber cannot list, text-free
-    art) is the page region between its caption and the running text above it (else below)."""
-    lines = [l for l in page.lines if span[0] - 2 <= (l.x0 + l.x1) / 2 <= span[1] + 2 and l not in caption.lines]
-    above = [l.bottom for l in lines if l.bottom <= caption.top and stops(l)]
-    top = max(above, default=0.06 * page.height)
-    if caption.top - top >= 40:
-        region = (top + 2, caption.top - 2)
-    else:
-        below = [l.top for l in lines if l.top >= caption.bottom and stops(l)]
-        region = (caption.bottom + 2, min(below, default=0.94 * page.height) - 2)
-        if region[1] - region[0] < 40:
-            return
-    caption.crop = (max(0.0, span[0]), region[0], min(page.width, span[1]), region[1])
-    caption.from_region = True
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
 
 
-def render_crop(page, box: tuple[float, float, float, float]):
+def _inside(box: Box, outer: Box, slack: float = 0.0) -> bool:
+    return (
+        box[0] >= outer[0] - slack and box[1] >= outer[1] - slack
+        and box[2] <= outer[2] + slack and box[3] <= outer[3] + slack
+    )
+
+
+def render_crop(page, box: Box):
     """The box of a pdfplumber page as a Pillow image at FIGURE_DPI."""
     x0, top, x1, bottom = box
     offset_x, offset_y = page.bbox[0], page.bbox[1]
