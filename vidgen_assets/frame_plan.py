@@ -23,6 +23,7 @@ from vidgen_assets.language.slides import Slide
 from vidgen_assets.media.backgrounds import Style
 from vidgen_assets.media.render import render_frame, render_title_card
 from vidgen_assets.sources.document import Document, Figure
+from vidgen_assets.sources.pdf.byline import names_someone
 from vidgen_assets.storage.files import atomic_path
 from vidgen_assets.storage.tables import ChunkRow, FrameRow, ImagePromptRow, SummaryRow
 
@@ -103,15 +104,8 @@ def title_subtitle(doc: Document, opening: str, embed: Embed | None = None) -> s
     return ""
 
 
-# What writing software puts in a PDF's Author field when nobody filled it in.
-_NOT_AN_AUTHOR = re.compile(r"^(user|owner|admin(istrator)?|author|unknown|anonymous|default|root|\W*)$", re.I)
-
-
 def _authors(field: str) -> str:
-    names = " ".join(str(field).split()).strip(" ;,")
-    if _NOT_AN_AUTHOR.match(names) or len(names) > 160 or not re.search(r"[A-Za-z]{2}", names):
-        return ""
-    return names
+    return " ".join(str(field).split()).strip(" ;,") if names_someone(field) else ""
 
 
 def ask_for_pictures(backend: PictureBackend, frames: Sequence[PlannedFrame],

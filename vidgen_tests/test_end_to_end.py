@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -122,8 +123,9 @@ def test_every_chunk_has_a_summary_a_prompt_and_a_full_hd_frame(made):
     n = q(made, "SELECT count(*) FROM chunks")[0][0]
     summaries = q(made, "SELECT summary FROM summaries")
     prompts = q(made, "SELECT prompt, style FROM image_prompts")
-    frames = q(made, "SELECT path FROM frames ORDER BY chunk_idx")
-    assert len(summaries) == len(prompts) == len(frames) == n
+    frames = q(made, "SELECT path FROM frames ORDER BY chunk_idx, part")
+    assert len(summaries) == len(prompts) == n
+    assert q(made, "SELECT count(DISTINCT chunk_idx) FROM frames")[0][0] == n
     assert all(s.strip() for (s,) in summaries)
     assert len({style for _, style in prompts}) == 1, "one document-wide style"
     for (path,) in frames:
@@ -132,9 +134,26 @@ def test_every_chunk_has_a_summary_a_prompt_and_a_full_hd_frame(made):
             assert img.text.get("prompt")
 
 
-def test_some_frames_show_the_papers_own_figures(made):
-    used = q(made, "SELECT count(*) FROM image_prompts WHERE figure IS NOT NULL")[0][0]
-    assert used >= 1
+def test_every_figure_and_table_of_the_paper_is_shown_in_a_frame(made):
+    extracted = {label for (label,) in q(made, "SELECT label FROM figures WHERE path IS NOT NULL")}
+    shown = {label for (label,) in q(made, "SELECT figure FROM frames WHERE figure IS NOT NULL")}
+    assert extracted == {"Figure 1", "Table 1"}
+    assert shown == extracted
+
+
+def test_no_word_on_screen_is_missing_from_the_source(made):
+    ((text, title, metadata),) = q(made, "SELECT text, title, metadata FROM source_documents")
+    source = re.findall(r"[a-z]+|[0-9]+", f"{title} {text} {metadata}".lower())
+    shown = q(made, "SELECT text, text_source FROM frames")
+    assert {source for _, source in shown} == {"extractive"}
+    words = {w for screen, _ in shown for w in re.findall(r"[a-z]+|[0-9]+", screen.lower())}
+    assert len(words) > 200
+    assert words - set(source) == set()
+
+
+def test_no_frame_talks_about_the_paper(made):
+    lines = [line for (text,) in q(made, "SELECT text FROM frames") for line in text.splitlines()]
+    assert [line for line in lines if re.match(r"(?i)(in )?(this|the|our) (paper|passage|work|article)\b", line)] == []
 
 
 def test_videos_row_describes_the_file_that_is_published(made):

@@ -23,38 +23,20 @@ from vidgen_assets.language.slides import (
 )
 from vidgen_assets.sources.pdf import read_pdf
 from vidgen_tests.conftest import FIXTURES, MAX_PAGES, PAPER
+from vidgen_tests.helpers.beats import script_beats
 from vidgen_tests.helpers.ollama import FakeOllama
 
 PAPERS = [PAPER, *sorted((FIXTURES / "papers").glob("*.pdf"))]
-WORDS_PER_CHUNK = 22  # about 8 s at 165 words a minute, the chunker's beat
 
 
 def words_of(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+|[0-9]+", text.lower()))
 
 
-def chunked(script) -> list[tuple[str, str]]:
-    """(section, written text) of consecutive script sentences grouped as the chunker groups
-    speech: at least WORDS_PER_CHUNK words, ending at a sentence end."""
-    out, section, current = [], "", []
-    for sentence in script:
-        if sentence.section == TITLE_SECTION:
-            continue
-        if not current:
-            section = sentence.section
-        current.append(sentence.shown)
-        if sum(len(s.split()) for s in current) >= WORDS_PER_CHUNK:
-            out.append((section, " ".join(current)))
-            current = []
-    if current:
-        out.append((section, " ".join(current)))
-    return out
-
-
 @pytest.fixture(scope="module", params=PAPERS, ids=lambda p: p.stem)
 def paper_slides(request, tmp_path_factory):
     doc = read_pdf(request.param, tmp_path_factory.mktemp("figures"), MAX_PAGES)
-    chunks = chunked(write_script(doc, target_seconds=240.0))
+    chunks = script_beats(write_script(doc, target_seconds=240.0))
     return doc, chunks, [extract_slide(text, section) for section, text in chunks]
 
 
