@@ -66,14 +66,15 @@ def image_prompts(context: AssetExecutionContext, storage: StorageResource) -> M
     """What each chunk shows. The paper's figures and tables first: each one at the chunks
     that cite it, the rest at the chunk whose narration is closest in meaning to the caption
     (in document order), up to two a chunk; every figure with an image is shown. Then an
-    image prompt per chunk for the picture backend: the chunk's own central phrases in one
-    document-wide style, so a library is searched with the chunk's terms and a generator keeps
+    image prompt per chunk for the picture backend: the slide's headline and the chunk's
+    central phrases in one document-wide style, so a library is searched with the chunk's terms and a generator keeps
     its real subject."""
     doc_id = context.partition_key
     db = storage.database()
     doc = load_document(db, doc_id)
     style = visual_style(doc.title)
     chunks = db.read(ChunkRow, doc_id)
+    headlines = {s.chunk_idx: s.summary for s in db.read(SummaryRow, doc_id)}
     embed = TextEmbedder().embed
     figures = [(f.label, f.caption or f.label) for f in doc.figures if f.image_path]
     placements = place_figures([c.text for c in chunks], figures, embed)
@@ -82,7 +83,7 @@ def image_prompts(context: AssetExecutionContext, storage: StorageResource) -> M
     for n, chunk in enumerate(chunks):
         shown = placements.get(n)
         labels = shown.figures if shown else ()
-        prompt = f"{picture_subject(chunk.text, embed) or doc.title}, {style}"
+        prompt = f"{picture_subject(chunk.text, embed, headlines.get(chunk.idx, '')) or doc.title}, {style}"
         out.append(ImagePromptRow(
             chunk.idx, prompt, style, labels[0] if labels else None,
             next_figure=labels[1] if len(labels) > 1 else None, figure_reason=shown.reason if shown else None,

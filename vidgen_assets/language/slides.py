@@ -214,7 +214,7 @@ def extract_headline(text: str, embed: Embed | None = None, avoid: Sequence[str]
 _SCALE = r"(?:thousand|million|billion|trillion)"
 _UNIT = (r"(?:%|percent|per\s?cent|-?fold|x\b|×|times\b|ms\b|µs\b|ns\b|s\b|sec\b|seconds\b|minutes\b|min\b|hours\b|"
          r"h\b|days\b|weeks\b|months\b|years\b|[kMGT]B\b|[kMGT]Hz\b|Hz\b|[kmµn]?m\b|km\b|[mµk]?g\b|kg\b|°C|K\b|"
-         r"[mµn]M\b|mL\b|ml\b|L\b|W\b|kW\b|V\b|dB\b|points?\b|pp\b)")
+         r"[mµn]M\b|mL\b|ml\b|L\b|W\b|kW\b|V\b|dB\b|points?\b|pp\b|Å|°)")
 _RESULT_NUMBER = re.compile(
     rf"(?<![\w.,])(?P<value>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<tail>\s?{_UNIT}|\s{_SCALE}\b)?")
 _NOT_A_RESULT_BEFORE = re.compile(
@@ -235,8 +235,8 @@ def extract_number(text: str) -> tuple[str, str]:
         before = text[: match.start()]
         after = text[match.end():]
         if (_NOT_A_RESULT_BEFORE.search(before) or re.search(r"(?:[A-Za-z]-?|[±~]\s?)$", before)
-                or re.match(r"\s?[×x]?\s?\d", after)):
-            continue  # "Figure 3", "GPT-4", "x2", "± 0.08", "512 × 512"
+                or re.match(r"\s?[×x]?\s?\d|\.\d", after) or (not tail and re.match(r"[A-Za-z]", after))):
+            continue  # "Figure 3", "GPT-4", "x2", "± 0.08", "512 × 512", "36e38", "EC 3.4.15.1"
         label = _label_after(after)
         plain = value.replace(",", "")
         if not tail and "." not in value:
@@ -246,6 +246,8 @@ def extract_number(text: str) -> tuple[str, str]:
                 continue  # a bare small number, or no counted things after it
         if not label:
             label = _label_before(before)
+        if not label and not tail:
+            continue  # a bare "11.21" says nothing on its own
         return match.group(0).strip(), label
     return "", ""
 
@@ -380,10 +382,11 @@ def write_slide(model: TextModel, text: str, section: str, title: str, embed: Em
     return replace(slide, headline=headline, points=points, source=name)
 
 
-def picture_subject(text: str, embed: Embed | None = None, phrases: int = 2) -> str:
-    """What a picture for the chunk should show, in the chunk's own words: its most central
-    noun phrases that do not repeat each other ("intercellular calcium waves, astrocytes")."""
-    chosen: list[str] = []
+def picture_subject(text: str, embed: Embed | None = None, headline: str = "", phrases: int = 2) -> str:
+    """What a picture for the chunk should show, in the chunk's own words: its slide's
+    `headline` and its most central noun phrases that do not repeat each other
+    ("Intercellular calcium waves, astrocytes")."""
+    chosen: list[str] = [headline] if headline else []
     for phrase in key_phrases.ranked_phrases(text, embed, HEADLINE_WORDS):
         words = content_words(phrase)
         if words and not any(words <= content_words(c) or content_words(c) <= words for c in chosen):

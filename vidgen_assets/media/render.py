@@ -276,7 +276,9 @@ def _beside_layout(size: tuple[int, int], figure_size: tuple[int, int], caption_
     fw, fh = figure_size
     side_scale = min(side_fig[0] / fw, side_fig[1] / fh)
     bottom_scale = min(bottom_fig[0] / fw, bottom_fig[1] / fh)
-    if side_scale >= bottom_scale:
+    # The side column holds a slide's points far better than the band: the band must buy a
+    # clearly larger figure.
+    if side_scale >= 0.8 * bottom_scale:
         return (m, m, int(m + side_fig[0]), int(m + side_fig[1])), (int(width * 0.62 + m // 2), m, width - m, height - m)
     return (m, m, width - m, int(m + bottom_fig[1])), (m, height - m - band_h, width - m, height - m)
 
