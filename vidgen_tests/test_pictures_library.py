@@ -14,7 +14,7 @@ from PIL import Image
 from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.library import LibraryPictures
 from vidgen_assets.errors import BackendUnavailable
-from vidgen_assets.illustrations.choice import THRESHOLD
+from vidgen_assets.illustrations.choice import RELIEF, THRESHOLD, Query, name_words, specific_words
 from vidgen_assets.illustrations.embeddings import TextEmbedder
 from vidgen_assets.illustrations.index import update_index
 from vidgen_assets.illustrations.media_folder import MediaFolder, words_of_name
@@ -84,7 +84,11 @@ def test_every_picture_given_clears_the_threshold_and_a_strict_threshold_gives_n
     texts = [CRAB_TEXT, "She rode her bicycle to work along the canal.", "A violin and a cello played the duet.", TAX_TEXT]
     given = library(tmp_path, clipart).pictures([request(t) for t in texts])
     assert [p is not None for p in given] == [True, True, True, False]
-    assert all(p.similarity >= THRESHOLD for p in given if p)
+    # A picture under the threshold is allowed only by a specific word of its chunk ("bicycle").
+    for text, picture in zip(texts, given):
+        if picture:
+            specific = name_words(picture.description) & specific_words(Query(np.zeros((1, 384)), ("text",), (text,)))
+            assert picture.similarity >= (THRESHOLD - RELIEF if specific else THRESHOLD)
     assert library(tmp_path, clipart, threshold=0.95).pictures([request(t) for t in texts]) == [None] * 4
     # The tax chunk does have a best picture; only the threshold keeps it off the screen.
     assert library(tmp_path, clipart, threshold=-1.0).pictures([request(TAX_TEXT)])[0] is not None
@@ -241,7 +245,7 @@ def test_the_bundled_collections_are_indexed_once_per_environment_not_per_data_d
     db = Database(tmp_path / "vidgen.duckdb")
     library = LibraryPictures(db, tmp_path / "cache")
     report = library.index()
-    assert report.added == 0 and report.changed == 0 and report.unchanged > 9000
+    assert report.added == 0 and report.changed == 0 and report.unchanged > 8000
     [picture] = library.pictures([PictureRequest(
         prompt="a shore crab", style="", seed=0, width=64, height=48,
         text="Shore crabs hide under rocks when the tide goes out.", summary="Crabs shelter under rocks",

@@ -1,21 +1,24 @@
 """Which picture goes with which chunk: by meaning, each picture at most once, none rather than a poor one.
 
-A chunk is asked for in several queries, each embedded on its own. Two views of the chunk:
+A picture is judged in three views, each a cosine similarity of sentence embeddings:
 - subject: what should be shown, by name: the image prompt's subject (the prompt without its
-  setting, composition and style) and the chunk's most central noun phrases;
-- context: what the chunk is about as a whole: its summary and its narration.
-A picture's similarity in a view is its best over that view's queries (and over its own name
-and description, see index.Shelf); its score is the mean of the two views. A short phrase alone
-finds a named thing far better than a paragraph does, but it also finds puns ("frames" -> a
-picture frame, "tuples" -> a tulip); the context view has to agree. Measured on 86 hand-labelled
-chunks of four documents (benchmarks/pictures.py --calibrate), the mean of the views gave more
-fitting pictures with fewer misfits than the best of per-kind thresholds or a logistic blend.
+  setting, composition and style), the summary, and the chunk's most central noun phrases; the
+  best of these;
+- text: the chunk's narration as a whole;
+- document: the whole video's narration (the mean of every requested chunk's), so a picture must
+  agree with what the document is about, not only with one of the chunk's words.
+Its score is WEIGHTS' mix of the three. A short phrase alone finds a named thing far better than
+a paragraph does, but it also finds puns: "pools" finds a billiard ball, "cells" phone signal
+bars, "waves" a surfer. A pun matches one word and little else, so the narration and the document
+have to carry most of the score. Measured on hand-labelled chunks of nine documents, four of them
+technical (benchmarks/pictures.py --calibrate), see THRESHOLD.
 Chunks then claim pictures best score first, so a strong match is never lost to a weaker one
 earlier in the video.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -27,14 +30,24 @@ from vidgen_assets.illustrations.index import Match, Shelf
 from vidgen_assets.language.drafts import COMPOSITIONS, SETTINGS
 from vidgen_assets.language.key_phrases import ranked_phrases
 
-# Calibrated by benchmarks/pictures.py --calibrate on 86 hand-labelled chunks of four documents:
-# at 0.45, 75 get a picture, 57 of them fitting and 18 misfits; at 0.40, 85 (62 and 23); at
-# 0.50, 60 (49 and 11). Fits net of misfits are flat from 0.40 to 0.50; 0.45 keeps misfits under
-# a quarter of the pictures given.
-THRESHOLD = 0.45
-SUBJECT_KINDS = ("subject", "phrase")
-CONTEXT_KINDS = ("summary", "text")
-SUBJECT_PHRASES = 5  # distinct central phrases: 3 gave 51 fitting and 20 misfits, 8 gave 56 and 22
+# Calibrated by benchmarks/pictures.py --calibrate on 192 chunks of nine documents (two papers,
+# four technical texts of our own, three general texts), queried with their own key phrases as the
+# pipeline does. The mix gives the narration half the weight: subject-heavy mixes kept the puns
+# (the best of them, 0.5/0.25/0.25, reached under 10% misfits only at 27 pictures). At 0.55 the
+# mix gives 33 pictures, 32 fitting and 1 misfit; at 0.525, 43 (38 and 5); at 0.575, 22 (21 and 1).
+# The old mean of subject and context views gave 172 pictures there, 83 of them misfits.
+WEIGHTS = {"subject": 0.25, "text": 0.5, "document": 0.25}
+THRESHOLD = 0.55
+# A picture named by a specific word of the narration, a long one ("microscope", "bicycle") or an
+# acronym ("DNA", "CPU"), may score RELIEF less: short words are the ambiguous ones ("cell",
+# "pool", "seal", "wave"). On the calibration set this gave 3 more fitting pictures and no more
+# misfits (36 pictures, 35 fitting).
+LONG_WORD = 6  # letters
+ACRONYM = re.compile(r"\b([A-Z]{3,})s?\b")
+RELIEF = 0.05
+SUBJECT_KINDS = ("subject", "phrase", "summary")
+CONTEXT_KINDS = ("text",)
+SUBJECT_PHRASES = 5  # distinct central phrases (with model-written prompts 3 gave fewer fits, 8 more misfits)
 _BLOCK = 64  # chunks scored per matrix product
 
 
@@ -53,6 +66,7 @@ class Query:
     vectors: np.ndarray  # unit vectors (rows), one per query text
     kinds: tuple[str, ...]  # the kind of each row
     texts: tuple[str, ...]
+    document: np.ndarray | None = None  # unit vector of what the whole document says
 
 
 def prompt_subject(prompt: str, style: str = "") -> str:
@@ -94,7 +108,11 @@ def distinct_phrases(ranked: Sequence[str], count: int) -> list[str]:
 
 
 def build_queries(embedder: TextEmbedder, wanted: Sequence[Wanted]) -> list[Query | None]:
-    """The vectors each chunk is matched with; None for a chunk with no words at all."""
+    """The vectors each chunk is matched with; None for a chunk with no words at all.
+
+    `wanted` is one document's chunks: every query carries the same document vector, the mean of
+    the chunks' narrations (their subjects when they have none).
+    """
     queries: list[Query | None] = []
     for w in wanted:
         pairs = query_texts(embedder, w)
@@ -103,7 +121,19 @@ def build_queries(embedder: TextEmbedder, wanted: Sequence[Wanted]) -> list[Quer
             continue
         kinds, texts = zip(*pairs)
         queries.append(Query(embedder.embed(list(texts)), kinds, texts))
-    return queries
+    document = document_vector([q for q in queries if q is not None])
+    return [q and replace(q, document=document) for q in queries]
+
+
+def document_vector(queries: Sequence[Query]) -> np.ndarray | None:
+    """The unit mean of each chunk's narration vector (or of its subject rows when it has no text)."""
+    rows = [q.vectors[[i for i, k in enumerate(q.kinds) if k in CONTEXT_KINDS] or list(range(len(q.kinds)))].mean(axis=0)
+            for q in queries]
+    if not rows:
+        return None
+    mean = np.mean(rows, axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm).astype(np.float32) if norm > 0 else None
 
 
 def scores(shelf: Shelf, queries: Sequence[Query | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -114,6 +144,7 @@ def scores(shelf: Shelf, queries: Sequence[Query | None]) -> tuple[np.ndarray, n
     """
     out = np.full((len(shelf), len(queries)), -1.0, dtype=np.float32)
     rows = np.zeros((len(shelf), len(queries)), dtype=np.int32)
+    documents: dict[bytes, np.ndarray] = {}  # one document's pictures are compared with it once
     for start in range(0, len(queries), _BLOCK):
         block = [(i, q) for i, q in enumerate(queries[start : start + _BLOCK], start) if q is not None]
         if not block:
@@ -123,10 +154,19 @@ def scores(shelf: Shelf, queries: Sequence[Query | None]) -> tuple[np.ndarray, n
         for i, q in block:
             part = similarity[:, column : column + len(q.kinds)]
             subject = [r for r, k in enumerate(q.kinds) if k in SUBJECT_KINDS] or list(range(len(q.kinds)))
-            context = [r for r, k in enumerate(q.kinds) if k in CONTEXT_KINDS] or subject
+            text = [r for r, k in enumerate(q.kinds) if k in CONTEXT_KINDS] or subject
             best = part[:, subject].argmax(axis=1)
             rows[:, i] = np.asarray(subject)[best]
-            out[:, i] = 0.5 * (part[np.arange(len(shelf)), rows[:, i]] + part[:, context].max(axis=1))
+            in_text = part[:, text].max(axis=1)
+            if q.document is None:
+                in_document = in_text
+            else:
+                key = q.document.tobytes()
+                if key not in documents:
+                    documents[key] = shelf.similarities(q.document[None, :])[:, 0]
+                in_document = documents[key]
+            out[:, i] = (WEIGHTS["subject"] * part[np.arange(len(shelf)), rows[:, i]] + WEIGHTS["text"] * in_text
+                         + WEIGHTS["document"] * in_document)
             column += len(q.kinds)
     return out, rows
 
@@ -138,7 +178,8 @@ def choose(
     usable: Callable[[Match], bool] = lambda match: True,
     preferred_source: str = "media",
 ) -> list[Match | None]:
-    """One picture or None per chunk; no picture twice; nothing scoring under `threshold`.
+    """One picture or None per chunk; no picture twice; nothing scoring under `threshold`, or
+    under `threshold` - RELIEF for a picture named by a long word its chunk says.
 
     A picture from `preferred_source` that reaches the threshold beats any other picture.
     `usable` is asked before a picture is given (it can be drawn); one that is not is skipped.
@@ -152,7 +193,10 @@ def choose(
     for chunk, query in enumerate(queries):
         if query is None:
             continue
-        for match in shelf.best(table[:, chunk], limit, preferred_source, threshold, at_least=threshold):
+        specific = specific_words(query)
+        for match in shelf.best(table[:, chunk], limit, preferred_source, threshold, at_least=threshold - RELIEF):
+            if match.similarity < threshold and not name_words(match.description) & specific:
+                continue
             row = int(rows[shelf.position(match.path), chunk])
             found = replace(match, query=f"{query.kinds[row]}: {query.texts[row]}")
             offers.append((match.source == preferred_source, match.similarity, -chunk, found))
@@ -170,6 +214,32 @@ def choose(
             chosen[chunk] = match
             taken |= same
     return chosen
+
+
+def name_words(description: str) -> set[str]:
+    """The words of a picture's name: its description up to the tags in brackets or the title after ";"."""
+    return _word_stems(re.split(r" \(|;", description, maxsplit=1)[0])
+
+
+def specific_words(query: Query) -> set[str]:
+    """The words of a chunk's narration (of all its queries when it has none) that name one thing:
+    the long ones and the acronyms."""
+    text = " ".join([t for k, t in zip(query.kinds, query.texts) if k in CONTEXT_KINDS] or query.texts)
+    return {w for w in _word_stems(text) if len(w) >= LONG_WORD} | _word_stems(" ".join(ACRONYM.findall(text)))
+
+
+def _word_stems(text: str) -> set[str]:
+    # Plurals folded so "bicycles" names "bicycle"; nothing cleverer is needed to compare names.
+    stems = set()
+    for word in re.findall(r"[a-z][a-z0-9]+", text.lower()):
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith(("sses", "xes", "zes", "ches", "shes")):
+            word = word[:-2]
+        elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+            word = word[:-1]
+        stems.add(word)
+    return stems
 
 
 def _size(path: Path) -> int:
