@@ -254,3 +254,51 @@ def test_the_bundled_collections_are_indexed_once_per_environment_not_per_data_d
     with db.connect(read_only=True) as con:
         tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert "illustrations" not in tables
+
+
+# --- Puns, through the real bundled library (built by make install) ---------------------------
+# Each list is one document as the pipeline asks for it: the chunks' narrations, key phrases as
+# the summary and central phrases as the prompt. Every chunk below once got a pun: phone signal
+# bars for cells, a horse for "Ca" waves, a billiard ball for rock pools, the animal for "seal".
+GLIAL_REVIEW = [
+    ("Astrocytes, the most numerous glial cells of the brain, signal to each other through waves of calcium.", "glial cells"),
+    ("This rise in intracellular Ca2+ then spreads to neighbouring cells, one after another.", "intracellular Ca2+"),
+    ("Ca waves can travel a few hundred micrometres and can involve dozens of astrocytes.", "Ca waves"),
+    ("Two routes carry the signal between cells.", "cells"),
+    ("In the second, the stimulated cell releases ATP into the extracellular space.", "stimulated cell"),
+    ("Calcium waves are easy to study under the microscope with fluorescent dyes.", "microscope"),
+]
+ROCK_POOL_SURVEY = [
+    ("Between April and September we surveyed forty pools on two rocky shores.", "surveyed forty pools"),
+    ("Each pool was visited at low water on a spring tide.", "pool"),
+    ("Blennies and rock gobies sheltered under ledges in the deeper pools.", "deeper pools"),
+    ("Limpets seal themselves to the rock with a ring of mucus when the tide is out.", "Limpets seal"),
+    ("Shore crabs were the commonest large animal in the sheltered pools.", "Shore crabs"),
+]
+PHONE_WORDS = ("phone", "mobile", "signal", "antenna", "cellular", "reception")
+needs_bundled = pytest.mark.skipif(not COLLECTION_DIR.is_dir(), reason="the bundled collections are not installed (make install)")
+
+
+def bundled_pictures(tmp_path: Path, chunks: list[tuple[str, str]]) -> list:
+    library = LibraryPictures(Database(tmp_path / "vidgen.duckdb"), tmp_path / "cache")
+    return library.pictures([request(text, prompt=phrase, summary=phrase) for text, phrase in chunks])
+
+
+@needs_bundled
+def test_a_biology_review_about_cells_gets_no_phone_icon_and_ca_waves_no_horse(tmp_path):
+    pictures = bundled_pictures(tmp_path, GLIAL_REVIEW)
+    descriptions = [p.description.lower() for p in pictures if p]
+    assert not [d for d in descriptions if any(w in d for w in PHONE_WORDS)]
+    assert not [d for d in descriptions if "horse" in d or "equine" in d]
+    # Not by giving nothing: the chunk about the microscope gets one.
+    assert pictures[-1] is not None and "microscope" in pictures[-1].description
+
+
+@needs_bundled
+def test_a_rock_pool_survey_gets_no_billiard_ball_and_sealing_limpets_no_seal(tmp_path):
+    pictures = bundled_pictures(tmp_path, ROCK_POOL_SURVEY)
+    descriptions = [p.description.lower() for p in pictures if p]
+    assert not [d for d in descriptions if any(w in d for w in ("billiard", "8 ball", "snooker", "swimming pool"))]
+    limpets = pictures[3]
+    assert limpets is None or "seal" not in name_words(limpets.description)
+    assert pictures[4] is not None and "crab" in pictures[4].description
