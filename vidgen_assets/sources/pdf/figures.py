@@ -71,7 +71,7 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
     """Every figure, table and algorithm caption with its text and the crop of its float, one
     per label in reading order; caption lines are marked "caption" and lines inside a crop
     "float"."""
-    candidates = _caption_blocks(ordered, body_size)
+    candidates = _caption_blocks(pages, ordered, body_size)
     layouts = {page.number: _Layout(page, body_size) for page in pages}
     found = {id(c): _locate_float(layouts[c.page], c, body_size) for c in candidates}
     _share_out(candidates, found)
@@ -89,7 +89,7 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
     return _one_per_label(candidates)
 
 
-def _caption_blocks(ordered: list[Line], body_size: float) -> list[Caption]:
+def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) -> list[Caption]:
     """Lines that open a caption, each with the lines that continue it."""
     found: list[Caption] = []
     for i, line in enumerate(ordered):
@@ -123,30 +123,46 @@ def _caption_blocks(ordered: list[Line], body_size: float) -> list[Caption]:
                 strength = 1
             else:
                 continue
-        block = [line]
-        for nxt in ordered[i + 1 : i + 15] if kind != "Algorithm" else ():
-            last = block[-1]
-            # The rest of a line that a gap (a superscript) split off, across the gutter.
-            if nxt.page == line.page and abs(nxt.top - last.top) < 0.5 * last.size and 0 <= nxt.x0 - last.x1 < 3 * last.size:
-                block.append(nxt)
-                continue
-            if (
-                nxt.page != line.page
-                # A short last line of a wide caption falls in one column: aligned, it belongs.
-                or (nxt.column != line.column and min(abs(nxt.x0 - m.x0) for m in block) > 2)
-                or nxt.top - last.bottom > 0.45 * last.size
-                or nxt.top < last.top
-                or abs(nxt.size - last.size) > 0.6
-                or CAPTION.match(nxt.text)
-            ):
-                break
-            block.append(nxt)
+        block = [line] if kind == "Algorithm" else _caption_lines(pages[line.page - 1], line)
         for member in block:
             member.role = "caption"
         caption = Caption(label=f"{kind} {number}", page=line.page, lines=block, strength=strength)
         caption.text = CAPTION.sub("", join_lines([m.text for m in block], NO_VOCABULARY)).strip()
         found.append(caption)
     return found
+
+
+def _caption_lines(page: Page, first: Line) -> list[Line]:
+    """The caption's lines: each next one just below the last, at its size, under the caption
+    rather than beside it (a caption set in a narrow column beside its figure sits level with
+    the figure's labels); and the rest of a line that a superscript's gap split off."""
+    block = [first]
+    lines = sorted((l for l in page.lines if l.role == "body" and l is not first), key=lambda l: (l.top, l.x0))
+    while True:
+        last = block[-1]
+        left, right = min(m.x0 for m in block), max(m.x1 for m in block)
+
+        def under(l: Line) -> bool:
+            inside = _overlap(l.x0, l.x1, left - 2, right + 2) >= 0.8 * l.width
+            aligned = min(abs(l.x0 - m.x0) for m in block) <= 2
+            # A caption's short first line ("Table 1", centred) says little about its width.
+            return inside or aligned or (len(block) == 1 and l.column == first.column)
+
+        row = [l for l in lines if l not in block and abs(l.top - last.top) < 0.5 * last.size
+               and 0 <= l.x0 - last.x1 < 3 * last.size and abs(l.size - last.size) <= 0.6
+               and l.column in (last.column, "W")]
+        below = [
+            l for l in lines
+            if l not in block and l.top > last.top + 0.3 * last.size and l.top - last.bottom <= 0.45 * last.size
+            and abs(l.size - last.size) <= 0.6 and not CAPTION.match(l.text) and under(l)
+        ]
+        if row:
+            block.append(row[0])
+        elif below:
+            # Under the caption's width before anything merely in its column.
+            block.append(min(below, key=lambda l: (_overlap(l.x0, l.x1, left - 2, right + 2) < 0.8 * l.width, l.top)))
+        else:
+            return block
 
 
 def _one_per_label(candidates: list[Caption]) -> list[Caption]:
@@ -181,7 +197,7 @@ class _Layout:
         self.foot = min((l.top for l in margins if l.top > page.height / 2), default=page.height)
         self.graphics = [
             box for box in page.graphics
-            if box[1] > self.head + 12 and box[3] < self.foot - 12 and (box[2] - box[0]) * (box[3] - box[1]) > 0
+            if box[3] > self.head + 12 and box[1] < self.foot - 12 and (box[2] - box[0]) * (box[3] - box[1]) > 0
         ]
         self.running = _running_text(page, body_size)
         self.crops: list[Box] = []
@@ -273,7 +289,9 @@ def _locate_float(layout: _Layout, caption: Caption, body_size: float) -> list:
             chosen = wide
     if kind == "Figure" and chosen and not any(line is None for _, line in chosen):
         chosen = []  # labels without their drawing: the picture is one pdfplumber cannot list
-    return chosen or _beside(layout, caption)
+    beside = _beside(layout, caption) if kind == "Figure" or not chosen else []
+    # A few labels under a caption set beside its figure are not the figure.
+    return beside if _area(beside) > 3 * _area(chosen) else chosen
 
 
 def _share_out(captions: list[Caption], found: dict[int, list]) -> None:
@@ -492,6 +510,13 @@ def _bounds(items: list) -> Box:
         min(b[0] for b, _ in items), min(b[1] for b, _ in items),
         max(b[2] for b, _ in items), max(b[3] for b, _ in items),
     )
+
+
+def _area(items: list) -> float:
+    if not items:
+        return 0.0
+    x0, top, x1, bottom = _bounds(items)
+    return (x1 - x0) * (bottom - top)
 
 
 def _height(items: list) -> float:
