@@ -151,11 +151,12 @@ def test_real_icon_sets_give_concept_pictures_for_a_paper(tmp_path):
         shutil.copytree(collection.root, root, ignore=lambda d, files: [f for f in files if f.endswith(".svg") and Path(f).stem not in names])
         slices.append(type(collection)(root))
     library = LibraryPictures(Database(tmp_path / "vidgen.duckdb"), tmp_path / "cache", bundled=slices)
-    # Chunks whose narration is about the thing: a DNA icon for a sentence mostly about leaves and
-    # wheat lines that merely names DNA is refused now (it rests on one short word).
+    # Chunks whose narration is about the thing. Sentences that merely name it are refused now:
+    # "Leaf samples were sequenced to compare the DNA of heat-tolerant and sensitive wheat lines"
+    # (DNA 0.535) and "The extracted tuples are stored in a database and indexed" (0.511).
     texts = [
         "The DNA of each wheat line was sequenced to find the genes behind heat tolerance.",
-        "The extracted tuples are stored in a database and indexed for fast queries.",
+        "The database stores the extracted tuples and answers queries from its indexes.",
     ]
     dna, database = library.pictures([PictureRequest("", "", 1, 640, 360, text=t) for t in texts])
     assert dna is not None and "dna" in dna.description.lower()

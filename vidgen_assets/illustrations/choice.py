@@ -38,11 +38,11 @@ from vidgen_assets.language.key_phrases import ranked_phrases
 # The old mean of subject and context views gave 172 pictures there, 83 of them misfits.
 WEIGHTS = {"subject": 0.25, "text": 0.5, "document": 0.25}
 THRESHOLD = 0.55
-# A picture named by a specific word of the narration, a long one ("microscope", "bicycle") or an
-# acronym ("DNA", "CPU"), may score RELIEF less: short words are the ambiguous ones ("cell",
-# "pool", "seal", "wave"). On the calibration set this gave 3 more fitting pictures and no more
-# misfits (36 pictures, 35 fitting).
-LONG_WORD = 6  # letters
+# A picture named by an acronym the narration writes ("DNA", "CPU", "ATP") may score RELIEF less:
+# an acronym names one thing, where a short word names several ("cell", "pool", "seal", "wave").
+# Long words were tried too ("microscope", "bicycle"): 3 more fitting pictures on the calibration
+# set, but on documents outside it they let in 4 misfits for 3 fits ("network" clip art for
+# neural networks, "language" for a programming language, "section", "percentage").
 ACRONYM = re.compile(r"\b([A-Z]{3,})s?\b")
 RELIEF = 0.05
 SUBJECT_KINDS = ("subject", "phrase", "summary")
@@ -179,7 +179,7 @@ def choose(
     preferred_source: str = "media",
 ) -> list[Match | None]:
     """One picture or None per chunk; no picture twice; nothing scoring under `threshold`, or
-    under `threshold` - RELIEF for a picture named by a long word its chunk says.
+    under `threshold` - RELIEF for a picture named by an acronym its chunk writes.
 
     A picture from `preferred_source` that reaches the threshold beats any other picture.
     `usable` is asked before a picture is given (it can be drawn); one that is not is skipped.
@@ -193,9 +193,9 @@ def choose(
     for chunk, query in enumerate(queries):
         if query is None:
             continue
-        specific = specific_words(query)
+        acronyms = narration_acronyms(query)
         for match in shelf.best(table[:, chunk], limit, preferred_source, threshold, at_least=threshold - RELIEF):
-            if match.similarity < threshold and not name_words(match.description) & specific:
+            if match.similarity < threshold and not name_words(match.description) & acronyms:
                 continue
             row = int(rows[shelf.position(match.path), chunk])
             found = replace(match, query=f"{query.kinds[row]}: {query.texts[row]}")
@@ -221,11 +221,11 @@ def name_words(description: str) -> set[str]:
     return _word_stems(re.split(r" \(|;", description, maxsplit=1)[0])
 
 
-def specific_words(query: Query) -> set[str]:
-    """The words of a chunk's narration (of all its queries when it has none) that name one thing:
-    the long ones and the acronyms."""
+def narration_acronyms(query: Query) -> set[str]:
+    """The words of a chunk's narration (of all its queries when it has none) that name one
+    thing: its acronyms, lower-cased."""
     text = " ".join([t for k, t in zip(query.kinds, query.texts) if k in CONTEXT_KINDS] or query.texts)
-    return {w for w in _word_stems(text) if len(w) >= LONG_WORD} | _word_stems(" ".join(ACRONYM.findall(text)))
+    return _word_stems(" ".join(ACRONYM.findall(text)))
 
 
 def _word_stems(text: str) -> set[str]:
