@@ -146,14 +146,13 @@ def mend_unmapped_ligatures(raw_pages: list[dict]) -> dict[tuple[str, int], str]
     ligature at the same code): a symbol glyph that once completes a word by chance is left
     out, as is every glyph with no evidence.
     """
-    words = []
-    for raw in raw_pages:
-        for row in loose_rows(raw):
-            words.extend(split_words(row))
-    vocabulary = {
-        w.lower() for word in words if not any(_UNMAPPED.fullmatch(c["text"]) for c in word)
-        for w in re.findall(r"[A-Za-z]+", "".join(c["text"] for c in word))
-    } | dictionary_words()
+    words = [
+        word
+        for raw in raw_pages
+        if any(c["text"].startswith("(cid:") for c in raw["chars"])  # most pages have none
+        for row in loose_rows(raw)
+        for word in split_words(row)
+    ]
     contexts: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
     for word in words:
         unmapped = [i for i, c in enumerate(word) if _UNMAPPED.fullmatch(c["text"])]
@@ -162,13 +161,23 @@ def mend_unmapped_ligatures(raw_pages: list[dict]) -> dict[tuple[str, int], str]
             before = re.search(r"[A-Za-z]*$", "".join(c["text"] for c in word[:i])).group(0)
             after = re.match(r"[A-Za-z]*", "".join(c["text"] for c in word[i + 1 :])).group(0)
             contexts[key].append((before, after) if len(unmapped) == 1 else ("", ""))
+    if not any(len(before) + len(after) >= 2 for seen in contexts.values() for before, after in seen):
+        return {}  # no unmapped glyph inside a word: nothing to learn
+    vocabulary = {
+        w.lower()
+        for raw in raw_pages
+        for row in loose_rows(raw)
+        for word in split_words(row)
+        if not any(_UNMAPPED.fullmatch(c["text"]) for c in word)
+        for w in re.findall(r"[A-Za-z]+", "".join(c["text"] for c in word))
+    } | dictionary_words()
 
     learned, single = {}, {}
     for key, seen in contexts.items():
         votes = Counter()
         for before, after in seen:
             if len(before) + len(after) < 2:
-                continue  # too little of a word to judge by
+                continue  # too little of a word to judge by (a symbol between spaces)
             fits = [lig for lig in LIGATURES if (before + lig + after).lower() in vocabulary]
             if len(fits) == 1:
                 votes[fits[0]] += 1
