@@ -142,7 +142,10 @@ def symbol_font_pdf(tmp_path_factory):
     """A page in Helvetica whose plus, minus and equals signs come from an embedded symbol font
     without a ToUnicode map: one use relies on the font program's own encoding, the other on
     the page's /Differences, and the plus sits at code 33 where StandardEncoding has "!"."""
-    program = _cff_font({1: "H11005", 33: "H11001", 5: "H11002"})
+    return _symbol_font_pdf(tmp_path_factory.mktemp("symbols") / "symbols.pdf", _cff_font({1: "H11005", 33: "H11001"}))
+
+
+def _symbol_font_pdf(path, program: bytes):
     content = b"\n".join([
         b"BT /F1 11 Tf 72 700 Td (Waves of intracellular Ca) Tj",
         b"/F1 7 Tf 4 Ts (2) Tj /F2 7 Tf <21> Tj 0 Ts",
@@ -167,7 +170,6 @@ def symbol_font_pdf(tmp_path_factory):
         b"<< /Type /Font /Subtype /Type1 /BaseFont /ABCDEF+MathematicalPi-One %s /FontDescriptor 8 0 R "
         b"/Encoding << /Type /Encoding /Differences [7 /H11002] >> >>" % widths,
     ]
-    path = tmp_path_factory.mktemp("symbols") / "symbols.pdf"
     path.write_bytes(_pdf(objects))
     return path
 
@@ -180,6 +182,15 @@ def test_symbol_font_glyphs_are_read_by_their_names(symbol_font_pdf):
         "Waves of intracellular Ca2+ rose in every cell we imaged, with n = 5 mice.",
         "Then the Cl− current reversed in all of the recorded cells.",
     ]
+
+
+def test_a_damaged_font_program_leaves_the_page_as_pdfminer_reads_it(tmp_path):
+    path = _symbol_font_pdf(tmp_path / "damaged.pdf", b"\x01\x00\x04\x02 not a CFF program")
+    pdf = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    text = " ".join(section.text for section in pdf.sections)
+    assert "Waves of intracellular Ca2! rose in every cell we imaged, with n 5 mice." in text
+    assert "Cl−" in text  # the /Differences name still says what that glyph is
+    assert "warnings" not in pdf.metadata
 
 
 def test_symbol_font_glyphs_are_spoken(symbol_font_pdf):

@@ -120,8 +120,15 @@ def recover_page_glyphs(page) -> int:
     objects, so each is mended once per document. Returns how many codes were mended."""
     manager = page.pdf.rsrcmgr
     mended = 0
-    for objid, spec in _page_fonts(page.page_obj.resources):
-        font = manager.get_font(objid, spec)
+    try:
+        fonts = list(_page_fonts(page.page_obj.resources))
+    except Exception:  # damaged resources: the page is read as pdfminer alone reads it
+        return 0
+    for objid, spec in fonts:
+        try:
+            font = manager.get_font(objid, spec)
+        except Exception:  # a font pdfminer cannot build is its interpreter's business, not ours
+            continue
         if not isinstance(font, PDFSimpleFont) or getattr(font, "_vidgen_glyphs", False):
             continue
         font._vidgen_glyphs = True
