@@ -69,8 +69,8 @@ _VIDEOS = """
     FROM videos v LEFT JOIN source_documents s USING (doc_id)"""
 
 _BEATS = """
-    SELECT c.idx, c.start_s, c.end_s, c.text, coalesce(m.summary, ''), coalesce(p.prompt, ''),
-           f.path, p.figure
+    SELECT c.idx, c.start_s, c.end_s, c.text, coalesce(f.text, m.summary, ''), coalesce(p.prompt, ''),
+           f.path, coalesce(f.figure, p.figure)
     FROM chunks c
     LEFT JOIN summaries m ON m.doc_id = c.doc_id AND m.chunk_idx = c.idx
     LEFT JOIN image_prompts p ON p.doc_id = c.doc_id AND p.chunk_idx = c.idx
