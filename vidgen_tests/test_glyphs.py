@@ -217,3 +217,10 @@ def test_an_equals_sign_is_spoken():
     assert to_spoken("We used n = 5 mice per group.") == "We used n equals 5 mice per group."
     assert to_spoken("We used n=5 mice per group.") == "We used n equals 5 mice per group."
     assert to_spoken("Waves reached ∼40 cells.") == "Waves reached about 40 cells."
+
+
+def test_greek_variant_letters_recovered_from_tex_fonts_are_named():
+    # TeX's "epsilon1" glyph is ϵ; its variants are spoken like the plain letters.
+    assert to_spoken("The rate ϵ was small and the weight ϕ was large in every trial.") == (
+        "The rate epsilon was small and the weight phi was large in every trial."
+    )

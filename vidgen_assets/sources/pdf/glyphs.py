@@ -44,6 +44,9 @@ _MATH_PI = {
     "H9272": "φ", "H9273": "χ", "H9274": "ψ", "H9275": "ω", "H9278": "φ", "H9280": "ε",
 }
 _MATH_PI_NAME = re.compile(r"HS?\d{4,5}")
+# TeX math fonts' names for Greek variants that the Adobe Glyph List lacks (from TeX's
+# texglyphlist.txt, as lcdf-typetools and dvipdfmx ship it).
+_TEX_NAMES = {"epsilon1": "ϵ", "rho1": "ϱ", "pi1": "ϖ"}
 # Computer Modern's math symbol font (cmsy, TeX's OMS encoding), codes 0 to 53: what a glyph
 # named "C<code>" is in a font that says it is that font.
 _CMSY_LAYOUT = "−·×∗÷⋄±∓⊕⊖⊗⊘⊙◯∘•≍≡⊆⊇≤≥⪯⪰∼≈⊂⊃≪≫≺≻←→↑↓↔↗↘≃⇐⇒⇑⇓⇔↖↙∝′∞∈∋△▽"
@@ -54,8 +57,8 @@ _TYPE1_ENCODING_ENTRY = re.compile(rb"dup\s+(\d{1,3})\s*/([^\s/\[\]{}()<>]+)\s+p
 
 def glyph_text(name: str, font_name: str = "") -> str | None:
     """What a glyph name stands for, or None when the name says nothing known."""
-    if name in _MATH_PI:
-        return _MATH_PI[name]
+    if name in _MATH_PI or name in _TEX_NAMES:
+        return _MATH_PI.get(name) or _TEX_NAMES[name]
     code = _CODE_NAME.fullmatch(name)
     if code and _CMSY_FONT.search(font_name):
         index = int(code.group(1))
