@@ -9,6 +9,7 @@ import pdfplumber
 import pytest
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.t2CharStringPen import T2CharStringPen
+from pdfminer.fontmetrics import FONT_METRICS
 
 from vidgen_assets.language.script import to_spoken, write_script
 from vidgen_assets.sources.pdf import read_pdf
@@ -119,6 +120,10 @@ def _cff_font(encoding: dict[int, str]) -> bytes:
     return builder.font.getTableData("CFF ")
 
 
+def _helvetica_width(text: str, size: float) -> float:
+    return sum(FONT_METRICS["Helvetica"][1][ch] for ch in text) * size / 1000
+
+
 def _pdf(objects: list[bytes]) -> bytes:
     """A PDF file of the given objects (1-based numbers in order); object 1 is the catalog."""
     out = bytearray(b"%PDF-1.4\n")
@@ -152,6 +157,12 @@ def _symbol_font_pdf(path, program: bytes):
         b"/F1 11 Tf ( rose in every cell we imaged, with n ) Tj /F2 11 Tf <01> Tj /F1 11 Tf ( 5 mice.) Tj ET",
         b"BT /F1 11 Tf 72 680 Td (Then the Cl) Tj /F1 7 Tf 4 Ts /F3 7 Tf <07> Tj 0 Ts",
         b"/F1 11 Tf ( current reversed in all of the recorded cells.) Tj ET",
+        # A superscript placed by its own text position, as typesetters do, 1.3 pt after its base
+        # (less than a word space).
+        b"BT /F1 11 Tf 72 660 Td (and Mg) Tj ET",
+        b"BT /F1 7 Tf %.2f 664 Td (2) Tj /F2 7 Tf <21> Tj ET" % (mg := 72 + _helvetica_width("and Mg", 11) + 1.3),
+        b"BT /F1 11 Tf %.2f 660 Td ( blocked the channel in every one of the cells.) Tj ET"
+        % (mg + _helvetica_width("2", 7) + 0.584 * 7),
     ])
     widths = b"/FirstChar 1 /LastChar 33 /Widths [%s]" % b" ".join([b"584"] * 33)
     descriptor = (b"<< /Type /FontDescriptor /FontName /ABCDEF+MathematicalPi-One /Flags 4 "
@@ -181,6 +192,7 @@ def test_symbol_font_glyphs_are_read_by_their_names(symbol_font_pdf):
     assert lines == [
         "Waves of intracellular Ca2+ rose in every cell we imaged, with n = 5 mice.",
         "Then the Cl− current reversed in all of the recorded cells.",
+        "and Mg2+ blocked the channel in every one of the cells.",
     ]
 
 
@@ -197,7 +209,8 @@ def test_symbol_font_glyphs_are_spoken(symbol_font_pdf):
     text = " ".join(line.text for line in read_page(raw_pages(symbol_font_pdf, recover_glyphs=True)[0]).lines)
     assert to_spoken(text) == (
         "Waves of intracellular calcium ion rose in every cell we imaged, with n equals 5 mice. "
-        "Then the chloride ion current reversed in all of the recorded cells."
+        "Then the chloride ion current reversed in all of the recorded cells. "
+        "and magnesium ion blocked the channel in every one of the cells."
     )
 
 
