@@ -79,6 +79,19 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
         if found[id(caption)]:
             items = found[id(caption)]
             _set_crop(layouts[caption.page], caption, _bounds(items), "drawing", [l for _, l in items if l is not None])
+    for caption in candidates:  # beside the caption: only drawings no caption has stacked on
+        layout = layouts[caption.page]
+        beside = _beside(layout, caption) if caption.label.startswith("Figure") else []
+        # A few labels under a caption set beside its figure are not the figure.
+        if _area(beside) > 3 * _area(found[id(caption)]):
+            stacked = caption.crop
+            if stacked is not None:
+                layout.crops.remove(stacked)
+                caption.crop = None
+            _set_crop(layout, caption, _bounds(beside), "drawing", [l for _, l in beside if l is not None])
+            if caption.crop is None and stacked is not None:
+                caption.crop = stacked
+                layout.crops.append(stacked)
     cropped = {c.label for c in candidates if c.crop is not None}
     for caption in candidates:  # the neighbouring page's drawings, once every page's own are taken
         if caption.label not in cropped:
@@ -278,7 +291,7 @@ def _running_text(page: Page, body_size: float) -> set[int]:
 
 def _locate_float(layout: _Layout, caption: Caption, body_size: float) -> list:
     """The items of the figure (usually above its caption), table (either side) or algorithm
-    box (below) stacked against the caption; else of drawings beside the caption."""
+    box (below) stacked against the caption."""
     kind = caption.label.split()[0]
     column = caption.lines[0].column
     chosen = _stacked(layout, caption, layout.span(column), kind, body_size)
@@ -289,9 +302,7 @@ def _locate_float(layout: _Layout, caption: Caption, body_size: float) -> list:
             chosen = wide
     if kind == "Figure" and chosen and not any(line is None for _, line in chosen):
         chosen = []  # labels without their drawing: the picture is one pdfplumber cannot list
-    beside = _beside(layout, caption) if kind == "Figure" or not chosen else []
-    # A few labels under a caption set beside its figure are not the figure.
-    return beside if _area(beside) > 3 * _area(chosen) else chosen
+    return chosen
 
 
 def _share_out(captions: list[Caption], found: dict[int, list]) -> None:
@@ -425,7 +436,9 @@ def _look_on_neighbouring_pages(layouts: dict[int, _Layout], caption: Caption, p
         if (x1 - x0) * (bottom - top) >= 0.04 * layout.page.width * layout.page.height:
             caption.page = number
             _set_crop(layout, caption, (x0, top, x1, bottom), "neighbour", [l for _, l in chosen if l is not None])
-            return
+            if caption.crop is not None:
+                return
+            caption.page = caption.lines[0].page
 
 
 def _fall_back_to_region(layout: _Layout, caption: Caption, body_size: float) -> None:
@@ -448,7 +461,8 @@ def _fall_back_to_region(layout: _Layout, caption: Caption, body_size: float) ->
             box = (span[0], top, span[1], bottom)
             if not layout.taken(box):
                 _set_crop(layout, caption, _within_text_block(page, box, column), "region")
-                return
+                if caption.crop is not None:
+                    return
     _set_crop(layout, caption, (caption.x0, caption.top, caption.x1, caption.bottom), "caption")
 
 
@@ -470,9 +484,11 @@ def _set_crop(layout: _Layout, caption: Caption, box: Box, source: str, members:
     if source != "region":
         x0, top, x1, bottom = x0 - 3, top - 3, x1 + 3, bottom + 3
     x0, top, x1, bottom = max(0.0, x0), max(0.0, top), min(page.width, x1), min(page.height, bottom)
-    box = _without_running_text(layout, (x0, top, x1, bottom), caption, members)
+    box = (x0, top, x1, bottom)
+    if source != "caption":
+        box = _without_running_text(layout, box, caption, members)
     if box[2] - box[0] < 20 or box[3] - box[1] < 10:
-        box = (x0, top, x1, bottom)  # trimmed to nothing: keep what was found
+        return  # nothing left once the running text is cut off: look further
     caption.crop, caption.source = box, source
     layout.crops.append(box)
     for line in page.lines:
@@ -481,14 +497,15 @@ def _set_crop(layout: _Layout, caption: Caption, box: Box, source: str, members:
 
 
 def _without_running_text(layout: _Layout, box: Box, caption: Caption, members: list[Line]) -> Box:
-    """The box with any running-text line or running head/foot that reaches into it cut off,
-    keeping the side that faces the caption; the float's own lines (members) stay."""
+    """The box with any running-text line, caption line or running head/foot that reaches into
+    it cut off on the side where it lies; the float's own lines (members) stay."""
     x0, top, x1, bottom = box
     kind = caption.label.split()[0]
     top, bottom = max(top, layout.head + 1 if layout.head else top), min(bottom, layout.foot - 1)
-    below_caption = top >= caption.bottom - 1 and caption.page == layout.page.number
-    for line in sorted(layout.page.lines, key=lambda l: l.top, reverse=not below_caption):
-        if id(line) not in layout.running or line in caption.lines or line in members or not layout.stops(line, kind):
+    for line in layout.page.lines:
+        if line in members or not (
+            line.role == "caption" or (id(line) in layout.running and layout.stops(line, kind))
+        ):
             continue
         if line.x1 <= x0 + 1 or line.x0 >= x1 - 1 or line.bottom <= top + 1 or line.top >= bottom - 1:
             continue
@@ -498,7 +515,7 @@ def _without_running_text(layout: _Layout, box: Box, caption: Caption, members: 
                 x1 = line.x0 - 1
             else:
                 x0 = line.x1 + 1
-        elif below_caption:
+        elif line.top + line.bottom > top + bottom:
             bottom = min(bottom, line.top - 1)
         else:
             top = max(top, line.bottom + 1)
