@@ -78,16 +78,30 @@ def chunk_document(path: Path, max_words: int = CHUNK_WORDS) -> list[str]:
     """The narration of one document in chunks as the pipeline cuts it: script sentences grouped
     while a group stays within `max_words` (a sentence longer than that is a chunk of its own)."""
     from vidgen_assets.language.script import write_script
-    from vidgen_assets.sources.read import read_document
 
-    doc = read_document(path, Path(tempfile.mkdtemp(prefix="vidgen-figures-")), max_pages=60)
     chunks: list[list[str]] = []
-    for sentence in (s.text for s in write_script(doc)):
+    for sentence in (s.text for s in write_script(_read(path))):
         if chunks and sum(len(s.split()) for s in chunks[-1]) + len(sentence.split()) <= max_words:
             chunks[-1].append(sentence)
         else:
             chunks.append([sentence])
     return [" ".join(c) for c in chunks]
+
+
+def shown_figures(path: Path, texts: list[str], embedder: TextEmbedder) -> list[str | None]:
+    """The paper's figure or table each chunk shows, as the storyboard places them (every one
+    with an image, cited ones at their mention): those chunks ask the library for nothing."""
+    from vidgen_assets.language.figure_mentions import place_figures
+
+    figures = [(f.label, f.caption or f.label) for f in _read(path).figures if f.image_path]
+    placed = place_figures(texts, figures, embedder.embed)
+    return [placed[i].figures[0] if i in placed else None for i in range(len(texts))]
+
+
+def _read(path: Path):
+    from vidgen_assets.sources.read import read_document
+
+    return read_document(path, Path(tempfile.mkdtemp(prefix="vidgen-figures-")), max_pages=60)
 
 
 def build_chunks(existing: list[dict], docs: list[str] | None = None) -> list[dict]:
@@ -99,9 +113,12 @@ def build_chunks(existing: list[dict], docs: list[str] | None = None) -> list[di
     if unknown:
         raise SystemExit(f"no source file for {', '.join(unknown)}: add it to DOCUMENTS in {__file__}")
     kept = [c for c in existing if c["doc"] not in fresh]
+    embedder = TextEmbedder()
     for doc in fresh:
         path, chosen_set = DOCUMENTS[doc]
-        kept += [dict(doc=doc, idx=i, text=t, figure=None, set=chosen_set) for i, t in enumerate(chunk_document(path))]
+        texts = chunk_document(path)
+        kept += [dict(doc=doc, idx=i, text=t, figure=f, set=chosen_set)
+                 for i, (t, f) in enumerate(zip(texts, shown_figures(path, texts, embedder)))]
     return kept
 
 
@@ -223,8 +240,11 @@ def main() -> None:
     print(f"load {len(shelf)} vectors: {(time.perf_counter() - started) * 1000:.0f} ms (once per video)")
 
     # The title card (chunk 0) and chunks showing the paper's own figure ask for no picture.
-    trial = [dict(doc=path.stem, idx=i, text=t, figure=None, set="trial")
-             for path in args.trial or [] for i, t in enumerate(chunk_document(path))]
+    trial = []
+    for path in args.trial or []:
+        texts = chunk_document(path)
+        trial += [dict(doc=path.stem, idx=i, text=t, figure=f, set="trial")
+                  for i, (t, f) in enumerate(zip(texts, shown_figures(path, texts, TextEmbedder())))]
     chunks = [c for c in existing + trial if c["idx"] > 0 and not c["figure"] and (not args.doc or c["doc"] in args.doc)]
     labels = read_labels()
     started = time.perf_counter()
@@ -249,6 +269,9 @@ def main() -> None:
         for doc in docs:
             print("  " + report(doc, tally[doc]))
         print("  " + report(f"all {chunk_set}", _sum({d: tally[d] for d in docs})))
+    outside = sorted({c["doc"] for c in chunks if c["set"] != "calibration"})
+    if outside:
+        print(report(f"all outside the calibration set ({len(outside)} documents)", _sum({d: tally[d] for d in outside})))
     if args.chosen:
         for chunk, match in zip(chunks, chosen):
             if match is not None:

@@ -10,7 +10,7 @@ A picture is judged in three views, each a cosine similarity of sentence embeddi
 Its score is WEIGHTS' mix of the three. A short phrase alone finds a named thing far better than
 a paragraph does, but it also finds puns: "pools" finds a billiard ball, "cells" phone signal
 bars, "waves" a surfer. A pun matches one word and little else, so the narration and the document
-have to carry most of the score. Measured on hand-labelled chunks of nine documents, four of them
+have to carry most of the score. Measured on hand-labelled chunks of eleven documents, six of them
 technical (benchmarks/pictures.py --calibrate), see THRESHOLD.
 Chunks then claim pictures best score first, so a strong match is never lost to a weaker one
 earlier in the video.
@@ -30,12 +30,13 @@ from vidgen_assets.illustrations.index import Match, Shelf
 from vidgen_assets.language.drafts import COMPOSITIONS, SETTINGS
 from vidgen_assets.language.key_phrases import ranked_phrases
 
-# Calibrated by benchmarks/pictures.py --calibrate on 192 chunks of nine documents (two papers,
-# four technical texts of our own, three general texts), queried with their own key phrases as the
-# pipeline does. The mix gives the narration half the weight: subject-heavy mixes kept the puns
-# (the best of them, 0.5/0.25/0.25, reached under 10% misfits only at 27 pictures). At 0.55 the
-# mix gives 33 pictures, 32 fitting and 1 misfit; at 0.525, 43 (38 and 5); at 0.575, 22 (21 and 1).
-# The old mean of subject and context views gave 172 pictures there, 83 of them misfits.
+# Calibrated by benchmarks/pictures.py --calibrate on 177 chunks of eleven documents (two papers,
+# four technical texts of our own on biology, NLP and databases, five general texts), queried with
+# their own key phrases as the pipeline does. The mix gives the narration half the weight: in a
+# search over mixes, subject-heavy ones kept the puns (0.5/0.25/0.25 reached under 10% misfits
+# only at 27 pictures). At 0.55 the mix gives 33 pictures, 32 fitting and 1 misfit; at 0.525, 42
+# (38 and 4); at 0.575, 22 (21 and 1). The old mean of subject and context views gave 172
+# pictures on these chunks, 83 of them misfits. Outside the calibration set: see the benchmark.
 WEIGHTS = {"subject": 0.25, "text": 0.5, "document": 0.25}
 THRESHOLD = 0.55
 # A picture named by an acronym the narration writes ("DNA", "CPU", "ATP") may score RELIEF less:
@@ -47,7 +48,7 @@ ACRONYM = re.compile(r"\b([A-Z]{3,})s?\b")
 RELIEF = 0.05
 SUBJECT_KINDS = ("subject", "phrase", "summary")
 CONTEXT_KINDS = ("text",)
-SUBJECT_PHRASES = 5  # distinct central phrases (with model-written prompts 3 gave fewer fits, 8 more misfits)
+SUBJECT_PHRASES = 5  # distinct central phrases (measured with model-written prompts: 3 gave fewer fits, 8 more misfits)
 _BLOCK = 64  # chunks scored per matrix product
 
 
