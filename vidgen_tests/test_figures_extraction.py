@@ -158,6 +158,18 @@ def test_caption_styles_of_other_journals_are_read(tmp_path, label_line, label):
     assert "crabs" not in words and "Yield" not in words  # and neither running text nor caption
 
 
+def test_a_figure_of_the_appendix_after_the_references_is_kept(tmp_path):
+    references = ["References", "[1] A. Author. Rock pools of the northern shore. Journal of Shores, 1999.",
+                  "[2] B. Author. Limpets at low tide. Journal of Shores, 2003."]
+    appendix = b"0.3 g 150 330 300 120 re f 0 g\n" + _text(["Figure 7: Pool temperature through one summer day."], 310, size=8)
+    path = tmp_path / "appendix.pdf"
+    path.write_bytes(_pdf([(b"", _text(_PROSE, 720) + _text(references, 620) + _text(["A Appendix"], 520) + appendix)]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [f.label for f in doc.figures] == ["Figure 7"]
+    assert doc.figures[0].image_path.exists()
+    assert "Pool temperature" not in doc.text  # shown, not read: nothing after the references is
+
+
 _PROSE = [
     "The survey counted crabs, limpets and anemones in forty rock pools along the northern shore,",
     "returning to each pool at low tide on three mornings so that the counts could be compared",

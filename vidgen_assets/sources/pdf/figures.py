@@ -115,6 +115,7 @@ def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) ->
             or prev.page != line.page
             or prev.column != line.column
             or line.top - prev.bottom > 0.4 * line.size
+            or abs(prev.size - line.size) > 0.5  # right under a table's smaller type
             or line.bold
             or bool(line.lead_bold)
             or abs(line.size - body_size) > 0.5
@@ -355,6 +356,9 @@ def _stacked(layout: _Layout, caption: Caption, span, kind: str, body_size: floa
             # The float may stand off its caption further (rotated axis labels are not read).
             reach = limit if found else 2 * limit
             if distance > reach or (line is not None and layout.stops(line, kind)):
+                break
+            # A line across the gutter (an author block, a wide float) bounds a column's float.
+            if line is not None and span != layout.span("W") and line.x0 < layout.mid - 2 < layout.mid + 2 < line.x1:
                 break
             # An algorithm's box runs line on line; running text resumes after a gap.
             if kind == "Algorithm" and id(line) in layout.running and distance > 0.5 * body_size:

@@ -29,9 +29,9 @@ def read_structure(pages: list[Page], metadata: dict) -> tuple[str, list[Section
     ordered = [line for page in pages for line in reading_order(page)]
     title = _mark_title(pages, ordered, metadata)
 
+    # Floats of an appendix after the reference list are the paper's too: kept, though not read.
     captions = find_captions(pages, ordered, body_size)
     ordered = _cut_references(ordered)
-    captions = [c for c in captions if c.lines[0].role == "caption"]
     _mark_footnotes(pages, body_size)
     _mark_small_fragments(ordered, body_size)
     _mark_front_matter(ordered, body_size)
