@@ -182,3 +182,80 @@ def test_an_ollama_slide_with_an_invented_number_or_paper_talk_is_refused_for_th
     assert (slide.headline, slide.points, slide.source) == (extractive.headline, extractive.points, EXTRACTIVE)
     assert problem in slide.problem and slide.problem.startswith("ollama:llama3.2")
     assert headline in slide.reply
+
+
+# --- through the summaries and frames assets -----------------------------------------------------
+
+DOC = "mapreduce-note"
+NOTE = [
+    ("4 Performance", "MapReduce runs on a large cluster of commodity machines."),
+    ("4 Performance", "A typical computation processes many terabytes of data on 1800 machines."),
+    ("4 Performance", "The sort finished in 891 seconds."),
+]
+
+
+def storyboard_rows(root):
+    from vidgen_assets.storage.duckdb import Database
+    from vidgen_assets.storage.tables import ChunkRow, ScriptRow, SourceDocumentRow
+
+    root.mkdir(parents=True, exist_ok=True)
+    db = Database(root / "vidgen.duckdb")
+    text = " ".join(t for _, t in NOTE)
+    db.replace(DOC, {
+        SourceDocumentRow: [SourceDocumentRow(str(root / "note.md"), "md", "ab" * 32, 300, "MapReduce", None, text,
+                                              json.dumps([]), json.dumps({}))],
+        ScriptRow: [ScriptRow(i, t, section) for i, (section, t) in enumerate(NOTE)],
+        ChunkRow: [ChunkRow(i, 4.0 * i, 4.0 * i + 4, t, i, i) for i, (_, t) in enumerate(NOTE)],
+    })
+    return db
+
+
+def materialize_storyboard(root, **overrides):
+    from dagster import DagsterInstance, materialize
+
+    from vidgen_assets.assets.frames import frames
+    from vidgen_assets.assets.storyboard import image_prompts, summaries
+    from vidgen_assets.partitions import documents
+    from vidgen_assets.resources import build_resources
+
+    instance = DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(documents.name, [DOC])
+    resources = build_resources({"data-dir": str(root), "pictures": "none", **overrides}, environ={})
+    result = materialize([summaries, image_prompts, frames], partition_key=DOC, instance=instance, resources=resources)
+    assert result.success
+
+
+def test_each_frame_records_whether_a_model_wrote_its_text_and_why_it_was_refused(tmp_path, ollama):
+    from vidgen_assets.storage.tables import FrameRow, SummaryRow
+
+    def reply(body):
+        chunk = body["messages"][1]["content"]
+        if "891" in chunk:  # an invented figure for the result
+            return json.dumps({"headline": "The sort", "points": ["The sort finished in 91 seconds"]})
+        if "1800" in chunk:
+            return json.dumps({"headline": "Terabytes on 1800 machines", "points": ["Many terabytes of data"]})
+        return json.dumps({"headline": "This paper presents MapReduce", "points": ["Commodity machines"]})
+
+    ollama.reply = reply
+    db = storyboard_rows(tmp_path / "data")
+    materialize_storyboard(tmp_path / "data", llm="ollama", **{"llm-host": ollama.url, "llm-model": "llama3.2"})
+    slides = db.read(SummaryRow, DOC)
+    assert [s.backend for s in slides] == ["extractive", "ollama:llama3.2", "extractive"]
+    assert "talks about the paper" in slides[0].problem and "(91)" in slides[2].problem
+    assert slides[1].summary == "Terabytes on 1800 machines" and slides[1].problem is None
+    assert all(s.section == "Performance" for s in slides)
+    frames = db.read(FrameRow, DOC)
+    assert [(f.text_source, bool(f.text_problem)) for f in frames[1:]] == [("ollama:llama3.2", False),
+                                                                           ("extractive", True)]
+    assert "in 91 seconds" not in frames[2].text and "in 891 seconds" in frames[2].text
+
+
+def test_the_embedded_default_writes_slides_without_calling_a_model(tmp_path):
+    from vidgen_assets.storage.tables import SummaryRow
+
+    db = storyboard_rows(tmp_path / "data")
+    materialize_storyboard(tmp_path / "data", **{"llm-model": "no-such-model"})  # would fail if loaded
+    slides = db.read(SummaryRow, DOC)
+    assert {s.backend for s in slides} == {"extractive"} and not any(s.problem for s in slides)
+    assert json.loads(slides[2].points) == ["The sort finished in 891 seconds"]
+    assert (slides[2].number, slides[2].number_label) == ("891 seconds", "sort")

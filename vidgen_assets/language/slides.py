@@ -280,7 +280,7 @@ def _label_before(before: str) -> str:
     words = [w.strip(".,;:\"'") for w in tail[-4:]]
     words = words[max((i + 1 for i, w in enumerate(words) if not w.isalpha()), default=0):]
     while words and (words[-1].lower() in key_phrases.STOP_WORDS or not words[-1].isalpha()
-                     or words[-1].lower() in key_phrases.VERB_FORMS):
+                     or _verb(words[-1].lower())):
         words.pop()
     while words and words[0].lower() in key_phrases.STOP_WORDS:
         words.pop(0)
