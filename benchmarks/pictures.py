@@ -5,15 +5,19 @@
     .venv/bin/python benchmarks/pictures.py --candidates --doc rock-pool-survey   # for labelling
     .venv/bin/python benchmarks/pictures.py --fresh           # also time indexing from scratch
 
-The chunk set (benchmarks/pictures_chunks.json) holds real chunks of fourteen documents: the
-fixture papers and texts of our own (benchmarks/pictures_documents/), each marked "calibration"
-or "held-out". Each chunk is asked for as the pipeline asks: its narration, its key phrase as the
-summary and its three most central phrases as the prompt, one document per call. Prints, per set
-and per document, how many chunks get a picture and how many of those a person judged fitting
-(benchmarks/pictures_labels.tsv: chunk, picture, y/n, judged from the picture's title and tags).
-THRESHOLD and WEIGHTS in illustrations/choice.py were chosen on the calibration set only; the
-held-out documents are the honest figure. Unlabelled choices are counted apart: label them
-(--candidates prints them) before trusting the fit rate.
+The chunk set (benchmarks/pictures_chunks.json) holds real chunks of 23 documents: the five
+fixture papers, three texts exported from earlier pipeline runs and fifteen texts of our own
+(benchmarks/pictures_documents/). Each document belongs to one set: "calibration" (THRESHOLD and
+WEIGHTS in illustrations/choice.py were chosen on it alone), "held-out" (kept out of calibration
+but looked at while the method changed), "fresh" (unseen until the method was nearly final) and
+"final" (written after it was settled and run once). Each chunk is asked for as the pipeline asks:
+its narration, its key phrase as the summary and its three most central phrases as the prompt,
+one document per call; chunks that show one of the paper's figures ask for nothing. Prints, per
+set and per document, how many chunks get a picture and how many of those a person judged
+fitting (benchmarks/pictures_labels.tsv: chunk, picture, y/n, judged from the picture's title
+and tags), and the total outside the calibration set. Unlabelled choices are counted apart:
+label them (--chosen and --candidates print them) before trusting the fit rate. --trial FILE...
+runs other documents too without storing them.
 
 --build adds the chunks of the DOCUMENTS the set lacks (or rewrites those named by --doc): the
 reader, the script writer and sentence groups of about 8 seconds, as the chunker makes them.
