@@ -158,6 +158,20 @@ def test_caption_styles_of_other_journals_are_read(tmp_path, label_line, label):
     assert "crabs" not in words and "Yield" not in words  # and neither running text nor caption
 
 
+def test_a_paragraph_opening_with_a_label_is_read_not_taken_for_the_caption(tmp_path):
+    # A paragraph after a gap opens "Table 1. As the counts show, ..."; the caption itself is
+    # set in smaller type over the table, with bold row labels under it.
+    rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 7)]
+    paragraph = ["Table 1. As the counts show, the lower pools kept their animals through the summer,", *_PROSE[1:]]
+    content = _text(_PROSE, 720) + _text(paragraph, 630) + _text(["Table 1: Animals counted per plot."], 540, size=8)
+    content += _text(rows, 525, size=8) + _text(_PROSE, 420)
+    path = tmp_path / "counts.pdf"
+    path.write_bytes(_pdf([(b"", content)]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [(f.label, f.caption) for f in doc.figures] == [("Table 1", "Animals counted per plot.")]
+    assert "As the counts show, the lower pools kept their animals" in doc.text
+
+
 def test_a_figure_of_the_appendix_after_the_references_is_kept(tmp_path):
     references = ["References", "[1] A. Author. Rock pools of the northern shore. Journal of Shores, 1999.",
                   "[2] B. Author. Limpets at low tide. Journal of Shores, 2003."]

@@ -71,7 +71,7 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
     """Every figure, table and algorithm caption with its text and the crop of its float, one
     per label in reading order; caption lines are marked "caption" and lines inside a crop
     "float"."""
-    candidates = _caption_blocks(pages, ordered, body_size)
+    candidates = _without_sentences_opening_with_a_label(_caption_blocks(pages, ordered, body_size), body_size)
     layouts = {page.number: _Layout(page, body_size) for page in pages}
     found = {id(c): _locate_float(layouts[c.page], c, body_size) for c in candidates}
     _share_out(candidates, found)
@@ -144,6 +144,24 @@ def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) ->
         caption.text = CAPTION.sub("", join_lines([m.text for m in block], NO_VOCABULARY)).strip()
         found.append(caption)
     return found
+
+
+def _without_sentences_opening_with_a_label(candidates: list[Caption], body_size: float) -> list[Caption]:
+    """Where a label has a caption set in its own type, a line of running text that opens with
+    the same label ("Table 4. On average, ...") is running text again."""
+    def own_type(caption: Caption) -> bool:
+        first = caption.lines[0]
+        return first.bold or bool(first.lead_bold) or abs(first.size - body_size) > 0.3
+
+    kept = []
+    for caption in candidates:
+        rivals = [c for c in candidates if c.label == caption.label and c is not caption]
+        if not own_type(caption) and any(own_type(c) for c in rivals):
+            for line in caption.lines:
+                line.role = "body"
+            continue
+        kept.append(caption)
+    return kept
 
 
 def _caption_lines(page: Page, first: Line) -> list[Line]:
@@ -226,7 +244,13 @@ class _Layout:
             # Pseudo-code reads like prose and sets keywords in bold ("10: end while"): inside
             # the box nothing stops it but another float or the margin (see _stacked).
             return line.role in ("caption", "title", "margin") or bool(CAPTION.match(line.text))
-        headed = line.bold and line.role == "body" and line.size >= self.body_size and line.words <= 14
+        # A heading: bold words at text size or larger (a bold row label of a table has numbers
+        # after it, or the wide gaps of columns).
+        words = line.text.split()
+        headed = (
+            line.bold and line.role == "body" and line.size >= self.body_size and len(words) <= 14
+            and line.max_gap < 1.5 * line.size and sum(any(ch.isalpha() for ch in w) for w in words) >= 0.6 * len(words)
+        )
         return (
             id(line) in self.running
             or headed
@@ -373,12 +397,21 @@ def _stacked(layout: _Layout, caption: Caption, span, kind: str, body_size: floa
     if kind == "Algorithm":
         return below
     if above and below and _height(above) >= 15 <= _height(below):
+        # The table is the side of rules and cells; notes set as sentences under a caption are not.
+        cells_above, cells_below = _cells(above), _cells(below)
+        if cells_above != cells_below and min(cells_above, cells_below) <= 0.5 * max(cells_above, cells_below):
+            return above if cells_above > cells_below else below
         gap_above = caption.top - max(b[3] for b, _ in above)
         gap_below = min(b[1] for b, _ in below) - caption.bottom
         return above if gap_above <= gap_below else below
     if above and below:  # a line or two on one side is stray text, not the table
         return above if _height(above) >= _height(below) else below
     return above or below
+
+
+def _cells(items: list) -> int:
+    """How table-like the items are: rules, and lines with the wide gaps of columns."""
+    return sum(line is None or line.max_gap >= 1.5 * line.size for _, line in items)
 
 
 def _beside(layout: _Layout, caption: Caption) -> list:
