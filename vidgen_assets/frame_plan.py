@@ -17,8 +17,9 @@ from typing import Callable, Mapping, Sequence
 from vidgen_assets.backends.pictures import Picture, PictureBackend, PictureRequest
 from vidgen_assets.backends.pictures.cache import CachedPictures
 from vidgen_assets.backends.pictures.generation import document_seed
-from vidgen_assets.language.drafts import content_words, prompt_subject
+from vidgen_assets.language.grounding import content_words
 from vidgen_assets.language.key_phrases import Embed, ranked_phrases
+from vidgen_assets.language.prompts import prompt_subject
 from vidgen_assets.language.slides import Slide
 from vidgen_assets.media.backgrounds import Style
 from vidgen_assets.media.render import render_frame, render_title_card

@@ -16,7 +16,7 @@ from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.generation import styled_prompt
 from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.frame_plan import credits_text, write_credits
-from vidgen_assets.language.drafts import COMPOSITIONS, SETTINGS, visual_style
+from vidgen_assets.language.prompts import image_prompt, visual_style
 from vidgen_assets.media.render import picture_box
 from vidgen_assets.partitions import documents
 from vidgen_assets.resources import build_resources
@@ -40,7 +40,7 @@ SUBJECTS = ["a rocky shore at low tide", "a shore crab under a stone", "a red se
 
 
 def prompt(subject: str) -> str:
-    return f"{subject} {SETTINGS['landscape']}, {COMPOSITIONS['wide']}, {STYLE}"
+    return image_prompt(subject, STYLE)
 
 
 def write_storyboard(root: Path, subjects=SUBJECTS) -> Database:

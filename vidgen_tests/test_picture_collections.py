@@ -12,7 +12,6 @@ import pytest
 from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.library import LibraryPictures
 from vidgen_assets.illustrations.catalogue import NPM_PICTURES_DIR
-from vidgen_assets.illustrations.choice import prompt_subject
 from vidgen_assets.illustrations.embeddings import TextEmbedder
 from vidgen_assets.illustrations.index import update_index
 from vidgen_assets.illustrations.openmoji import OpenMoji
@@ -131,15 +130,6 @@ def test_an_icon_is_drawn_in_the_ink_that_stands_out_from_the_background(tmp_pat
     assert np.abs(np.asarray(drawn) - (np.array(palette[0]) + mix[..., None] * light)).max() < 2
 
 
-def test_an_image_prompts_subject_is_the_prompt_without_setting_composition_and_style():
-    style = "muted watercolor illustration, charcoal and mint palette, consistent soft lighting, no text"
-    assert prompt_subject(f"shore crabs under seaweed in a research laboratory, close-up, {style}", style) == "shore crabs under seaweed"
-    assert prompt_subject(f"an illustration of Bees fan the nectar in an abstract space, centered composition, {style}", style) == "Bees fan the nectar"
-    assert prompt_subject("a lighthouse at dusk") == "a lighthouse at dusk"
-
-
-@pytest.mark.skipif(not (NPM_PICTURES_DIR / "openmoji").is_dir() or not (NPM_PICTURES_DIR / "@tabler/icons").is_dir(),
-                    reason="the npm icon sets are not installed (make install)")
 def test_real_icon_sets_give_concept_pictures_for_a_paper(tmp_path):
     # A slice of each real package keeps the test short; the full index is benchmarks/pictures.py.
     slices = []

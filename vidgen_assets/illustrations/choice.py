@@ -27,7 +27,7 @@ import numpy as np
 
 from vidgen_assets.illustrations.embeddings import TextEmbedder
 from vidgen_assets.illustrations.index import Match, Shelf
-from vidgen_assets.language.drafts import COMPOSITIONS, SETTINGS
+from vidgen_assets.language.prompts import prompt_subject
 from vidgen_assets.language.key_phrases import ranked_phrases
 
 # Calibrated by benchmarks/pictures.py --calibrate on 177 chunks of eleven documents (two papers,
@@ -71,23 +71,6 @@ class Query:
     kinds: tuple[str, ...]  # the kind of each row
     texts: tuple[str, ...]
     document: np.ndarray | None = None  # unit vector of what the whole document says
-
-
-def prompt_subject(prompt: str, style: str = "") -> str:
-    """The thing an image prompt asks for: the prompt without its style, composition and setting."""
-    text = " ".join(prompt.split())
-    if style and text.endswith(style):
-        text = text[: -len(style)]
-    text = text.strip(" ,")
-    for endings in (COMPOSITIONS.values(), SETTINGS.values()):
-        for ending in endings:
-            if text.endswith(ending):
-                text = text[: -len(ending)].strip(" ,")
-                break
-    for opening in ("an illustration of ", "An illustration of "):
-        if text.startswith(opening):
-            text = text[len(opening) :]
-    return text.strip(" ,.")
 
 
 def query_texts(embedder: TextEmbedder, wanted: Wanted) -> list[tuple[str, str]]:

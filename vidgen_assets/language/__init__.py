@@ -1,1 +1,1 @@
-"""Text as language: sentences, the narration script, storyboard drafts and figure mentions."""
+"""Text as language: sentences, the narration script, slides, figure mentions and placement, grounding checks, image prompts."""

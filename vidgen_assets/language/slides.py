@@ -17,7 +17,7 @@ from typing import Sequence
 
 from vidgen_assets.backends.llm import ModelOutputError, TextModel
 from vidgen_assets.language import key_phrases
-from vidgen_assets.language.drafts import content_words, degenerate_reason, numbers_in
+from vidgen_assets.language.grounding import content_words, degenerate_reason, numbers_in
 from vidgen_assets.language.key_phrases import Embed
 from vidgen_assets.language.sentences import split_sentences
 from vidgen_assets.sources.pdf.repair import WORD_LIST
