@@ -44,9 +44,18 @@ _MATH_PI = {
     "H9272": "φ", "H9273": "χ", "H9274": "ψ", "H9275": "ω", "H9278": "φ", "H9280": "ε",
 }
 _MATH_PI_NAME = re.compile(r"HS?\d{4,5}")
-# TeX math fonts' names for Greek variants that the Adobe Glyph List lacks (from TeX's
-# texglyphlist.txt, as lcdf-typetools and dvipdfmx ship it).
-_TEX_NAMES = {"epsilon1": "ϵ", "rho1": "ϱ", "pi1": "ϖ"}
+# TeX math fonts' glyph names that the Adobe Glyph List lacks (from TeX's texglyphlist.txt, as
+# lcdf-typetools and dvipdfmx ship it): Greek variants, relations and the text/display sizes.
+_TEX_NAMES = {
+    "epsilon1": "ϵ", "rho1": "ϱ", "pi1": "ϖ", "prime": "′", "lessmuch": "≪", "greatermuch": "≫",
+    "follows": "≻", "precedesequal": "≼", "followsequal": "≽", "similarequal": "≃", "owner": "∋",
+    "triangle": "△", "triangleinv": "▽", "star": "⋆", "emptyset": "∅", "latticetop": "⊤",
+    "turnstileleft": "⊢", "turnstileright": "⊣", "unionsq": "⊔", "intersectionsq": "⊓",
+    "subsetsqequal": "⊑", "supersetsqequal": "⊒", "bardbl": "∥", "lscript": "ℓ",
+    "diamondmath": "⋄", "equivasymptotic": "≍", "asteriskcentered": "∗",
+    "summationtext": "∑", "summationdisplay": "∑", "integraltext": "∫", "integraldisplay": "∫",
+    "producttext": "∏", "productdisplay": "∏",
+}
 # Computer Modern's math symbol font (cmsy, TeX's OMS encoding), codes 0 to 53: what a glyph
 # named "C<code>" is in a font that says it is that font.
 _CMSY_LAYOUT = "−·×∗÷⋄±∓⊕⊖⊗⊘⊙◯∘•≍≡⊆⊇≤≥⪯⪰∼≈⊂⊃≪≫≺≻←→↑↓↔↗↘≃⇐⇒⇑⇓⇔↖↙∝′∞∈∋△▽"
