@@ -125,8 +125,9 @@ def test_a_figure_on_a_page_of_its_own_takes_the_caption_on_the_next_page(tmp_pa
     assert "Figure 1 shows that the colony doubled" in doc.text
     with Image.open(doc.figures[0].image_path) as image:
         gray = image.convert("L")
-        # The drawing (430 x 520 points) and nothing of the text pages.
-        assert abs(image.width - 430 * FIGURE_DPI / 72) < 30 and abs(image.height - 520 * FIGURE_DPI / 72) < 30
+        # The drawing (430 x 520 points) with a margin, and nothing of the text pages.
+        width, height = image.width * 72 / FIGURE_DPI, image.height * 72 / FIGURE_DPI
+        assert 430 <= width <= 430 + 30 and 520 <= height <= 520 + 10
         assert ImageStat.Stat(gray).mean[0] < 120
 
 

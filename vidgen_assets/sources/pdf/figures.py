@@ -27,6 +27,7 @@ CAPTION = re.compile(
     r"^(?:(Figure|FIGURE|Fig\.?|FIG\.?|Table|TABLE)\s*(\d+(?:\.\d+)?|[IVXL]+)\b(\s*[:.|—–]|\s+-\s)?"
     r"|(Algorithm|ALGORITHM)\s*(\d+)\b[:.]?)\s*"
 )
+_FUNCTION_WORDS = frozenset("the of and in is are to a an for with that this by as on was were".split())
 _MIN_REGION = 40.0  # points: a page region smaller than this holds no figure
 
 
@@ -301,6 +302,8 @@ def _running_text(page: Page, body_size: float) -> set[int]:
     running = {
         id(l) for l in prose
         if any(o is not l and next_to(l, o) and o.max_gap < 1.5 * o.size and abs(o.x0 - l.x0) < 3 * l.size for o in body)
+        # A paragraph of one full line reads as a sentence, which a table's header row does not.
+        or (l.width >= 0.9 * full[l.column] and len(_FUNCTION_WORDS.intersection(l.text.lower().split())) >= 2)
     }
     # A paragraph's other lines sit one line-space from a prose line, at its size: its short last
     # line, its indented first line, and a displayed equation set within it.
@@ -519,7 +522,9 @@ def _set_crop(layout: _Layout, caption: Caption, box: Box, source: str, members:
     page = layout.page
     x0, top, x1, bottom = box
     if source != "region":
-        x0, top, x1, bottom = x0 - 3, top - 3, x1 + 3, bottom + 3
+        # A figure's rotated axis titles are not read: leave them room beside its drawing.
+        side = 12 if caption.label.startswith("Figure") and source != "caption" else 3
+        x0, top, x1, bottom = x0 - side, top - 3, x1 + side, bottom + 3
     x0, top, x1, bottom = max(0.0, x0), max(0.0, top), min(page.width, x1), min(page.height, bottom)
     box = (x0, top, x1, bottom)
     if source != "caption":
@@ -535,7 +540,7 @@ def _set_crop(layout: _Layout, caption: Caption, box: Box, source: str, members:
 
 def _without_running_text(layout: _Layout, box: Box, caption: Caption, members: list[Line]) -> Box:
     """The box with any running-text line, caption line or running head/foot that reaches into
-    it cut off on the side where it lies; the float's own lines (members) stay."""
+    it cut off; the float's own lines (members) stay."""
     x0, top, x1, bottom = box
     kind = caption.label.split()[0]
     top, bottom = max(top, layout.head + 1 if layout.head else top), min(bottom, layout.foot - 1)
@@ -544,18 +549,15 @@ def _without_running_text(layout: _Layout, box: Box, caption: Caption, members: 
             line.role == "caption" or (id(line) in layout.running and layout.stops(line, kind))
         ):
             continue
-        if line.x1 <= x0 + 1 or line.x0 >= x1 - 1 or line.bottom <= top + 1 or line.top >= bottom - 1:
+        pad = 2 if line.role == "caption" else -1  # a caption's descenders stay out of the picture
+        if line.x1 <= x0 + 1 or line.x0 >= x1 - 1 or line.bottom + pad <= top or line.top - pad >= bottom:
             continue
-        # A line level with the box's middle cuts it at the side; above or below, at the top or bottom.
-        if line.top > top + 0.25 * (bottom - top) and line.bottom < bottom - 0.25 * (bottom - top):
-            if line.x0 - x0 > x1 - line.x1:
-                x1 = line.x0 - 1
-            else:
-                x0 = line.x1 + 1
-        elif line.top + line.bottom > top + bottom:
-            bottom = min(bottom, line.top - 1)
-        else:
-            top = max(top, line.bottom + 1)
+        # Cut off on whichever side loses the least of the box.
+        cuts = [
+            (line.x1 + 1, top, x1, bottom), (x0, top, line.x0 - 1, bottom),
+            (x0, line.bottom + 2, x1, bottom), (x0, top, x1, line.top - 2),
+        ]
+        x0, top, x1, bottom = max(cuts, key=lambda b: max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1]))
     return (x0, top, x1, bottom)
 
 

@@ -61,15 +61,24 @@ def _mark_margins(pages: list[Page]) -> None:
     def in_margin(line: Line, page: Page) -> bool:
         return line.bottom < 0.1 * page.height or line.top > 0.9 * page.height
 
+    def reaches_margin(line: Line, page: Page) -> bool:
+        # A running head set low (JSS: "10 TIMP: Modeling ..." from 9% to 10.3% of the page);
+        # not an axis's numbers nor a caption heading the page.
+        if in_margin(line, page):
+            return True
+        return (line.top < 0.1 * page.height or line.bottom > 0.9 * page.height) and (
+            any(ch.isalpha() for ch in line.text) and not CAPTION.match(line.text)
+        )
+
     seen = Counter()
     for page in pages:
-        for k in {key(line) for line in page.lines if in_margin(line, page)}:
+        for k in {key(line) for line in page.lines if reaches_margin(line, page)}:
             seen[k] += 1
     for page in pages:
         for line in page.lines:
-            if in_margin(line, page) and (
-                seen[key(line)] >= 2
-                or re.fullmatch(r"(page\s*)?[\divxlc]+(\s*(of|/)\s*\d+)?", line.text.strip(), re.I)
+            if (reaches_margin(line, page) and seen[key(line)] >= 2) or (
+                in_margin(line, page)
+                and re.fullmatch(r"(page\s*)?[\divxlc]+(\s*(of|/)\s*\d+)?", line.text.strip(), re.I)
             ):
                 line.role = "margin"
 
