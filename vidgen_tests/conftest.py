@@ -36,6 +36,22 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def read_paper(tmp_path_factory):
+    """read_pdf of a fixture paper, once per test session: reading the five papers is the
+    slowest part of the tests of what is built from them."""
+    from vidgen_assets.sources.pdf import read_pdf
+
+    documents = {}
+
+    def read(path: Path):
+        if path not in documents:
+            documents[path] = read_pdf(path, tmp_path_factory.mktemp("figures"), MAX_PAGES)
+        return documents[path]
+
+    return read
+
+
 @pytest.fixture
 def paper_copy(tmp_path) -> Path:
     dst = tmp_path / "inputs" / PAPER.name

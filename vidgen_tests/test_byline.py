@@ -7,15 +7,15 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from vidgen_assets.sources.pdf import _parse_pages, read_pdf
+from vidgen_assets.sources.pdf import _parse_pages
 from vidgen_assets.sources.pdf.byline import byline, names_someone
 from vidgen_assets.sources.pdf.lines import read_page
 from vidgen_assets.sources.pdf.structure import read_structure
-from vidgen_tests.conftest import FIXTURES, MAX_PAGES, PAPER
+from vidgen_tests.conftest import FIXTURES, PAPER
 
 
-def test_a_paper_without_author_metadata_gets_its_byline(tmp_path):
-    doc = read_pdf(FIXTURES / "papers" / "mapreduce-osdi04.pdf", tmp_path, MAX_PAGES)
+def test_a_paper_without_author_metadata_gets_its_byline(read_paper):
+    doc = read_paper(FIXTURES / "papers" / "mapreduce-osdi04.pdf")
     assert doc.metadata["Author"] == "Jeffrey Dean, Sanjay Ghemawat"
 
 

@@ -10,8 +10,7 @@ import pytest
 from vidgen_assets.illustrations.embeddings import TextEmbedder
 from vidgen_assets.language.figure_mentions import CITED, PER_CHUNK, mentioned_figures, place_figures
 from vidgen_assets.language.script import write_script
-from vidgen_assets.sources.pdf import read_pdf
-from vidgen_tests.conftest import FIXTURES, MAX_PAGES, PAPER
+from vidgen_tests.conftest import FIXTURES, PAPER
 from vidgen_tests.helpers.beats import script_beats
 
 PAPERS = [PAPER, *sorted((FIXTURES / "papers").glob("*.pdf"))]
@@ -23,8 +22,8 @@ def embed():
 
 
 @pytest.fixture(scope="module", params=PAPERS, ids=lambda p: p.stem)
-def placed(request, tmp_path_factory, embed):
-    doc = read_pdf(request.param, tmp_path_factory.mktemp("figures"), MAX_PAGES)
+def placed(request, read_paper, embed):
+    doc = read_paper(request.param)
     chunks = ["Title."] + [text for _, text in script_beats(write_script(doc, target_seconds=240.0))]
     figures = [(f.label, f.caption) for f in doc.figures if f.image_path]
     return chunks, figures, place_figures(chunks, figures, embed)

@@ -21,8 +21,7 @@ from vidgen_assets.language.slides import (
     ungrounded_reason,
     write_slide,
 )
-from vidgen_assets.sources.pdf import read_pdf
-from vidgen_tests.conftest import FIXTURES, MAX_PAGES, PAPER
+from vidgen_tests.conftest import FIXTURES, PAPER
 from vidgen_tests.helpers.beats import script_beats
 from vidgen_tests.helpers.ollama import FakeOllama
 
@@ -34,8 +33,8 @@ def words_of(text: str) -> set[str]:
 
 
 @pytest.fixture(scope="module", params=PAPERS, ids=lambda p: p.stem)
-def paper_slides(request, tmp_path_factory):
-    doc = read_pdf(request.param, tmp_path_factory.mktemp("figures"), MAX_PAGES)
+def paper_slides(request, read_paper):
+    doc = read_paper(request.param)
     chunks = script_beats(write_script(doc, target_seconds=240.0))
     return doc, chunks, [extract_slide(text, section) for section, text in chunks]
 
