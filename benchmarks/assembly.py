@@ -30,6 +30,7 @@ import ffmpeg
 
 from vidgen_assets.media.captions import write_ass
 from vidgen_assets.media.cues import build_cues
+from vidgen_assets.language.slides import Slide
 from vidgen_assets.media.ffmpeg import ENCODER_SETTINGS, assemble_video, probe
 from vidgen_assets.media.backgrounds import style_for
 from vidgen_assets.media.render import render_frame
@@ -126,7 +127,7 @@ def main() -> None:
     for i in range(args.frames):
         seconds, path = timed(
             lambda i=i: render_frame(
-                f"Key point {i}: TextRunner extracts relational tuples from web text in a single pass",
+                Slide("Abstract", f"Key point {i}", ("TextRunner extracts relational tuples from web text in a single pass",)),
                 f"image prompt number {i} for the chunk about open extraction",
                 style,
                 work / f"frame{i:03d}.png",

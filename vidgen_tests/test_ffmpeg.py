@@ -15,6 +15,7 @@ from PIL import Image, ImageChops, ImageStat
 from vidgen_assets.errors import InputError
 from vidgen_assets.media.ffmpeg import FfmpegError, assemble_video, extract_thumbnail, probe
 from vidgen_assets.media.backgrounds import style_for
+from vidgen_assets.language.slides import Slide
 from vidgen_assets.media.render import render_frame
 
 DURATION = 6.0
@@ -48,7 +49,7 @@ def render_three(directory: Path) -> list[Path]:
     """Three frames in three different styles, so each is unmistakable in a tiny thumbnail."""
     directory.mkdir(parents=True, exist_ok=True)
     return [
-        render_frame(point, f"prompt {i}", style_for(seed), directory / f"frame{i}.png")
+        render_frame(Slide(headline=point), f"prompt {i}", style_for(seed), directory / f"frame{i}.png")
         for i, (point, seed) in enumerate(
             [("Open extraction", "doc0"), ("Single pass over the corpus", "doc2"), ("No human input", "doc9")]
         )
