@@ -152,7 +152,8 @@ def symbol_font_pdf(tmp_path_factory):
 
 def _symbol_font_pdf(path, program: bytes):
     content = b"\n".join([
-        b"BT /F1 11 Tf 72 700 Td (Waves of intracellular Ca) Tj",
+        # A superscript raised by a text rise (Ts), 1.3 pt after its base.
+        b"BT /F1 11 Tf 72 700 Td [(Waves of intracellular Ca) -120] TJ",
         b"/F1 7 Tf 4 Ts (2) Tj /F2 7 Tf <21> Tj 0 Ts",
         b"/F1 11 Tf ( rose in every cell we imaged, with n ) Tj /F2 11 Tf <01> Tj /F1 11 Tf ( 5 mice.) Tj ET",
         b"BT /F1 11 Tf 72 680 Td (Then the Cl) Tj /F1 7 Tf 4 Ts /F3 7 Tf <07> Tj 0 Ts",
@@ -224,6 +225,9 @@ def test_an_ion_is_spoken_by_its_element_name_never_letter_by_letter():
     assert to_spoken("Cl− flows out of the cell.") == "chloride ion flows out of the cell."
     assert to_spoken("A Ca2 wave was seen.") == "A calcium 2 wave was seen."  # its charge lost: still named
     assert to_spoken("Mixed C + D well.") == "Mixed C D well."  # a sum, not carbon
+    # A French clinical text (pdfplumber's issue-71 sample) sets the minus as an en dash.
+    assert to_spoken("Plasma HCO3– fell.") == "Plasma bicarbonate fell."
+    assert to_spoken("Figures S3–S5 show it.") == "Figures S3–S5 show it."
 
 
 def test_an_equals_sign_is_spoken():

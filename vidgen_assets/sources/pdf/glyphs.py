@@ -148,6 +148,27 @@ def recover_page_glyphs(page) -> int:
     return mended
 
 
+def font_descents(page) -> dict[str, float]:
+    """Font name -> descent (per unit of size) of the horizontal fonts a page draws with; a name
+    shared by two fonts with different descents, or by a vertical font, is left out. pdfminer places a glyph's box from
+    its font's descent and the text rise (Ts), which its matrix leaves out: with the descent, the
+    rise can be read back from the box (lines.page_objects)."""
+    descents: dict[str, float | None] = {}
+    try:
+        fonts = list(_page_fonts(page.page_obj.resources))
+    except Exception:
+        return {}
+    for objid, spec in fonts:
+        try:
+            font = page.pdf.rsrcmgr.get_font(objid, spec)
+            name = font.fontname or ""
+            descent = None if font.is_vertical() else float(font.get_descent())
+        except Exception:
+            continue
+        descents[name] = descent if descents.get(name, descent) == descent else None
+    return {name: descent for name, descent in descents.items() if descent is not None}
+
+
 def _mend_font(font: PDFSimpleFont, spec: dict) -> int:
     if not any(key in spec for key in ("Encoding", "FontDescriptor")):
         return 0

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from vidgen_assets.sources.pdf.columns import sidebar_and_gutter, without_line_numbers
-from vidgen_assets.sources.pdf.glyphs import recover_page_glyphs
+from vidgen_assets.sources.pdf.glyphs import font_descents, recover_page_glyphs
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 # "Medi" is the bold cut of the URW/Nimbus fonts that LaTeX's times package embeds; CMBX is
@@ -81,6 +81,7 @@ def page_objects(page, recover_glyphs: bool = True) -> dict:
     """
     if recover_glyphs:
         recover_page_glyphs(page)
+    descents = font_descents(page)
     graphics = [
         (float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"]))
         for obj in (*page.images, *page.rects, *page.curves, *page.lines)
@@ -91,12 +92,24 @@ def page_objects(page, recover_glyphs: bool = True) -> dict:
         "height": float(page.height),
         # Only what the reader uses, so pages parsed in another process travel cheaply.
         "chars": [
-            {key: c.get(key) for key in _CHAR_KEYS}
+            {**{key: c.get(key) for key in _CHAR_KEYS}, "rise": _rise(c, descents)}
             for c in page.chars
             if c.get("upright", True) and c["text"].strip()
         ],
         "graphics": graphics,
     }
+
+
+def _rise(c: dict, descents: dict[str, float]) -> float:
+    """How far a character was raised (or, negative, lowered) off its baseline by a text rise
+    (Ts), in points: pdfminer's box bottom is baseline + descent + rise, its matrix the baseline.
+    Producers that set superscripts this way ("Ca" then Ts 4, "2+") would otherwise put them
+    on the baseline, where they read as small letters a word apart."""
+    matrix, descent = c.get("matrix"), descents.get(c.get("fontname") or "")
+    if descent is None or not matrix or matrix[3] <= 0 or matrix[1] or matrix[2]:
+        return 0.0
+    rise = float(c["y0"]) - matrix[5] - descent * float(c["size"])
+    return round(rise, 2) if abs(rise) > 0.05 * float(c["size"]) else 0.0
 
 
 def read_page(raw: dict) -> Page:
@@ -183,7 +196,7 @@ def loose_rows(raw: dict) -> list[list[dict]]:
     Brackets and accents may sit a point off the baseline, so rows are gathered loosely."""
     for c in raw["chars"]:
         matrix = c.get("matrix")
-        c["_base"] = raw["height"] - matrix[5] if matrix else c["bottom"]
+        c["_base"] = raw["height"] - matrix[5] - c.get("rise", 0.0) if matrix else c["bottom"]
     rows: list[list[dict]] = []
     for c in sorted(raw["chars"], key=lambda c: (c["_base"], c["x0"])):
         if rows and abs(c["_base"] - rows[-1][0]["_base"]) <= 1.8:
@@ -311,7 +324,8 @@ def _without_marks(chars: list[dict], size: float, base: float) -> list[dict]:
             prev is None or not prev["text"].isalnum() or len(word) >= 3
         )
         if not mark:
-            if kinds[i] == "sup" and prev is not None and (prev["text"].isdigit() and text[0].isalnum() or signed):
+            # An exponent, not a charge: "10^3", "m^−2", but "Cl−" and "Ca2+" as they are.
+            if kinds[i] == "sup" and prev is not None and (prev["text"].isdigit() and text[0].isalnum() or signed and text[1:2].isalnum()):
                 run[0]["_prefix"] = "^"
             kept.extend(run)
         elif prev is not None and j < len(chars) and not chars[j]["text"].isalnum() and chars[j]["x0"] - run[-1]["x1"] < 0.11 * size:
