@@ -38,7 +38,7 @@ _ELEMENTS = frozenset(_ELEMENT_NAMES)
 # follows ("C + D" is a sum).
 _SPACED_CHARGE = re.compile(r"(?<![\w\[])([A-Z][a-z]?) (\d[+−-]|[+−](?!\s*[A-Z\d(]))(?![\w\d])")
 # Element symbols with counts, then an optional charge: "Ca2+", "H2O", "SO42-".
-_FORMULA = re.compile(r"(?<![\w\[])(\[)?((?:[A-Z][a-z]?\d*){1,6})(\d?[+−-](?![\w\d]))?(\])?([io](?!\w))?")
+_FORMULA = re.compile(r"(?<![\w\[])(\[)?((?:[A-Z][a-z]?\d*){1,6})(\d?[+−–-](?![\w\d]))?(\])?([io](?!\w))?")
 _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
     "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi",
@@ -108,7 +108,7 @@ def _joined_charge(match: re.Match) -> str:
 
 def _formula(match: re.Match) -> str:
     opening, body, charge, closing, where = match.groups()
-    charge = (charge or "").replace("−", "-")
+    charge = (charge or "").replace("−", "-").replace("–", "-")  # some fonts set minus as an en dash
     symbols = re.findall(r"([A-Z][a-z]?)(\d*)", body)
     # Papers name things like formulae ("CN1", "S1", "CN2" are networks and sets): without a
     # table entry, a formula needs a charge, a two-letter element or two counted elements,
