@@ -19,8 +19,9 @@ from vidgen_tests.test_end_to_end import run_vidgen
 NOTE = "Rock pools\n\nThe tide leaves water behind in the rocks. Crabs and anemones live there until it returns.\n"
 
 
-def _read(path: Path, max_words: int | None = None):
-    return read_source(path, path.parent / "figures", MAX_PAGES, max_recording_seconds=600, max_words=max_words)
+def _read(path: Path, max_words: int | None = None, figures: Path | None = None):
+    return read_source(path, figures or path.parent / "figures", MAX_PAGES, max_recording_seconds=600,
+                       max_words=max_words)
 
 
 def _iconv(tmp_path: Path, name: str, encoding: str) -> Path:
@@ -115,7 +116,7 @@ def test_a_scan_with_a_thin_text_layer_is_refused_asking_for_ocr(tmp_path):
 
 
 def test_a_paper_with_a_real_text_layer_still_passes_the_scan_test(tmp_path):
-    assert _read(PAPER).page_count == 7
+    assert _read(PAPER, figures=tmp_path / "figures").page_count == 7  # never into the shared fixtures
 
 
 def _lavfi(tmp_path: Path, name: str, source: str) -> Path:

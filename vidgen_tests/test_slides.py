@@ -79,6 +79,7 @@ def test_a_point_keeps_the_numbers_of_its_sentence_when_it_fits(paper_slides):
     ("However, the mapper (see below) emits 40% fewer pairs.", "The mapper emits 40% fewer pairs"),
     ("We found that limpets seal themselves to the rock at low tide.", "Limpets seal themselves to the rock at low tide"),
     ("The study area covers 40 pools on the shore.", "The study area covers 40 pools on the shore"),
+    ("The paper also introduces TextRunner, a fully implemented OIE system.", "TextRunner, a fully implemented OIE system"),
 ])
 def test_compress_drops_talk_about_the_paper_connectives_and_plain_asides(sentence, expected):
     assert compress(sentence) == expected

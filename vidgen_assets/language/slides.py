@@ -70,11 +70,12 @@ _LOWER_IN_TITLES = frozenset("and the for of in on to a an with from by".split()
 # --- points -----------------------------------------------------------------------------------
 
 # Talk about the document itself, which a slide does not need: "In this paper, we ..." ->
-# "We ...", "This review summarizes ..." -> what it summarizes.
+# "We ...", "This review summarizes ..." -> what it summarizes, "The paper also introduces X"
+# -> "X" (but "The study area covers ..." is about a study area: only adverbs may come between).
 _DOC = r"(?:paper|article|work|study|review|report|chapter|section|thesis|manuscript|survey|passage|text|essay|note|letter)"
 _META_PREFIX = re.compile(rf"^(?:in|within|throughout)\s+(?:this|the\s+present|our|the\s+current)\s+{_DOC}\s*,?\s*", re.I)
 _META_SUBJECT = re.compile(
-    rf"^(?:this|the\s+present|our|the\s+current)\s+{_DOC}\s+(?:also\s+|further\s+|here\s+|briefly\s+|then\s+)?"
+    rf"^(?:this|the\s+present|our|the\s+current|the)\s+{_DOC}\s+(?:also\s+|further\s+|here\s+|briefly\s+|then\s+)?"
     r"(?:\w+(?:s|ed))\s+(?:that\s+|how\s+|on\s+)?",
     re.I,
 )
