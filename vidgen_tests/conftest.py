@@ -25,6 +25,23 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 MAX_PAGES = SettingsResource().max_pages  # the default page limit
 
 
+# Modules whose tests run the whole pipeline, a server, a browser or a real model for minutes:
+# `make test-fast` (pytest -m "not slow") leaves them out for everyday work; `make test` and CI
+# run everything.
+SLOW_MODULES = frozenset({
+    "test_load", "test_orchestration", "test_end_to_end", "test_versions_end_to_end", "test_concurrency",
+    "test_checks", "test_recordings_end_to_end", "test_web_browser", "test_web_serving", "test_web_figures",
+    "test_web_runs", "test_cli", "test_lineage", "test_document_runs", "test_bad_inputs", "test_asr",
+    "test_captions", "test_ffmpeg", "test_llm", "test_frames", "test_pictures_diffusers", "test_tts",
+})
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch) -> Path:
     """A fresh VIDGEN_DATA_DIR (and DAGSTER_HOME) so tests never touch the user's data/."""
