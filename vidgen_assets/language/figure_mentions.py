@@ -38,12 +38,6 @@ def mentioned_figures(text: str, labels: Iterable[str]) -> list[str]:
     return found
 
 
-def mentioned_figure(text: str, labels: Iterable[str]) -> str | None:
-    """The first label among `labels` that `text` mentions, if any."""
-    found = mentioned_figures(text, labels)
-    return found[0] if found else None
-
-
 @dataclass(frozen=True)
 class Placement:
     figures: tuple[str, ...]  # at most PER_CHUNK labels, shown one after the other

@@ -179,8 +179,6 @@ class ImagePromptRow(Record):
     prompt: str
     style: str
     figure: str | None = None          # the paper's figure or table the chunk shows ("Figure 2")
-    fallback: bool | None = None
-    problem: str | None = None
     next_figure: str | None = None     # a second one, shown after the first in the chunk's second half
     figure_reason: str | None = None   # why: "cited", or "caption closest to the narration (0.52)"
 
