@@ -6,15 +6,19 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 EXAMPLE := data/examples/how-vidgen-works.md
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: video test test-fast ui serve doctor bench install pictures
+.PHONY: video test test-fast lint ui serve doctor bench install pictures
 video: install  ## the example document to data/videos/how-vidgen-works.mp4
 	$(VENV)/bin/vidgen make $(EXAMPLE)
 
-test: install  ## the test suite (what CI runs)
+test: install lint  ## lint, then the whole test suite (what CI runs: .ci/run is `make test`)
 	$(VENV)/bin/pytest -q
 
 test-fast: install  ## everyday work: the suite without the tests marked slow (whole pipeline, servers, browser, models)
 	$(VENV)/bin/pytest -q -m "not slow"
+
+lint: install  ## ruff, configured in pyproject.toml: its rules, and the formatting `ruff format` would give
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 ui: install  ## the Dagster UI on http://127.0.0.1:3000 (its instance gets vidgen's dagster.yaml if it has none)
 	$(VENV)/bin/python -m vidgen_assets.instance "$(DAGSTER_HOME)"
