@@ -2,7 +2,8 @@
 
 The pages only read: DuckDB read-only and briefly (queries.py), the Dagster instance's run
 records (runs.py), and the files under the data directory's videos/ and artifacts/. The one
-thing they write is an upload into the inbox (uploads.py); the inbox sensor does the rest.
+thing they write is an upload into the inbox (uploads.py), and only when this site's own page
+sent it (cross_site.py); the inbox sensor does the rest.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from starlette.templating import Jinja2Templates
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.paths import Paths
 from vidgen_assets.web import queries
+from vidgen_assets.web.cross_site import cross_site_refusal
 from vidgen_assets.web.health import backend_health
 from vidgen_assets.web.runs import inbox_progress
 from vidgen_assets.web.uploads import ACCEPTED, UploadRejected, save_upload
@@ -130,6 +132,8 @@ def _limited(receive, limit: int, message: str):
 
 async def upload(request: Request):
     site: Site = request.app.state.site
+    if refusal := cross_site_refusal(request.headers):  # before a byte of the body is read
+        return await run_in_threadpool(_uploads_page, request, 403, refusal)
     limit = site.max_upload_bytes + _FORM_OVERHEAD
     too_large = f"the file is larger than the limit of {site.max_upload_bytes / 1e6:g} MB"
     try:
