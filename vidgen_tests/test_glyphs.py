@@ -223,7 +223,10 @@ def test_an_ion_is_spoken_by_its_element_name_never_letter_by_letter():
     assert to_spoken("Ca 2+ waves spread and Na + enters.") == "calcium ion waves spread and sodium ion enters."
     assert to_spoken("Sr2+ replaced it.") == "strontium ion replaced it."  # no table entry: the rule
     assert to_spoken("Cl− flows out of the cell.") == "chloride ion flows out of the cell."
-    assert to_spoken("A Ca2 wave was seen.") == "A calcium 2 wave was seen."  # its charge lost: still named
+    # A metal's charge whose sign no glyph map recovered: still the ion, never "C A 2".
+    assert to_spoken("A Ca2 wave was seen.") == "A calcium ion wave was seen."
+    assert to_spoken("Intracellular Ca 2 waves and Mg 2 block.") == "Intracellular calcium ion waves and magnesium ion block."
+    assert to_spoken("Cl2 gas and Ca 25 samples.") == "chlorine 2 gas and Ca 25 samples."  # not a metal; not a charge
     assert to_spoken("Mixed C + D well.") == "Mixed C D well."  # a sum, not carbon
     # A French clinical text (pdfplumber's issue-71 sample) sets the minus as an en dash.
     assert to_spoken("Plasma HCO3– fell.") == "Plasma bicarbonate fell."

@@ -3,7 +3,9 @@
 Chemistry first, from a small table of the common ions and molecules ("Ca2+" is "calcium ion")
 and, for any other formula of element symbols, a rule: an ion of one element by the element's
 name ("Sr2+" is "strontium ion"; a letter-by-letter "S R two" means nothing to a listener), a
-lone element with a count by its name ("Ca2" is "calcium 2", never "C A 2"), and other formulae
+lone metal with a count as its ion ("Ca2" is "calcium ion": in prose a metal's superscript is its
+charge, whose sign a font without a Unicode map lost), any other lone element with a count by its
+name ("Cl2" is "chlorine 2", never "C L 2"), and other formulae
 by their letters and numbers one by one ("Fe2O3" is "Fe 2 O 3"), with a charge ("plus", "minus").
 A charge that extraction set apart from its element ("Ca 2+") is joined to it first. A bracketed
 ion with a subscript i or o is a concentration inside or outside the cell ("[Ca2+]i" is
@@ -33,6 +35,13 @@ _ELEMENT_NAMES = dict(pair.split(":") for pair in (
     "La:lanthanum Ce:cerium Pt:platinum Au:gold Hg:mercury Pb:lead Bi:bismuth Rn:radon U:uranium"
 ).split())
 _ELEMENTS = frozenset(_ELEMENT_NAMES)
+_METALS = frozenset(
+    "Li Na K Rb Cs Be Mg Ca Sr Ba Al Ga In Sn Pb Bi Sc Ti V Cr Mn Fe Co Ni Cu Zn Y Zr Nb Mo Tc Ru Rh Pd Ag "
+    "Cd Pt Au Hg La Ce U".split()
+)
+# A metal's charge set apart with its sign lost ("Ca 2 waves"): joined to the symbol. Two-letter
+# symbols only, and a charge of 2 or 3: "K 2" or "V 3" are as likely a label and a number.
+_SPACED_BARE_CHARGE = re.compile(r"(?<![\w\[])(" + "|".join(m for m in _METALS if len(m) == 2) + r") ([23])(?![\w\d.,]\d)(?=\W|$)")
 # A charge set apart from its element symbol by a space ("Ca 2+", "Na +"): the superscript was
 # placed a little off its base. Without a digit, only a plus or minus sign that no operand
 # follows ("C + D" is a sum).
@@ -78,6 +87,7 @@ _SYMBOLS = [(re.compile(pattern), spoken) for pattern, spoken in [
 def say_chemistry(text: str) -> str:
     """Chemical formulae and ions as words, before brackets are taken for citations."""
     text = _SPACED_CHARGE.sub(_joined_charge, text)
+    text = _SPACED_BARE_CHARGE.sub(r"\1\2", text)
     return _FORMULA.sub(_formula, text)
 
 
@@ -129,9 +139,11 @@ def _formula(match: re.Match) -> str:
 
 
 def _spell(symbols: list[tuple[str, str]], charge: str) -> str:
-    if len(symbols) == 1:  # one element: its name ("strontium ion", "chlorine 2")
+    if len(symbols) == 1:  # one element: its name ("strontium ion", "calcium ion", "chlorine 2")
         symbol, count = symbols[0]
-        return f"{_ELEMENT_NAMES[symbol]} ion" if charge else f"{_ELEMENT_NAMES[symbol]} {count}".strip()
+        if charge or (symbol in _METALS and count in ("2", "3")):
+            return f"{_ELEMENT_NAMES[symbol]} ion"
+        return f"{_ELEMENT_NAMES[symbol]} {count}".strip()
     parts = [f"{symbol} {count}".strip() for symbol, count in symbols]
     if charge:
         parts.append(f"{charge[:-1]} plus".strip() if charge.endswith("+") else f"{charge[:-1]} minus".strip())
