@@ -182,11 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "doctor":
-        from vidgen_assets.doctor import report
+        from vidgen_assets.doctor import format_report, report
 
-        lines, ok = report(overrides)
-        print("\n".join(lines))
-        return 0 if ok else 1
+        found = report(overrides)
+        print("\n".join(format_report(found)))
+        return 0 if found.ok else 1
     try:
         video = make(args.file, quiet=args.quiet, overrides=overrides)
     except Exception as exc:  # shown as one line; the traceback is in the Dagster run log

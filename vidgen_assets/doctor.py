@@ -4,6 +4,7 @@ machine, and if not, why."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from typing import Callable, get_args
 
 from vidgen_assets.resources import SETTINGS, build_resources, resolved
@@ -58,21 +59,65 @@ def _backend_checks(resources: dict) -> list[tuple[str, str, bool, Callable[[], 
     return rows
 
 
-def report(overrides: dict | None = None) -> tuple[list[str], bool]:
-    """Lines to print, and whether every configured backend can run."""
+@dataclass(frozen=True)
+class SettingRow:
+    variable: str  # the environment variable that sets it
+    value: str
+    default: bool
+
+
+@dataclass(frozen=True)
+class BackendRow:
+    step: str
+    backend: str
+    configured: bool
+    problem: str | None  # None when the backend can run here, else what is missing and the fix
+
+    @property
+    def mark(self) -> str:
+        """ok | FAIL (configured and cannot run) | -- (not configured and cannot run)."""
+        return "ok" if self.problem is None else ("FAIL" if self.configured else "--")
+
+    @property
+    def note(self) -> str:
+        return self.problem or "ready"
+
+
+@dataclass(frozen=True)
+class Report:
+    settings: list[SettingRow]
+    backends: list[BackendRow]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every configured backend can run here."""
+        return not any(row.configured and row.problem for row in self.backends)
+
+
+def report(overrides: dict | None = None) -> Report:
+    """The configuration in force and every backend's state, as rows (the CLI prints them with
+    `format_report`, the health page shows them as tables)."""
     resources = {key: resolved(r) for key, r in build_resources(overrides).items()}
-    lines = ["configuration:"]
+    settings = []
     for s in SETTINGS:
         value = getattr(resources[s.resource], s.field)
-        lines.append(f"  {s.env:30} {value!s:30} {'(default)' if value == s.default else ''}".rstrip())
-    lines.append("backends:")
-    ok = True
+        settings.append(SettingRow(s.env, str(value), value == s.default))
+    backends = []
     for step, backend, chosen, check in _backend_checks(resources):
         try:
             problem = check()
         except Exception as exc:  # a broken install is itself the answer doctor must give
             problem = f"{type(exc).__name__}: {exc}"
-        mark = "ok" if problem is None else ("FAIL" if chosen else "--")
-        ok &= not (chosen and problem)
-        lines.append(f"  {mark:4} {step:13} {backend:20} {'(configured) ' if chosen else ''}{problem or 'ready'}")
-    return lines, ok
+        backends.append(BackendRow(step, backend, chosen, problem))
+    return Report(settings, backends)
+
+
+def format_report(found: Report) -> list[str]:
+    """`vidgen doctor`'s lines: the settings, then one line per backend."""
+    lines = ["configuration:"]
+    for s in found.settings:
+        lines.append(f"  {s.variable:30} {s.value:30} {'(default)' if s.default else ''}".rstrip())
+    lines.append("backends:")
+    for b in found.backends:
+        lines.append(f"  {b.mark:4} {b.step:13} {b.backend:20} {'(configured) ' if b.configured else ''}{b.note}")
+    return lines
