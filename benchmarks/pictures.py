@@ -38,6 +38,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from vidgen_assets.backends.pictures.library import LibraryPictures, bundled_collections
+from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.illustrations.catalogue import BUNDLED_INDEX
 from vidgen_assets.illustrations.choice import THRESHOLD, Wanted, build_queries, choose, distinct_phrases, scores
 from vidgen_assets.illustrations.embeddings import TextEmbedder
@@ -235,9 +236,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="vidgen-pictures-"))
     db = Database(work / "pictures.duckdb") if args.fresh else Database(BUNDLED_INDEX)
     library = LibraryPictures(db, work / "cache", bundled=bundled_collections() if args.fresh else None)
-    problem = library.check()
-    if problem:
-        sys.exit(f"cannot run: {problem}")
+    try:
+        library.check()
+    except BackendUnavailable as exc:
+        sys.exit(f"cannot run: {exc}")
     started = time.perf_counter()
     done = library.index()
     seconds = time.perf_counter() - started

@@ -112,12 +112,10 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
 
 
 def _check_backends(resources: dict, recording: bool) -> None:
-    """VidgenError naming the first backend this run needs that cannot run here (doctor's check)."""
-    from vidgen_assets.doctor import configured_problem
+    """BackendUnavailable naming the first backend this run needs that cannot run here (doctor's check)."""
+    from vidgen_assets.doctor import check_configured
 
-    problem = configured_problem(resources, ["asr" if recording else "tts", "llm", "pictures"])
-    if problem:
-        raise VidgenError(problem)
+    check_configured(resources, ["asr" if recording else "tts", "llm", "pictures"])
 
 
 def _failed_checks(message: str) -> list[tuple[str, str]]:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from vidgen_assets.backends.pictures import Picture, PictureBackend, PictureRequest
-from vidgen_assets.backends.pictures.cache import CachedPictures
 from vidgen_assets.backends.pictures.generation import document_seed
 from vidgen_assets.language.grounding import content_words
 from vidgen_assets.language.key_phrases import Embed, ranked_phrases
@@ -111,25 +110,22 @@ def _authors(field: str) -> str:
 
 def ask_for_pictures(backend: PictureBackend, frames: Sequence[PlannedFrame],
                      log: Callable[[str], None] = lambda message: None) -> dict[int, Picture | None]:
-    """The backend's picture (or None) for every frame that asks for one, by chunk index.
-
-    A generator draws one picture at a time, so it is asked one by one and each is logged; a
-    library is asked once for all, because it never gives one picture to two chunks.
-    """
+    """The backend's picture (or None) for every frame that asks for one, by chunk index: one
+    request at a time, each logged, when the backend asks for that, else all in one call."""
     asking = [f for f in frames if f.request is not None]
     if not asking:
         return {}
-    if not isinstance(backend, CachedPictures):
+    if not backend.one_at_a_time:
         log(f"pictures: asking {backend.name} for {len(asking)} pictures")
         answers = backend.pictures([f.request for f in asking])
         log(f"pictures: {sum(a is not None for a in answers)} of {len(asking)} found by {backend.name}")
         return {f.chunk_idx: a for f, a in zip(asking, answers)}
     out = {}
     for n, frame in enumerate(asking, 1):
-        cached = backend.path_for(frame.request).is_file()
-        (out[frame.chunk_idx],) = backend.pictures([frame.request])
-        log(f"pictures: {n}/{len(asking)} {'from the cache' if cached else 'drawn by ' + backend.name}: "
-            f"{frame.request.prompt}")
+        (picture,) = backend.pictures([frame.request])
+        out[frame.chunk_idx] = picture
+        how = "from the cache" if picture is not None and picture.from_cache else "drawn by " + backend.name
+        log(f"pictures: {n}/{len(asking)} {how}: {frame.request.prompt}")
     return out
 
 

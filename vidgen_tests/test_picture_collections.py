@@ -11,6 +11,7 @@ import pytest
 
 from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.library import LibraryPictures
+from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.illustrations.catalogue import NPM_PICTURES_DIR
 from vidgen_assets.illustrations.embeddings import TextEmbedder
 from vidgen_assets.illustrations.index import update_index
@@ -155,5 +156,7 @@ def test_real_icon_sets_give_concept_pictures_for_a_paper(tmp_path):
 
 def test_a_missing_icon_set_says_how_to_install_it(tmp_path):
     library = LibraryPictures(Database(tmp_path / "v.duckdb"), tmp_path / "cache", bundled=[OpenMoji(tmp_path / "no-openmoji"), TablerIcons(tmp_path / "no-tabler")])
-    problem = library.check()
+    with pytest.raises(BackendUnavailable) as unavailable:
+        library.check()
+    problem = str(unavailable.value)
     assert "make install" in problem and "openmoji@17.0.0" in problem and "@tabler/icons@3.51.0" in problem

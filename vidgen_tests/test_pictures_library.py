@@ -215,10 +215,10 @@ def test_tinted_clip_art_is_drawn_only_in_the_palette(tmp_path):
 
 def test_a_missing_collection_or_folder_says_what_to_install(tmp_path):
     lib = LibraryPictures(Database(tmp_path / "v.duckdb"), tmp_path / "cache", media_dir=tmp_path / "nope", clipart_dir=tmp_path / "none")
-    problem = lib.check()
+    with pytest.raises(BackendUnavailable) as unavailable:
+        lib.check()
+    problem = str(unavailable.value)
     assert "apt-get install openclipart-svg" in problem and "media folder" in problem
-    with pytest.raises(BackendUnavailable, match="openclipart-svg"):
-        lib.pictures([request(CRAB_TEXT)])
 
 
 def test_gpl_clip_art_keeps_its_licence_and_a_credit_line(tmp_path):

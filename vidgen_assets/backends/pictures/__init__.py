@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, Sequence
 
+from vidgen_assets.backends import Backend
+
 if TYPE_CHECKING:
     import PIL.Image
 
@@ -36,11 +38,12 @@ class Picture:
     similarity: float | None = None
     path: Path | None = None
     attribution: str = ""     # a credit line when the licence needs one
+    from_cache: bool = False  # read from the disk cache of generated pictures, not drawn now
 
 
-class PictureBackend(Protocol):
-    name: str
-
-    def check(self) -> str | None: ...   # None when usable, else what is missing and how to fix it
+class PictureBackend(Backend, Protocol):
+    # True: asked for one picture at a time, so the log follows a slow generator picture by
+    # picture; False: asked once for all, as a library must be to never give two chunks one picture.
+    one_at_a_time: bool
 
     def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]: ...  # one per request, in order; None = nothing suitable

@@ -39,6 +39,7 @@ class LibraryPictures:
     """Chooses, for each request, the best-matching picture from the indexed collections."""
 
     name = "library"
+    one_at_a_time = False
 
     def __init__(
         self,
@@ -70,15 +71,13 @@ class LibraryPictures:
         self.skipped: list[str] = []  # pictures that matched but could not be drawn, and why
         self.progress = progress
 
-    def check(self) -> str | None:
+    def check(self) -> None:
         problems = [c.problem() for c in self.bundled] + [model_problem(), self.media and self.media.problem()]
-        return "; ".join(p for p in problems if p) or None
+        if any(problems):
+            raise BackendUnavailable(self.name, "; ".join(p for p in problems if p))
 
     def index(self):
         """Bring the picture index up to date; returns an IndexReport."""
-        problem = self.check()
-        if problem:
-            raise BackendUnavailable(self.name, problem)
         if self.shared is None:
             return update_index(self.db, self.embedder, self._collections(), self.progress)
         report = index_bundled(self.embedder, self.progress)
