@@ -18,8 +18,8 @@ from typing import Literal
 from dagster import ConfigurableResource, EnvVar
 from pydantic import Field
 
+from vidgen_assets.backends.pictures.library.choice import THRESHOLD as LIBRARY_THRESHOLD
 from vidgen_assets.backends.threads import Threads
-from vidgen_assets.illustrations.choice import THRESHOLD as LIBRARY_THRESHOLD
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.paths import Paths
 
@@ -161,7 +161,7 @@ class PicturesResource(ConfigurableResource):
 
             return _checked(NoPictures())
         if self.backend == "library":
-            from vidgen_assets.backends.pictures.library import LibraryPictures
+            from vidgen_assets.backends.pictures.library.backend import LibraryPictures
 
             media = _value(self.media_dir)
             extra = {"palette": palette} if palette else {}

@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from vidgen_assets.backends.embeddings import TextEmbedder
 from vidgen_assets.backends.pictures import PictureRequest
-from vidgen_assets.backends.pictures.library import LibraryPictures
+from vidgen_assets.backends.pictures.library.backend import LibraryPictures
+from vidgen_assets.backends.pictures.library.catalog import NPM_PICTURES_DIR
+from vidgen_assets.backends.pictures.library.index import update_index
+from vidgen_assets.backends.pictures.library.openmoji import OpenMoji
+from vidgen_assets.backends.pictures.library.raster import rasterise_svg, tint_icon
+from vidgen_assets.backends.pictures.library.tabler import TablerIcons
 from vidgen_assets.errors import BackendUnavailable
-from vidgen_assets.illustrations.catalogue import NPM_PICTURES_DIR
-from vidgen_assets.illustrations.embeddings import TextEmbedder
-from vidgen_assets.illustrations.index import update_index
-from vidgen_assets.illustrations.openmoji import OpenMoji
-from vidgen_assets.illustrations.raster import rasterise_svg, tint_icon
-from vidgen_assets.illustrations.tabler import TablerIcons
 from vidgen_assets.storage.duckdb import Database
 
 # An OpenMoji-like colour drawing: a black outline round a coloured fill.

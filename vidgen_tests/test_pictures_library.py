@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from vidgen_assets.backends.embeddings import TextEmbedder
 from vidgen_assets.backends.pictures import PictureRequest
-from vidgen_assets.backends.pictures.library import LibraryPictures
+from vidgen_assets.backends.pictures.library.backend import LibraryPictures
+from vidgen_assets.backends.pictures.library.choice import RELIEF, THRESHOLD, Query, name_words, narration_acronyms
+from vidgen_assets.backends.pictures.library.index import update_index
+from vidgen_assets.backends.pictures.library.media_folder import MediaFolder, words_of_name
+from vidgen_assets.backends.pictures.library.openclipart import COLLECTION_DIR, PUBLIC_DOMAIN, OpenClipart
+from vidgen_assets.backends.pictures.library.raster import rasterise_svg, tint
 from vidgen_assets.errors import BackendUnavailable
-from vidgen_assets.illustrations.choice import RELIEF, THRESHOLD, Query, name_words, narration_acronyms
-from vidgen_assets.illustrations.embeddings import TextEmbedder
-from vidgen_assets.illustrations.index import update_index
-from vidgen_assets.illustrations.media_folder import MediaFolder, words_of_name
-from vidgen_assets.illustrations.openclipart import COLLECTION_DIR, PUBLIC_DOMAIN, OpenClipart
-from vidgen_assets.illustrations.raster import rasterise_svg, tint
 from vidgen_assets.storage.duckdb import Database
 
 CRAB_TEXT = "Shore crabs hide under stones and seaweed, and when a stone is lifted they scuttle sideways and raise their claws."
