@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol, Sequence
 
 from vidgen_assets.backends import Backend
 
@@ -47,3 +47,23 @@ class PictureBackend(Backend, Protocol):
     one_at_a_time: bool
 
     def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]: ...  # one per request, in order; None = nothing suitable
+
+
+def ask_for_pictures(backend: PictureBackend, requests: Mapping[int, PictureRequest],
+                     log: Callable[[str], None] = lambda message: None) -> dict[int, Picture | None]:
+    """The backend's picture (or None) for each request, by the same key (a chunk index): one
+    request at a time, each logged, when the backend asks for that, else all in one call."""
+    if not requests:
+        return {}
+    if not backend.one_at_a_time:
+        log(f"pictures: asking {backend.name} for {len(requests)} pictures")
+        answers = backend.pictures(list(requests.values()))
+        log(f"pictures: {sum(a is not None for a in answers)} of {len(requests)} found by {backend.name}")
+        return dict(zip(requests, answers))
+    out = {}
+    for n, (key, request) in enumerate(requests.items(), 1):
+        (picture,) = backend.pictures([request])
+        out[key] = picture
+        how = "from the cache" if picture is not None and picture.from_cache else "drawn by " + backend.name
+        log(f"pictures: {n}/{len(requests)} {how}: {request.prompt}")
+    return out
