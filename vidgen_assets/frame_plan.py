@@ -8,7 +8,6 @@ frame, `backends.pictures.ask_for_pictures` fetches the pictures it asks for.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 

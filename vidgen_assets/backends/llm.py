@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol, Sequence
 
 from vidgen_assets.backends import Backend
-from vidgen_assets.backends.packaged_models import DEFAULT_EMBEDDED_MODEL, GEMMA_PACKAGE, embedded_model_path, offline
+from vidgen_assets.backends.packaged_models import DEFAULT_EMBEDDED_MODEL, embedded_model_path, offline
 from vidgen_assets.backends.threads import Threads, threads_now
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
