@@ -52,7 +52,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	CMAKE_ARGS=-DGGML_NATIVE=OFF $(VENV)/bin/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-# The picture library's icon sets, from the npm registry into the venv (illustrations/catalogue.py
+# The picture library's icon sets, from the npm registry into the venv (backends/pictures/library/catalog.py
 # NPM_PICTURES_DIR): OpenMoji (CC BY-SA 4.0) and Tabler Icons (MIT). Pinned: a new version
 # re-indexes every picture of the set. Debian's npm only where there is none: a nodejs build
 # that bundles npm conflicts with it.

@@ -8,7 +8,7 @@
 The chunk set (benchmarks/pictures_chunks.json) holds real chunks of 28 documents: the five
 fixture papers, three texts exported from earlier pipeline runs and twenty texts of our own
 (benchmarks/pictures_documents/). Each document belongs to one set: "calibration" (THRESHOLD and
-WEIGHTS in illustrations/choice.py were chosen on it alone), "held-out" (kept out of calibration
+WEIGHTS in backends/pictures/library/choice.py were chosen on it alone), "held-out" (kept out of calibration
 but looked at while the method changed), "fresh" (unseen until the method was nearly final) and
 "final" (written after it was settled and run once). Each chunk is asked for as the pipeline asks:
 its narration, its key phrase as the summary and its three most central phrases as the prompt,
@@ -37,11 +37,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from vidgen_assets.backends.pictures.library import LibraryPictures, bundled_collections
-from vidgen_assets.illustrations.catalogue import BUNDLED_INDEX
-from vidgen_assets.illustrations.choice import THRESHOLD, Wanted, build_queries, choose, distinct_phrases, scores
-from vidgen_assets.illustrations.embeddings import TextEmbedder
-from vidgen_assets.illustrations.index import load_shelf
+from vidgen_assets.backends.embeddings import TextEmbedder
+from vidgen_assets.backends.pictures.library.backend import LibraryPictures, bundled_collections
+from vidgen_assets.backends.pictures.library.catalog import BUNDLED_INDEX
+from vidgen_assets.backends.pictures.library.choice import THRESHOLD, Wanted, build_queries, choose, distinct_phrases, scores
+from vidgen_assets.backends.pictures.library.index import load_shelf
+from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.language.key_phrases import ranked_phrases
 from vidgen_assets.storage.duckdb import Database
 
@@ -242,9 +243,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="vidgen-pictures-"))
     db = Database(work / "pictures.duckdb") if args.fresh else Database(BUNDLED_INDEX)
     library = LibraryPictures(db, work / "cache", bundled=bundled_collections() if args.fresh else None)
-    problem = library.check()
-    if problem:
-        sys.exit(f"cannot run: {problem}")
+    try:
+        library.check()
+    except BackendUnavailable as exc:
+        sys.exit(f"cannot run: {exc}")
     started = time.perf_counter()
     done = library.index()
     seconds = time.perf_counter() - started

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from vidgen_assets.backends.llm import EmbeddedModel  # noqa: E402
-from vidgen_assets.illustrations.embeddings import TextEmbedder  # noqa: E402
+from vidgen_assets.backends.embeddings import TextEmbedder  # noqa: E402
 from vidgen_assets.language.script import write_script  # noqa: E402
 from vidgen_assets.language.slides import extract_slide, write_slide  # noqa: E402
 from vidgen_assets.sources.read import read_document  # noqa: E402

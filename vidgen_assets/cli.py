@@ -112,12 +112,10 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
 
 
 def _check_backends(resources: dict, recording: bool) -> None:
-    """VidgenError naming the first backend this run needs that cannot run here (doctor's check)."""
-    from vidgen_assets.doctor import configured_problem
+    """BackendUnavailable naming the first backend this run needs that cannot run here (doctor's check)."""
+    from vidgen_assets.doctor import check_configured
 
-    problem = configured_problem(resources, ["asr" if recording else "tts", "llm", "pictures"])
-    if problem:
-        raise VidgenError(problem)
+    check_configured(resources, ["asr" if recording else "tts", "llm", "pictures"])
 
 
 def _failed_checks(message: str) -> list[tuple[str, str]]:
@@ -182,11 +180,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "doctor":
-        from vidgen_assets.doctor import report
+        from vidgen_assets.doctor import format_report, report
 
-        lines, ok = report(overrides)
-        print("\n".join(lines))
-        return 0 if ok else 1
+        found = report(overrides)
+        print("\n".join(format_report(found)))
+        return 0 if found.ok else 1
     try:
         video = make(args.file, quiet=args.quiet, overrides=overrides)
     except Exception as exc:  # shown as one line; the traceback is in the Dagster run log

@@ -9,11 +9,11 @@ from dagster import Definitions, PreviewWarning
 warnings.filterwarnings("ignore", category=PreviewWarning, message="Specifying a partitions_def")
 
 from vidgen_assets import checks
+from vidgen_assets.assets.documents import source_documents
 from vidgen_assets.assets.frames import frames
 from vidgen_assets.assets.narration import narration_audio, narration_scripts
-from vidgen_assets.assets.source_documents import source_documents
 from vidgen_assets.assets.storyboard import image_prompts, summaries
-from vidgen_assets.assets.transcripts import chunks, transcripts
+from vidgen_assets.assets.timeline import chunks, transcripts
 from vidgen_assets.assets.videos import videos
 from vidgen_assets.instance import wait_for_pool_slots_without_spinning
 from vidgen_assets.jobs import in_process_unless_asked, make_video

@@ -4,75 +4,111 @@ machine, and if not, why."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from typing import Callable, get_args
 
+from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.resources import SETTINGS, build_resources, resolved
 
 
-def _ffmpeg() -> str | None:
-    return None if shutil.which("ffmpeg") and shutil.which("ffprobe") else "ffmpeg/ffprobe not on PATH (apt-get install ffmpeg)"
+def _ffmpeg() -> None:
+    if not (shutil.which("ffmpeg") and shutil.which("ffprobe")):
+        raise BackendUnavailable("ffmpeg", "ffmpeg/ffprobe not on PATH", "apt-get install ffmpeg")
 
 
-def _fonts() -> str | None:
+def _fonts() -> None:
     from vidgen_assets.media.render import FONT_DIR
 
-    return None if FONT_DIR.is_dir() else f"fonts missing at {FONT_DIR} (apt-get install fonts-dejavu-core)"
+    if not FONT_DIR.is_dir():
+        raise BackendUnavailable("builtin", f"fonts missing at {FONT_DIR}", "apt-get install fonts-dejavu-core")
 
 
 # The step each model resource serves, as doctor names it.
 STEPS = {"tts": "speech", "asr": "transcription", "llm": "text", "pictures": "pictures"}
 
 
-def _problem_checks(resources: dict) -> dict[str, Callable]:
-    """For each model resource, how to ask one of its variants what keeps it from running."""
-    storage = resources["storage"]
-    cache, picture_cache = storage.paths().cache, storage.paths().picture_cache
-    db = storage.database()  # connects lazily: asking opens no database file
-    return {
-        "tts": lambda r: r.problem(),
-        "asr": lambda r: r.problem(cache),
-        "llm": lambda r: r.problem(cache),
-        "pictures": lambda r: r.problem(db, picture_cache),
-    }
-
-
-def configured_problem(resources: dict, keys: list[str]) -> str | None:
-    """The first configured backend among `keys` that cannot run here, and why; else None."""
-    checks = _problem_checks(resources)
+def check_configured(resources: dict, keys: list[str]) -> None:
+    """BackendUnavailable naming what is missing, for the first configured backend among `keys`
+    that cannot run here."""
     for key in keys:
-        problem = checks[key](resources[key])
-        if problem:
-            return problem
-    return None
+        resources[key].check(resources["storage"])
 
 
-def _backend_checks(resources: dict) -> list[tuple[str, str, bool, Callable[[], str | None]]]:
-    """(step, backend, configured?, check) for every backend of every step; check() returns
-    None when the backend can run, else the reason."""
+def _backend_checks(resources: dict) -> list[tuple[str, str, bool, Callable[[], None]]]:
+    """(step, backend, configured?, check) for every backend of every step; check() raises
+    BackendUnavailable when the backend cannot run here."""
+    storage = resources["storage"]
     rows = [("assembly", "ffmpeg", True, _ffmpeg), ("frames", "builtin", True, _fonts)]
-    for key, check in _problem_checks(resources).items():
+    for key, step in STEPS.items():
         chosen = resources[key]
         for name in get_args(type(chosen).model_fields["backend"].annotation):
             variant = type(chosen)(**{**chosen.model_dump(), "backend": name})
-            rows.append((STEPS[key], name, name == chosen.backend, lambda v=variant, c=check: c(v)))
+            rows.append((step, name, name == chosen.backend, lambda v=variant: v.check(storage)))
     return rows
 
 
-def report(overrides: dict | None = None) -> tuple[list[str], bool]:
-    """Lines to print, and whether every configured backend can run."""
+@dataclass(frozen=True)
+class SettingRow:
+    variable: str  # the environment variable that sets it
+    value: str
+    default: bool
+
+
+@dataclass(frozen=True)
+class BackendRow:
+    step: str
+    backend: str
+    configured: bool
+    problem: str | None  # None when the backend can run here, else what is missing and the fix
+
+    @property
+    def mark(self) -> str:
+        """ok | FAIL (configured and cannot run) | -- (not configured and cannot run)."""
+        return "ok" if self.problem is None else ("FAIL" if self.configured else "--")
+
+    @property
+    def note(self) -> str:
+        return self.problem or "ready"
+
+
+@dataclass(frozen=True)
+class Report:
+    settings: list[SettingRow]
+    backends: list[BackendRow]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every configured backend can run here."""
+        return not any(row.configured and row.problem for row in self.backends)
+
+
+def report(overrides: dict | None = None) -> Report:
+    """The configuration in force and every backend's state, as rows (the CLI prints them with
+    `format_report`, the health page shows them as tables)."""
     resources = {key: resolved(r) for key, r in build_resources(overrides).items()}
-    lines = ["configuration:"]
+    settings = []
     for s in SETTINGS:
         value = getattr(resources[s.resource], s.field)
-        lines.append(f"  {s.env:30} {value!s:30} {'(default)' if value == s.default else ''}".rstrip())
-    lines.append("backends:")
-    ok = True
+        settings.append(SettingRow(s.env, str(value), value == s.default))
+    backends = []
     for step, backend, chosen, check in _backend_checks(resources):
         try:
-            problem = check()
+            check()
+            problem = None
+        except BackendUnavailable as exc:
+            problem = str(exc)
         except Exception as exc:  # a broken install is itself the answer doctor must give
             problem = f"{type(exc).__name__}: {exc}"
-        mark = "ok" if problem is None else ("FAIL" if chosen else "--")
-        ok &= not (chosen and problem)
-        lines.append(f"  {mark:4} {step:13} {backend:20} {'(configured) ' if chosen else ''}{problem or 'ready'}")
-    return lines, ok
+        backends.append(BackendRow(step, backend, chosen, problem))
+    return Report(settings, backends)
+
+
+def format_report(found: Report) -> list[str]:
+    """`vidgen doctor`'s lines: the settings, then one line per backend."""
+    lines = ["configuration:"]
+    for s in found.settings:
+        lines.append(f"  {s.variable:30} {s.value:30} {'(default)' if s.default else ''}".rstrip())
+    lines.append("backends:")
+    for b in found.backends:
+        lines.append(f"  {b.mark:4} {b.step:13} {b.backend:20} {'(configured) ' if b.configured else ''}{b.note}")
+    return lines

@@ -1,32 +1,25 @@
-"""What each frame shows, and drawing it: the title card, then per chunk its on-screen text with
-the paper's own figure or a picture from the picture backend over a background.
+"""What each frame shows: the title card, then per chunk its slide with the paper's own figure,
+or a request for a picture from the picture backend.
 
-`plan_frames` decides from the storyboard tables what every frame needs and which chunks ask the
-picture backend for a picture; `ask_for_pictures` asks it; `draw_frame` composes one PNG and
-returns its row; `write_credits` lists the attributions the pictures' licences ask for.
+`plan_frames` decides it from the storyboard tables; `media.frames.draw_frame` draws a planned
+frame, `backends.pictures.ask_for_pictures` fetches the pictures it asks for.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Mapping, Sequence
 
-from vidgen_assets.backends.pictures import Picture, PictureBackend, PictureRequest
-from vidgen_assets.backends.pictures.cache import CachedPictures
+from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.generation import document_seed
 from vidgen_assets.language.grounding import content_words
 from vidgen_assets.language.key_phrases import Embed, ranked_phrases
 from vidgen_assets.language.prompts import prompt_subject
 from vidgen_assets.language.slides import Slide
-from vidgen_assets.media.backgrounds import Style
-from vidgen_assets.media.render import render_frame, render_title_card
 from vidgen_assets.sources.document import Document, Figure
 from vidgen_assets.sources.pdf.byline import names_someone
-from vidgen_assets.storage.files import atomic_path
-from vidgen_assets.storage.tables import ChunkRow, FrameRow, ImagePromptRow, SummaryRow
+from vidgen_assets.storage.tables import ChunkRow, ImagePromptRow, SummaryRow
 
 
 @dataclass(frozen=True)
@@ -107,85 +100,3 @@ def title_subtitle(doc: Document, opening: str, embed: Embed | None = None) -> s
 
 def _authors(field: str) -> str:
     return " ".join(str(field).split()).strip(" ;,") if names_someone(field) else ""
-
-
-def ask_for_pictures(backend: PictureBackend, frames: Sequence[PlannedFrame],
-                     log: Callable[[str], None] = lambda message: None) -> dict[int, Picture | None]:
-    """The backend's picture (or None) for every frame that asks for one, by chunk index.
-
-    A generator draws one picture at a time, so it is asked one by one and each is logged; a
-    library is asked once for all, because it never gives one picture to two chunks.
-    """
-    asking = [f for f in frames if f.request is not None]
-    if not asking:
-        return {}
-    if not isinstance(backend, CachedPictures):
-        log(f"pictures: asking {backend.name} for {len(asking)} pictures")
-        answers = backend.pictures([f.request for f in asking])
-        log(f"pictures: {sum(a is not None for a in answers)} of {len(asking)} found by {backend.name}")
-        return {f.chunk_idx: a for f, a in zip(asking, answers)}
-    out = {}
-    for n, frame in enumerate(asking, 1):
-        cached = backend.path_for(frame.request).is_file()
-        (out[frame.chunk_idx],) = backend.pictures([frame.request])
-        log(f"pictures: {n}/{len(asking)} {'from the cache' if cached else 'drawn by ' + backend.name}: "
-            f"{frame.request.prompt}")
-    return out
-
-
-def draw_frame(frame: PlannedFrame, picture: Picture | None, style: Style, path: Path) -> FrameRow:
-    """Compose the frame's PNG at `path` and return its row."""
-    base = dict(chunk_idx=frame.chunk_idx, path=str(path), start_s=frame.start_s, end_s=frame.end_s,
-                part=frame.part, text_source=frame.slide.source or None, text_problem=frame.slide.problem)
-    if frame.is_title:
-        render_title_card(frame.slide.headline, frame.subtitle, style, frame.prompt, path)
-        return FrameRow(**base, text="\n".join(t for t in (frame.slide.headline, frame.subtitle) if t))
-    figure = frame.figure
-    meta = None
-    if picture is not None:
-        meta = {"source": picture.source, "licence": picture.licence, "description": picture.description,
-                "attribution": picture.attribution}
-    render_frame(frame.slide, frame.prompt, style, path,
-                 figure=figure.image_path if figure else None,
-                 caption=f"{figure.label}: {figure.caption}" if figure else None,
-                 picture=picture.image if picture else None, picture_meta=meta)
-    base.update(text=frame.slide.text, figure=figure.label if figure else None)
-    if picture is None:
-        return FrameRow(**base)
-    return FrameRow(
-        **base,
-        picture_source=picture.source, picture_licence=picture.licence,
-        picture_similarity=None if picture.similarity is None else round(float(picture.similarity), 4),
-        picture_path=str(picture.path) if picture.path else None,
-        picture_description=picture.description, picture_attribution=picture.attribution or None,
-    )
-
-
-def credits_text(frames: Sequence[FrameRow]) -> str:
-    """The credits file's text: one line per picture whose licence asks for attribution,
-    with where it appears; "" when no picture needs one."""
-    lines = []
-    for row in frames:
-        if row.picture_attribution:
-            lines.append(f"{_clock(row.start_s)}  {row.picture_description}: {row.picture_attribution} "
-                         f"({row.picture_licence}; {row.picture_source})")
-    if not lines:
-        return ""
-    return "Pictures in this video whose licence asks for attribution (time: picture: credit):\n\n" + "\n".join(lines) + "\n"
-
-
-def write_credits(frames: Sequence[FrameRow], path: Path) -> Path | None:
-    """Write the credits file when some picture needs one and return its path; when none
-    does, an older file is removed and None returned."""
-    text = credits_text(frames)
-    if not text:
-        path.unlink(missing_ok=True)
-        return None
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return path
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes}:{secs:02d}"

@@ -1,4 +1,4 @@
-"""One partition per source document; keys are doc_ids (see registry.py)."""
+"""One partition per source document; keys are doc_ids (`storage.catalog.doc_id_for`)."""
 
 from dagster import DynamicPartitionsDefinition
 

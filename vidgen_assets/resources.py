@@ -18,8 +18,8 @@ from typing import Literal
 from dagster import ConfigurableResource, EnvVar
 from pydantic import Field
 
+from vidgen_assets.backends.pictures.library.choice import THRESHOLD as LIBRARY_THRESHOLD
 from vidgen_assets.backends.threads import Threads
-from vidgen_assets.illustrations.choice import THRESHOLD as LIBRARY_THRESHOLD
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.paths import Paths
 
@@ -69,18 +69,18 @@ class SpeechResource(ConfigurableResource):
     voice: str = Field(default="", description="a Piper .onnx voice file; empty means the bundled voice")
 
     def synthesizer(self, threads: Threads | None = None):
-        """The configured synthesizer; `threads` caps Piper's, asked again per sentence when it is
-        a callable (espeak-ng is one process per sentence)."""
+        """The configured synthesizer, checked; `threads` caps Piper's, asked again per sentence
+        when it is a callable (espeak-ng is one process per sentence)."""
         from vidgen_assets.backends.tts import EspeakSynthesizer, PiperSynthesizer
 
         if self.backend == "espeak":
-            return EspeakSynthesizer()
+            return _checked(EspeakSynthesizer())
         voice = _value(self.voice)
-        return PiperSynthesizer(voice_path=Path(voice) if voice else None, threads=threads)
+        return _checked(PiperSynthesizer(voice_path=Path(voice) if voice else None, threads=threads))
 
-    def problem(self) -> str | None:
-        """None when the configured backend can run here, else what is missing and how to fix it."""
-        return _problem(self.synthesizer)
+    def check(self, storage: StorageResource) -> None:
+        """BackendUnavailable, naming what is missing, unless the configured backend can run here."""
+        self.synthesizer()
 
 
 class TranscriptionResource(ConfigurableResource):
@@ -91,20 +91,19 @@ class TranscriptionResource(ConfigurableResource):
     model: str = Field(default="", description="a local model file or folder; empty means the bundled Whisper base")
 
     def transcriber(self, cache_dir: Path, threads: Threads | None = None):
-        """The configured recognizer; `threads` caps faster-whisper's CPU threads (fixed when it loads)."""
+        """The configured recognizer, checked; `threads` caps faster-whisper's CPU threads (fixed when it loads)."""
         from vidgen_assets.backends.asr import FasterWhisperTranscriber, WhisperTimestampedTranscriber
         from vidgen_assets.backends.threads import threads_now
 
         model = _value(self.model)
         if self.backend == "whisper-timestamped":
-            return WhisperTimestampedTranscriber(model=model)
-        return FasterWhisperTranscriber(model_dir=Path(model) if model else None, cache_dir=cache_dir,
-                                        cpu_threads=threads_now(threads))
+            return _checked(WhisperTimestampedTranscriber(model=model))
+        return _checked(FasterWhisperTranscriber(model_dir=Path(model) if model else None, cache_dir=cache_dir,
+                                                 cpu_threads=threads_now(threads)))
 
-    def problem(self, cache_dir: Path) -> str | None:
-        if self.backend == "whisper-timestamped" and not _value(self.model):
-            return "no local model configured (set VIDGEN_ASR_MODEL to a Whisper .pt file or Hugging Face folder)"
-        return _problem(lambda: self.transcriber(cache_dir).check())
+    def check(self, storage: StorageResource) -> None:
+        """BackendUnavailable, naming what is missing, unless the configured backend can run here."""
+        self.transcriber(storage.paths().cache)
 
 
 class TextModelResource(ConfigurableResource):
@@ -122,17 +121,18 @@ class TextModelResource(ConfigurableResource):
         return self.slides == "model" or (self.slides == "auto" and self.backend == "ollama")
 
     def text_model(self, cache_dir: Path, threads: Threads | None = None):
-        """The configured text model; `threads` caps the embedded model's llama.cpp threads,
-        asked again per prompt when it is a callable."""
+        """The configured text model, checked; `threads` caps the embedded model's llama.cpp
+        threads, asked again per prompt when it is a callable."""
         from vidgen_assets.backends.llm import EmbeddedModel, OllamaModel
 
         model = {"model": _value(self.model)} if _value(self.model) else {}
         if self.backend == "ollama":
-            return OllamaModel(host=_value(self.host), **model)
-        return EmbeddedModel(cache_dir=cache_dir, n_threads=threads, **model)
+            return _checked(OllamaModel(host=_value(self.host), **model))
+        return _checked(EmbeddedModel(cache_dir=cache_dir, n_threads=threads, **model))
 
-    def problem(self, cache_dir: Path) -> str | None:
-        return _problem(lambda: self.text_model(cache_dir))
+    def check(self, storage: StorageResource) -> None:
+        """BackendUnavailable, naming what is missing, unless the configured backend can run here."""
+        self.text_model(storage.paths().cache)
 
 
 class PicturesResource(ConfigurableResource):
@@ -152,26 +152,27 @@ class PicturesResource(ConfigurableResource):
     height: int = Field(default=768, ge=16, le=4096, description="pixel height of a picture asked for")
 
     def picture_backend(self, db: Database, cache_dir: Path, palette=None):
-        """The configured backend; generators are wrapped in a disk cache under `cache_dir`.
-        `palette` tints the library's clip art into the document's colours."""
+        """The configured backend, checked; generators are wrapped in a disk cache under
+        `cache_dir`. `palette` tints the library's clip art into the document's colours."""
         from vidgen_assets.backends.pictures.cache import CachedPictures
 
         if self.backend == "none":
             from vidgen_assets.backends.pictures.none import NoPictures
 
-            return NoPictures()
+            return _checked(NoPictures())
         if self.backend == "library":
-            from vidgen_assets.backends.pictures.library import LibraryPictures
+            from vidgen_assets.backends.pictures.library.backend import LibraryPictures
 
             media = _value(self.media_dir)
             extra = {"palette": palette} if palette else {}
-            return LibraryPictures(db, cache_dir / "library", media_dir=Path(media) if media else None,
-                                   threshold=self.threshold, **extra)
+            return _checked(LibraryPictures(db, cache_dir / "library", media_dir=Path(media) if media else None,
+                                            threshold=self.threshold, **extra))
         url, checkpoint = _value(self.url), _value(self.checkpoint)
         if self.backend == "diffusers":
             from vidgen_assets.backends.pictures.stable_diffusion import StableDiffusionPictures
 
-            generator = StableDiffusionPictures(Path(_value(self.sd_model)), steps=self.steps)
+            sd_model = _value(self.sd_model)
+            generator = StableDiffusionPictures(Path(sd_model) if sd_model else None, steps=self.steps)
         elif self.backend == "automatic1111":
             from vidgen_assets.backends.pictures.automatic1111 import DEFAULT_URL, Automatic1111Pictures
 
@@ -182,14 +183,11 @@ class PicturesResource(ConfigurableResource):
             workflow = _value(self.workflow)
             generator = ComfyUIPictures(url or DEFAULT_URL, workflow=Path(workflow) if workflow else None,
                                         steps=self.steps, **({"checkpoint": checkpoint} if checkpoint else {}))
-        return CachedPictures(generator, cache_dir / "generated")
+        return _checked(CachedPictures(generator, cache_dir / "generated"))
 
-    def problem(self, db: Database, cache_dir: Path) -> str | None:
-        """None when the configured backend can run here, else what is missing and how to fix it."""
-        if self.backend == "diffusers" and not _value(self.sd_model):
-            return "no model folder configured (set VIDGEN_PICTURES_SD_MODEL to a local Stable Diffusion folder)"
-        found: list[str | None] = []
-        return _problem(lambda: found.append(self.picture_backend(db, cache_dir).check())) or found[0]
+    def check(self, storage: StorageResource) -> None:
+        """BackendUnavailable, naming what is missing, unless the configured backend can run here."""
+        self.picture_backend(storage.database(), storage.paths().picture_cache)
 
 
 def _value(field: str) -> str:
@@ -197,16 +195,11 @@ def _value(field: str) -> str:
     return field.get_value() if isinstance(field, EnvVar) else field
 
 
-def _problem(build) -> str | None:
-    """None when `build()` succeeds, else the reason a user can act on. Building is the check:
-    a backend refuses to construct when a model, program or server it needs is missing."""
-    from vidgen_assets.errors import VidgenError
-
-    try:
-        build()
-    except (VidgenError, FileNotFoundError) as exc:
-        return str(exc)
-    return None
+def _checked(backend):
+    """`backend` once its check has passed: a step never starts work with a backend that cannot
+    run, and never swaps in another (`check` raises BackendUnavailable naming what is missing)."""
+    backend.check()
+    return backend
 
 
 RESOURCE_TYPES: dict[str, type[ConfigurableResource]] = {

@@ -19,7 +19,7 @@ from vidgen_assets.backends.asr import (
     split_at_pauses,
 )
 from vidgen_assets.backends.packaged_models import WHISPER_BASE_PACKAGES, assemble_whisper_base
-from vidgen_assets.resources import TranscriptionResource
+from vidgen_assets.resources import StorageResource, TranscriptionResource
 from vidgen_assets.errors import BackendUnavailable, InputError
 from vidgen_assets.media.audio import normalize_for_recognition
 from vidgen_assets.timeline import Segment, Word
@@ -168,7 +168,8 @@ def test_model_folder_without_model_files_is_reported_not_replaced(tmp_path):
     transcriber = FasterWhisperTranscriber(cache_dir=tmp_path, model_dir=tmp_path)
     with pytest.raises(BackendUnavailable, match=r"faster-whisper.*lacks model\.bin"):
         transcriber.check()
-    assert "lacks model.bin" in TranscriptionResource(model=str(tmp_path)).problem(tmp_path)
+    with pytest.raises(BackendUnavailable, match=r"lacks model\.bin"):
+        TranscriptionResource(model=str(tmp_path)).check(StorageResource(data_dir=str(tmp_path)))
 
 
 def test_faster_whisper_refuses_a_file_that_is_not_16khz_mono_wav(faster):
@@ -176,8 +177,8 @@ def test_faster_whisper_refuses_a_file_that_is_not_16khz_mono_wav(faster):
         faster.transcribe(JFK)
 
 
-def test_doctor_reports_the_default_backend_available(model_cache):
-    assert TranscriptionResource().problem(model_cache) is None
+def test_doctor_reports_the_default_backend_available(tmp_path):
+    assert TranscriptionResource().check(StorageResource(data_dir=str(tmp_path))) is None
 
 
 def test_unknown_backend_is_refused_with_the_valid_names():
@@ -238,22 +239,24 @@ def test_whisper_timestamped_maps_its_output_to_segments_and_words(tiny_checkpoi
 def test_whisper_timestamped_refuses_a_model_name(no_network):
     for name in ("base", "openai/whisper-small"):
         with pytest.raises(BackendUnavailable) as err:
-            WhisperTimestampedTranscriber(name)
+            WhisperTimestampedTranscriber(name).check()
         assert str(err.value) == (
             f"backend 'whisper-timestamped' is unavailable: model '{name}' is a name, not a local file; "
             "this machine cannot download models. pass the path of a Whisper .pt checkpoint or a "
             "Hugging Face model folder"
         )
-    assert "is a name, not a local file" in TranscriptionResource(backend="whisper-timestamped", model="base").problem(Path("unused"))
+    with pytest.raises(BackendUnavailable, match="is a name, not a local file"):
+        TranscriptionResource(backend="whisper-timestamped", model="base").check(StorageResource(data_dir="unused"))
 
 
 def test_whisper_timestamped_refuses_a_folder_without_weights(tmp_path):
     with pytest.raises(BackendUnavailable, match="holds no pytorch_model.bin or whisper.ckpt"):
-        WhisperTimestampedTranscriber(tmp_path)
+        WhisperTimestampedTranscriber(tmp_path).check()
 
 
 def test_whisper_timestamped_doctor_check_passes_with_a_local_checkpoint(tiny_checkpoint):
-    assert TranscriptionResource(backend="whisper-timestamped", model=str(tiny_checkpoint)).problem(Path("unused")) is None
+    resource = TranscriptionResource(backend="whisper-timestamped", model=str(tiny_checkpoint))
+    assert resource.check(StorageResource(data_dir="unused")) is None
 
 
 def test_whisper_timestamped_asked_for_cuda_without_a_gpu_says_so(tiny_checkpoint):

@@ -1,6 +1,5 @@
-from vidgen_assets.chunking import split_into_chunks
 from vidgen_assets.language.sentences import ends_sentence
-from vidgen_assets.timeline import Segment
+from vidgen_assets.timeline import Segment, split_into_chunks
 
 
 def _segments(spans_and_texts):

@@ -75,6 +75,5 @@ def test_doctor_reports_the_configuration_in_force(data_dir, monkeypatch):
     from vidgen_assets.doctor import report
 
     monkeypatch.setenv("VIDGEN_CHUNK_SECONDS", "6")
-    lines, _ = report({"burn-in": "plain"})
-    shown = {line.split()[0]: line.split()[1] for line in lines if line.startswith("  VIDGEN_")}
+    shown = {row.variable: row.value for row in report({"burn-in": "plain"}).settings}
     assert shown["VIDGEN_CHUNK_SECONDS"] == "6.0" and shown["VIDGEN_BURN_IN"] == "plain"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vidgen_assets.illustrations.embeddings import TextEmbedder
+from vidgen_assets.backends.embeddings import TextEmbedder
 from vidgen_assets.language.figure_mentions import CITED, PER_CHUNK, mentioned_figures, place_figures
 from vidgen_assets.language.script import write_script
 from vidgen_tests.conftest import FIXTURES, PAPER

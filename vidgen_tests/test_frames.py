@@ -15,8 +15,8 @@ from vidgen_assets.assets.frames import frames
 from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.generation import styled_prompt
 from vidgen_assets.errors import BackendUnavailable
-from vidgen_assets.frame_plan import credits_text, write_credits
 from vidgen_assets.language.prompts import image_prompt, visual_style
+from vidgen_assets.media.credits import credits_text, write_credits
 from vidgen_assets.media.render import picture_box
 from vidgen_assets.partitions import documents
 from vidgen_assets.resources import build_resources

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vidgen_assets.illustrations.embeddings import TextEmbedder
+from vidgen_assets.backends.embeddings import TextEmbedder
 from vidgen_assets.language.key_phrases import MAX_WORDS, candidate_phrases, first_clause, key_phrase
 
 CHUNKS = [

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import socket
-from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -17,7 +16,7 @@ from vidgen_assets.backends.llm import (
     ModelOutputError,
     OllamaModel,
 )
-from vidgen_assets.resources import TextModelResource
+from vidgen_assets.resources import StorageResource, TextModelResource
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
 from vidgen_tests.conftest import PAPER
@@ -83,14 +82,15 @@ def test_gemma_prompt_keeps_the_instructions_in_gemma_turns(tmp_path):
 
 def test_unknown_embedded_model_and_backend_are_errors(tmp_path):
     with pytest.raises(VidgenError, match="gpt-5"):
-        EmbeddedModel("gpt-5", cache_dir=tmp_path)
+        EmbeddedModel("gpt-5", cache_dir=tmp_path).check()
     with pytest.raises(ValidationError, match="'embedded' or 'ollama'"):
         TextModelResource(backend="openai")
 
 
 def test_embedded_backend_can_run_here(tmp_path):
-    assert TextModelResource().problem(tmp_path) is None
-    assert TextModelResource(model="gemma3-270m").problem(tmp_path) is None
+    storage = StorageResource(data_dir=str(tmp_path))
+    assert TextModelResource().check(storage) is None
+    assert TextModelResource(model="gemma3-270m").check(storage) is None
 
 
 # --- Ollama, against a fake server that speaks the documented API over real HTTP ---------------
@@ -126,7 +126,7 @@ def test_ollama_answer_without_a_required_key_is_rejected(fake_ollama):
 
 def test_ollama_model_not_pulled_is_unavailable_with_the_pull_command(fake_ollama):
     with pytest.raises(BackendUnavailable, match=r"model mistral not pulled.*ollama pull mistral"):
-        OllamaModel(host=fake_ollama.url, model="mistral")
+        OllamaModel(host=fake_ollama.url, model="mistral").check()
     assert fake_ollama.requests[-1] == ("/api/show", {"model": "mistral"})
 
 
@@ -135,9 +135,10 @@ def test_ollama_on_a_closed_port_is_unavailable_and_names_the_host():
         probe.bind(("127.0.0.1", 0))
         host = f"http://127.0.0.1:{probe.getsockname()[1]}"
     with pytest.raises(BackendUnavailable, match=re.escape(f"no server at {host}")) as error:
-        OllamaModel(host=host, model="llama3.2")
+        OllamaModel(host=host, model="llama3.2").check()
     assert "ollama serve" in str(error.value)
-    assert f"no server at {host}" in TextModelResource(backend="ollama", host=host).problem(Path("unused"))
+    with pytest.raises(BackendUnavailable, match=re.escape(f"no server at {host}")):
+        TextModelResource(backend="ollama", host=host).check(StorageResource(data_dir="unused"))
 
 
 def test_ollama_field_answer_is_plain_text_with_stop_strings(fake_ollama):

@@ -15,7 +15,7 @@ import pytest
 from dagster import DagsterInstance, SkipReason, build_schedule_context, build_sensor_context, instance_for_test, materialize
 from PIL import Image
 
-from vidgen_assets.assets.source_documents import source_documents
+from vidgen_assets.assets.documents import source_documents
 from vidgen_assets.partitions import documents
 from vidgen_assets.storage.catalog import register
 from vidgen_assets.resources import SettingsResource, StorageResource

@@ -9,14 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from vidgen_assets.backends.embeddings import TextEmbedder
 from vidgen_assets.backends.pictures import PictureRequest
-from vidgen_assets.backends.pictures.library import LibraryPictures
-from vidgen_assets.illustrations.catalogue import NPM_PICTURES_DIR
-from vidgen_assets.illustrations.embeddings import TextEmbedder
-from vidgen_assets.illustrations.index import update_index
-from vidgen_assets.illustrations.openmoji import OpenMoji
-from vidgen_assets.illustrations.raster import rasterise_svg, tint_icon
-from vidgen_assets.illustrations.tabler import TablerIcons
+from vidgen_assets.backends.pictures.library.backend import LibraryPictures
+from vidgen_assets.backends.pictures.library.catalog import NPM_PICTURES_DIR
+from vidgen_assets.backends.pictures.library.index import update_index
+from vidgen_assets.backends.pictures.library.openmoji import OpenMoji
+from vidgen_assets.backends.pictures.library.raster import rasterise_svg, tint_icon
+from vidgen_assets.backends.pictures.library.tabler import TablerIcons
+from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.storage.duckdb import Database
 
 # An OpenMoji-like colour drawing: a black outline round a coloured fill.
@@ -155,5 +156,7 @@ def test_real_icon_sets_give_concept_pictures_for_a_paper(tmp_path):
 
 def test_a_missing_icon_set_says_how_to_install_it(tmp_path):
     library = LibraryPictures(Database(tmp_path / "v.duckdb"), tmp_path / "cache", bundled=[OpenMoji(tmp_path / "no-openmoji"), TablerIcons(tmp_path / "no-tabler")])
-    problem = library.check()
+    with pytest.raises(BackendUnavailable) as unavailable:
+        library.check()
+    problem = str(unavailable.value)
     assert "make install" in problem and "openmoji@17.0.0" in problem and "@tabler/icons@3.51.0" in problem

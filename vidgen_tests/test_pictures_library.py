@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from vidgen_assets.backends.embeddings import TextEmbedder
 from vidgen_assets.backends.pictures import PictureRequest
-from vidgen_assets.backends.pictures.library import LibraryPictures
+from vidgen_assets.backends.pictures.library.backend import LibraryPictures
+from vidgen_assets.backends.pictures.library.choice import RELIEF, THRESHOLD, Query, name_words, narration_acronyms
+from vidgen_assets.backends.pictures.library.index import update_index
+from vidgen_assets.backends.pictures.library.media_folder import MediaFolder, words_of_name
+from vidgen_assets.backends.pictures.library.openclipart import COLLECTION_DIR, PUBLIC_DOMAIN, OpenClipart
+from vidgen_assets.backends.pictures.library.raster import rasterise_svg, tint
 from vidgen_assets.errors import BackendUnavailable
-from vidgen_assets.illustrations.choice import RELIEF, THRESHOLD, Query, name_words, narration_acronyms
-from vidgen_assets.illustrations.embeddings import TextEmbedder
-from vidgen_assets.illustrations.index import update_index
-from vidgen_assets.illustrations.media_folder import MediaFolder, words_of_name
-from vidgen_assets.illustrations.openclipart import COLLECTION_DIR, PUBLIC_DOMAIN, OpenClipart
-from vidgen_assets.illustrations.raster import rasterise_svg, tint
 from vidgen_assets.storage.duckdb import Database
 
 CRAB_TEXT = "Shore crabs hide under stones and seaweed, and when a stone is lifted they scuttle sideways and raise their claws."
@@ -215,10 +215,10 @@ def test_tinted_clip_art_is_drawn_only_in_the_palette(tmp_path):
 
 def test_a_missing_collection_or_folder_says_what_to_install(tmp_path):
     lib = LibraryPictures(Database(tmp_path / "v.duckdb"), tmp_path / "cache", media_dir=tmp_path / "nope", clipart_dir=tmp_path / "none")
-    problem = lib.check()
+    with pytest.raises(BackendUnavailable) as unavailable:
+        lib.check()
+    problem = str(unavailable.value)
     assert "apt-get install openclipart-svg" in problem and "media folder" in problem
-    with pytest.raises(BackendUnavailable, match="openclipart-svg"):
-        lib.pictures([request(CRAB_TEXT)])
 
 
 def test_gpl_clip_art_keeps_its_licence_and_a_credit_line(tmp_path):

@@ -137,7 +137,7 @@ def test_an_unreadable_page_is_skipped_with_a_warning(tmp_path):
     # The source_documents asset shows the warning in its metadata, and the run succeeds.
     from dagster import DagsterInstance, materialize
 
-    from vidgen_assets.assets.source_documents import source_documents
+    from vidgen_assets.assets.documents import source_documents
     from vidgen_assets.partitions import documents
     from vidgen_assets.resources import SettingsResource, StorageResource
     from vidgen_assets.storage.catalog import register

@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from vidgen_assets.backends.tts import EspeakSynthesizer, PiperSynthesizer
-from vidgen_assets.resources import SpeechResource
+from vidgen_assets.resources import SpeechResource, StorageResource
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
 from vidgen_tests.conftest import PAPER
@@ -121,17 +121,18 @@ def test_piper_names_its_bundled_voice():
 def test_piper_with_a_missing_voice_file_is_unavailable_and_names_it(tmp_path):
     missing = tmp_path / "nobody.onnx"
     with pytest.raises(BackendUnavailable, match="nobody.onnx"):
-        PiperSynthesizer(voice_path=missing)
+        PiperSynthesizer(voice_path=missing).check()
 
 
-def test_both_synthesizers_can_run_here():
-    assert SpeechResource(backend="piper").problem() is None
-    assert SpeechResource(backend="espeak").problem() is None
+def test_both_synthesizers_can_run_here(tmp_path):
+    storage = StorageResource(data_dir=str(tmp_path))
+    assert SpeechResource(backend="piper").check(storage) is None
+    assert SpeechResource(backend="espeak").check(storage) is None
 
 
 def test_a_configured_voice_that_is_missing_is_the_problem_reported(tmp_path):
-    problem = SpeechResource(voice=str(tmp_path / "nobody.onnx")).problem()
-    assert "nobody.onnx" in problem and "not found" in problem
+    with pytest.raises(BackendUnavailable, match=r"voice file .*nobody\.onnx not found"):
+        SpeechResource(voice=str(tmp_path / "nobody.onnx")).check(StorageResource(data_dir=str(tmp_path)))
 
 
 def test_unknown_synthesizer_is_refused_with_the_valid_names():

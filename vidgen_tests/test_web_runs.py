@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dagster import DagsterInstance, materialize
 
-from vidgen_assets.assets.source_documents import source_documents
+from vidgen_assets.assets.documents import source_documents
 from vidgen_assets.resources import build_resources, resolved
 from vidgen_assets.storage.catalog import register
 from vidgen_assets.web.runs import inbox_progress, pipeline_stages, run_state

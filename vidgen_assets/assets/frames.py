@@ -6,9 +6,10 @@ from pathlib import Path
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.wiring import GPU_STEP, inline_image
-from vidgen_assets.errors import BackendUnavailable
-from vidgen_assets.frame_plan import ask_for_pictures, draw_frame, plan_frames
+from vidgen_assets.backends.pictures import ask_for_pictures
+from vidgen_assets.frame_plan import plan_frames
 from vidgen_assets.media.backgrounds import picture_palette, style_for
+from vidgen_assets.media.frames import draw_frame
 from vidgen_assets.media.render import contact_sheet
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
@@ -37,15 +38,13 @@ def frames(context: AssetExecutionContext, storage: StorageResource, pictures: P
     prompts = db.read(ImagePromptRow, doc_id)
     style = style_for(prompts[0].style if prompts else doc.title)
     backend = pictures.picture_backend(db, paths.picture_cache, palette=picture_palette(style))
-    problem = backend.check()
-    if problem:
-        raise BackendUnavailable(f"pictures: {backend.name}", problem)
     plan = plan_frames(
         doc, db.read_one(SourceDocumentRow, doc_id).sha256, db.read(ChunkRow, doc_id),
         {s.chunk_idx: s for s in db.read(SummaryRow, doc_id)}, prompts, (pictures.width, pictures.height),
         want_pictures=backend.name != "none",
     )
-    found = ask_for_pictures(backend, plan, context.log.info)
+    requests = {f.chunk_idx: f.request for f in plan if f.request is not None}
+    found = ask_for_pictures(backend, requests, context.log.info)
     version = new_version(db, paths, doc_id, "frames")
     files = FrameFiles(version.directory)
     progress = StageProgress("frames", context.log.info)

@@ -5,7 +5,7 @@ import json
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.wiring import MODEL_STEP, step_threads
-from vidgen_assets.illustrations.embeddings import TextEmbedder
+from vidgen_assets.backends.embeddings import TextEmbedder
 from vidgen_assets.language.figure_mentions import place_figures
 from vidgen_assets.language.prompts import image_prompt, visual_style
 from vidgen_assets.language.slides import EXTRACTIVE, extract_slide, picture_subject, write_slide

@@ -5,9 +5,9 @@ from pathlib import Path
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.wiring import inline_image
-from vidgen_assets.frame_plan import write_credits
 from vidgen_assets.media.ffmpeg import assemble_video, extract_thumbnail
 from vidgen_assets.media.captions import write_ass
+from vidgen_assets.media.credits import write_credits
 from vidgen_assets.media.cues import build_cues
 from vidgen_assets.media.subtitle_files import write_srt, write_vtt
 from vidgen_assets.partitions import documents

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 
-from vidgen_assets.backends.packaged_models import DEFAULT_EMBEDDED_MODEL, GEMMA_PACKAGE, embedded_model_path, offline
+from vidgen_assets.backends import Backend
+from vidgen_assets.backends.packaged_models import DEFAULT_EMBEDDED_MODEL, embedded_model_path, offline
 from vidgen_assets.backends.threads import Threads, threads_now
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
@@ -22,8 +23,7 @@ class ModelOutputError(VidgenError):
     """The model's reply does not satisfy the requested schema (e.g. cut off by max_tokens)."""
 
 
-class TextModel(Protocol):
-    name: str
+class TextModel(Backend, Protocol):
 
     def generate_json(self, system: str, user: str, schema: dict, max_tokens: int = 128) -> dict:
         """Answer as a JSON object that satisfies `schema` (required keys and their types)."""
@@ -64,7 +64,7 @@ def _parse_json(text: str, schema: dict, source: str) -> dict:
 
 
 class EmbeddedModel:
-    """A small instruct model run in-process by llama.cpp on the CPU, loaded once per instance.
+    """A small instruct model run in-process by llama.cpp on the CPU, loaded once per instance, on first use.
 
     Greedy decoding (temperature 0), so the same prompt gives the same answer. `cache_dir` holds
     models assembled from their packages (`packaged_models.embedded_model_path`). `n_threads`:
@@ -72,22 +72,31 @@ class EmbeddedModel:
     """
 
     def __init__(self, model: str = DEFAULT_EMBEDDED_MODEL, n_threads: Threads | None = 2, seed: int = 0, *, cache_dir: Path):
-        offline()
-        try:
-            from llama_cpp import Llama
-        except ImportError:
-            raise BackendUnavailable(f"embedded:{model}", "llama-cpp-python is not installed", "pip install llama-cpp-python==0.3.36") from None
         self.name = f"embedded:{model}"
         self.model = model
-        self.path = embedded_model_path(model, cache_dir)
-        # Prompt reading (batch) gets the same threads: llama-cpp-python's default is every core.
-        self._threads, threads = n_threads, threads_now(n_threads)
-        self._llama = Llama(model_path=str(self.path), n_ctx=2048, n_threads=threads, n_threads_batch=threads,
-                            seed=seed, verbose=False)
-        self._template = self._llama.metadata.get("tokenizer.chat_template")
-        self._add_bos = self._llama.metadata.get("tokenizer.ggml.add_bos_token") == "true"
+        self.cache_dir = Path(cache_dir)
+        self.seed = seed
+        self._threads = n_threads
+        self._llama: Any = None
         self._grammars: dict[str, Any] = {}
         self.last_usage: dict[str, float] = {}
+
+    def check(self) -> None:
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise BackendUnavailable(self.name, "llama-cpp-python is not installed", "pip install llama-cpp-python==0.3.36")
+        embedded_model_path(self.model, self.cache_dir)
+
+    def _load(self) -> Any:
+        """The model, loaded on first use."""
+        if self._llama is None:
+            offline()
+            from llama_cpp import Llama
+
+            # Prompt reading (batch) gets the same threads: llama-cpp-python's default is every core.
+            threads = threads_now(self._threads)
+            self._llama = Llama(model_path=str(embedded_model_path(self.model, self.cache_dir)), n_ctx=2048,
+                                n_threads=threads, n_threads_batch=threads, seed=self.seed, verbose=False)
+        return self._llama
 
     def format_prompt(self, system: str, user: str) -> str:
         """The chat prompt as the model was trained to read it.
@@ -97,10 +106,11 @@ class EmbeddedModel:
         Gemma's turn format is written here, with the instructions at the head of the user turn
         as Gemma's own template does.
         """
-        if self._template:
+        template = self._load().metadata.get("tokenizer.chat_template")
+        if template:
             from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-            formatter = Jinja2ChatFormatter(self._template, eos_token="", bos_token="")
+            formatter = Jinja2ChatFormatter(template, eos_token="", bos_token="")
             messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
             return formatter(messages=messages).prompt
         return f"<start_of_turn>user\n{system}\n\n{user}<end_of_turn>\n<start_of_turn>model\n"
@@ -110,7 +120,7 @@ class EmbeddedModel:
         """The threads llama.cpp uses now."""
         from llama_cpp import llama_n_threads
 
-        return llama_n_threads(self._llama.ctx)
+        return llama_n_threads(self._load().ctx)
 
     def _complete(self, prompt: str, max_tokens: int, stop: Sequence[str], grammar: Any = None) -> str:
         threads = threads_now(self._threads)
@@ -118,7 +128,8 @@ class EmbeddedModel:
             from llama_cpp import llama_set_n_threads
 
             llama_set_n_threads(self._llama.ctx, threads, threads)
-        tokens = self._llama.tokenize(prompt.encode("utf-8"), add_bos=self._add_bos, special=True)
+        add_bos = self._llama.metadata.get("tokenizer.ggml.add_bos_token") == "true"
+        tokens = self._llama.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
         started = time.perf_counter()
         result = self._llama.create_completion(
             tokens, max_tokens=max_tokens, temperature=0.0, repeat_penalty=1.1, stop=list(stop), grammar=grammar
@@ -147,28 +158,33 @@ class EmbeddedModel:
 
 
 class OllamaModel:
-    """A model served by Ollama, reached with the official client; checked at construction."""
+    """A model served by Ollama, reached with the official client."""
 
     def __init__(self, host: str = "http://127.0.0.1:11434", model: str = "llama3.2", timeout_s: float = 300.0):
+        self.name = f"ollama:{model}"
+        self.host = host
+        self.model = model
+        self.timeout_s = timeout_s
+        self._client: Any = None
+
+    def check(self) -> None:
+        """The server answers and has the model pulled."""
+        self._call("show", self.model)
+
+    def _call(self, method: str, *args, **kwargs):
         try:
             import ollama
         except ImportError:
             raise BackendUnavailable("ollama", "the ollama client is not installed", "pip install ollama==0.6.3") from None
-        self.name = f"ollama:{model}"
-        self.host = host
-        self.model = model
-        self._ollama = ollama
-        self._client = ollama.Client(host=host, timeout=timeout_s)
-        self._call(self._client.show, model)
-
-    def _call(self, method, *args, **kwargs):
         import httpx
 
+        if self._client is None:
+            self._client = ollama.Client(host=self.host, timeout=self.timeout_s)
         try:
-            return method(*args, **kwargs)
+            return getattr(self._client, method)(*args, **kwargs)
         except (ConnectionError, httpx.TransportError):
             raise BackendUnavailable("ollama", f"no server at {self.host}", "start `ollama serve` (or set the host)") from None
-        except self._ollama.ResponseError as error:
+        except ollama.ResponseError as error:
             if error.status_code == 404:
                 raise BackendUnavailable("ollama", f"model {self.model} not pulled", f"run `ollama pull {self.model}`") from None
             raise VidgenError(f"ollama at {self.host}: {error.error}") from None
@@ -178,7 +194,7 @@ class OllamaModel:
         if stop:
             options["stop"] = list(stop)
         response = self._call(
-            self._client.chat,
+            "chat",
             model=self.model,
             messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
             format=format,

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Protocol, Sequence
 
 import numpy as np
 
+from vidgen_assets.backends import Backend
 from vidgen_assets.backends.packaged_models import default_piper_voice, offline
 from vidgen_assets.backends.threads import Threads, threads_now
 from vidgen_assets.errors import BackendUnavailable, VidgenError
@@ -27,9 +28,7 @@ from vidgen_assets.timeline import Segment, Word
 from vidgen_assets.progress import ProgressCallback
 
 
-
-class SpeechSynthesizer(Protocol):
-    name: str
+class SpeechSynthesizer(Backend, Protocol):
     voice: str
 
     def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None) -> list[Segment]:
@@ -118,7 +117,7 @@ def _sized_session(session: Any, threads: int) -> Any:
 
 
 class PiperSynthesizer:
-    """Piper neural TTS; the voice is loaded once per instance.
+    """Piper neural TTS; the voice is loaded once per instance, on first use.
 
     Word times come from Piper's phoneme alignments (their durations sum exactly to the audio):
     the phonemes between word boundaries are matched to the sentence's words. Where espeak's
@@ -130,27 +129,45 @@ class PiperSynthesizer:
     name = "piper"
 
     def __init__(self, voice_path: Path | None = None, sentence_pause_s: float = 0.25, threads: Threads | None = None):
-        offline()
+        self.voice_path = Path(voice_path) if voice_path is not None else None
+        self.sentence_pause_s = sentence_pause_s
+        # One ONNX session per thread count asked for (ONNX Runtime fixes it per session).
+        self._threads, self._sessions = threads, {}
+        self._voice: Any = None
+
+    def check(self) -> None:
         # `onnx` lets Piper expose phoneme alignments, which give the word times.
         for module, package in (("piper", "piper-tts"), ("onnxruntime", "onnxruntime"), ("onnx", "onnx")):
             if importlib.util.find_spec(module) is None:
                 raise BackendUnavailable("piper", f"{package} is not installed", "pip install piper-tts==1.8.0 onnx")
-        from piper import PiperVoice
-
-        path = Path(voice_path) if voice_path is not None else default_piper_voice()
-        config = Path(f"{path}.json")
-        for needed in (path, config):
+        path = self._path()
+        for needed in (path, Path(f"{path}.json")):
             if not needed.is_file():
                 raise BackendUnavailable("piper", f"voice file {needed} not found", "pass an existing .onnx voice with its .onnx.json beside it")
-        # include_alignments patches the model in memory (needs `onnx`) to expose phoneme durations.
-        self._voice = PiperVoice.load(path, config_path=config, include_alignments=True)
-        # One ONNX session per thread count asked for (ONNX Runtime fixes it per session).
-        self._threads, self._sessions = threads, {}
-        if threads is not None:
-            self._use_threads()
-        self.voice = path.name.removesuffix(".onnx")
-        self.sample_rate = int(self._voice.config.sample_rate)
-        self.sentence_pause_s = sentence_pause_s
+
+    def _path(self) -> Path:
+        return self.voice_path if self.voice_path is not None else default_piper_voice()
+
+    @property
+    def voice(self) -> str:
+        return self._path().name.removesuffix(".onnx")
+
+    @property
+    def sample_rate(self) -> int:
+        return int(self._load().config.sample_rate)
+
+    def _load(self) -> Any:
+        """The voice, loaded on first use."""
+        if self._voice is None:
+            offline()
+            from piper import PiperVoice
+
+            path = self._path()
+            # include_alignments patches the model in memory (needs `onnx`) to expose phoneme durations.
+            self._voice = PiperVoice.load(path, config_path=Path(f"{path}.json"), include_alignments=True)
+            if self._threads is not None:
+                self._use_threads()
+        return self._voice
 
     def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None) -> list[Segment]:
         return _assemble(sentences, self._speak, self.sample_rate, self.sentence_pause_s, wav_path, progress)
@@ -158,7 +175,7 @@ class PiperSynthesizer:
     @property
     def threads(self) -> int | None:
         """The threads the voice's session uses now (None: ONNX Runtime's default, every core)."""
-        return self._voice.session.get_session_options().intra_op_num_threads or None
+        return self._load().session.get_session_options().intra_op_num_threads or None
 
     def _use_threads(self) -> None:
         threads = threads_now(self._threads)
@@ -234,11 +251,13 @@ class EspeakSynthesizer:
 
     def __init__(self, voice: str = "en-us", sentence_pause_s: float = 0.25):
         self._exe = shutil.which("espeak-ng")
-        if self._exe is None:
-            raise BackendUnavailable("espeak", "the espeak-ng program is not on PATH", "install it (apt-get install espeak-ng)")
         self.voice = voice
         self.sentence_pause_s = sentence_pause_s
         self.sample_rate = 0
+
+    def check(self) -> None:
+        if self._exe is None:
+            raise BackendUnavailable("espeak", "the espeak-ng program is not on PATH", "install it (apt-get install espeak-ng)")
 
     def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None) -> list[Segment]:
         with tempfile.TemporaryDirectory(prefix="vidgen-espeak-") as tmp:

@@ -22,11 +22,11 @@ from starlette.responses import FileResponse, RedirectResponse
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from vidgen_assets.doctor import report
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.paths import Paths
 from vidgen_assets.web import queries
 from vidgen_assets.web.cross_site import cross_site_refusal
-from vidgen_assets.web.health import backend_health
 from vidgen_assets.web.runs import inbox_progress
 from vidgen_assets.web.uploads import ACCEPTED, UploadRejected, save_upload
 
@@ -155,8 +155,8 @@ async def upload(request: Request):
 
 
 def health(request: Request):
-    settings, rows, ok = backend_health()
-    return _render(request, "health.html", settings=settings, rows=rows, ok=ok)
+    found = report()
+    return _render(request, "health.html", settings=found.settings, rows=found.backends, ok=found.ok)
 
 
 def create_app(site: Site) -> Starlette:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from vidgen_assets.backends import Backend
 from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.progress import ProgressCallback
 from vidgen_assets.timeline import Segment
@@ -24,13 +25,7 @@ class Transcript:
         return " ".join(s.text for s in self.segments).strip()
 
 
-class Transcriber(Protocol):
-    name: str
-
-    def check(self) -> None:
-        """Raise BackendUnavailable if this backend cannot run here (cheap: loads no model)."""
-        ...
-
+class Transcriber(Backend, Protocol):
     def load(self) -> object:
         """Load the model now (otherwise the first transcription does)."""
         ...

@@ -37,7 +37,7 @@ class WhisperTimestampedTranscriber:
         vad: bool = True,
         window_s: float = WINDOW_S,
     ):
-        self.model_path = _local_checkpoint(model)
+        self.model = model
         self.device = device
         self.beam_size = beam_size
         self.temperature = temperature
@@ -45,7 +45,13 @@ class WhisperTimestampedTranscriber:
         self.window_s = window_s
         self._model = None
 
+    @property
+    def model_path(self) -> Path:
+        """The checkpoint file `model` names; BackendUnavailable when there is none."""
+        return _local_checkpoint(self.model)
+
     def check(self) -> None:
+        _local_checkpoint(self.model)
         torch = import_backend("torch", self.name, "torch")
         import_backend("whisper_timestamped", self.name, "whisper-timestamped")
         self._device(torch)
@@ -99,6 +105,9 @@ class WhisperTimestampedTranscriber:
 
 
 def _local_checkpoint(model: str | Path) -> Path:
+    if not str(model):
+        raise BackendUnavailable("whisper-timestamped", "no local model configured",
+                                 "set VIDGEN_ASR_MODEL to a Whisper .pt file or Hugging Face folder")
     path = Path(model).expanduser()
     if path.is_file():
         return path

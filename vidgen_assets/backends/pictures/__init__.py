@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol, Sequence
+
+from vidgen_assets.backends import Backend
 
 if TYPE_CHECKING:
     import PIL.Image
@@ -36,11 +38,32 @@ class Picture:
     similarity: float | None = None
     path: Path | None = None
     attribution: str = ""     # a credit line when the licence needs one
+    from_cache: bool = False  # read from the disk cache of generated pictures, not drawn now
 
 
-class PictureBackend(Protocol):
-    name: str
-
-    def check(self) -> str | None: ...   # None when usable, else what is missing and how to fix it
+class PictureBackend(Backend, Protocol):
+    # True: asked for one picture at a time, so the log follows a slow generator picture by
+    # picture; False: asked once for all, as a library must be to never give two chunks one picture.
+    one_at_a_time: bool
 
     def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]: ...  # one per request, in order; None = nothing suitable
+
+
+def ask_for_pictures(backend: PictureBackend, requests: Mapping[int, PictureRequest],
+                     log: Callable[[str], None] = lambda message: None) -> dict[int, Picture | None]:
+    """The backend's picture (or None) for each request, by the same key (a chunk index): one
+    request at a time, each logged, when the backend asks for that, else all in one call."""
+    if not requests:
+        return {}
+    if not backend.one_at_a_time:
+        log(f"pictures: asking {backend.name} for {len(requests)} pictures")
+        answers = backend.pictures(list(requests.values()))
+        log(f"pictures: {sum(a is not None for a in answers)} of {len(requests)} found by {backend.name}")
+        return dict(zip(requests, answers))
+    out = {}
+    for n, (key, request) in enumerate(requests.items(), 1):
+        (picture,) = backend.pictures([request])
+        out[key] = picture
+        how = "from the cache" if picture is not None and picture.from_cache else "drawn by " + backend.name
+        log(f"pictures: {n}/{len(requests)} {how}: {request.prompt}")
+    return out

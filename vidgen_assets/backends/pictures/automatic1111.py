@@ -26,6 +26,7 @@ class Automatic1111Pictures:
     """Draw each picture with the webui's txt2img API."""
 
     name = NAME
+    one_at_a_time = True
 
     def __init__(self, url: str = DEFAULT_URL, *, checkpoint: str = "", steps: int = 25,
                  cfg_scale: float = 7.0, sampler_name: str = "Euler a",
@@ -48,8 +49,8 @@ class Automatic1111Pictures:
         return (f"{model} sampler={self.sampler_name} steps={self.steps} cfg={self.cfg_scale:g} "
                 f"negative={self.negative_prompt}")
 
-    def check(self) -> str | None:
-        return probe(self._session, f"{self.url}/sdapi/v1/options", "the AUTOMATIC1111 API", self._fix)
+    def check(self) -> None:
+        probe(self._session, f"{self.url}/sdapi/v1/options", NAME, "the AUTOMATIC1111 API", self._fix)
 
     def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:
         return [self._draw(request) for request in requests]

@@ -29,8 +29,10 @@ class CachedPictures:
         self.name = backend.name
         self.cache_dir = Path(cache_dir)
 
-    def check(self) -> str | None:
-        return self.backend.check()
+    one_at_a_time = True  # generators are slow: each picture is logged as it comes
+
+    def check(self) -> None:
+        self.backend.check()
 
     def key(self, request: PictureRequest) -> str:
         shaped_by = {"backend": self.backend.name, "model": self.backend.identity, "prompt": request.prompt,
@@ -77,4 +79,5 @@ def _read(path: Path) -> Picture | None:
     except OSError:
         return None  # an unreadable entry is drawn again and replaced
     return Picture(image=image, source=text.get("source", ""), licence=text.get("licence", ""),
-                   description=text.get("description", ""), path=path, attribution=text.get("attribution", ""))
+                   description=text.get("description", ""), path=path, attribution=text.get("attribution", ""),
+                   from_cache=True)

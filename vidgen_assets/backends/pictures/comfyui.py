@@ -89,6 +89,7 @@ class ComfyUIPictures:
     """Draw each picture by queueing a workflow on a ComfyUI server."""
 
     name = NAME
+    one_at_a_time = True
 
     def __init__(self, url: str = DEFAULT_URL, *, checkpoint: str = "v1-5-pruned-emaonly.safetensors",
                  workflow: Path | None = None, steps: int = 25, cfg: float = 7.0,
@@ -113,8 +114,8 @@ class ComfyUIPictures:
         return (f"{self.checkpoint} workflow={workflow} steps={self.steps} cfg={self.cfg:g} "
                 f"negative={self.negative_prompt}")
 
-    def check(self) -> str | None:
-        return probe(self._session, f"{self.url}/system_stats", "ComfyUI", self._fix)
+    def check(self) -> None:
+        probe(self._session, f"{self.url}/system_stats", NAME, "ComfyUI", self._fix)
 
     def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:
         return [self._draw(request) for request in requests]

@@ -62,13 +62,13 @@ def call(session: requests.Session, method: str, url: str, *, backend: str, poli
     raise PictureGenerationError(f"{backend}: {method} {url} failed {tries}: {failure}")
 
 
-def probe(session: requests.Session, url: str, server: str, fix: str) -> str | None:
-    """For a backend's check(): None when `url` answers, else what is wrong and how to fix it."""
+def probe(session: requests.Session, url: str, backend: str, server: str, fix: str) -> None:
+    """For a backend's check(): BackendUnavailable, saying what is wrong and how to fix it,
+    unless `url` answers."""
     try:
         session.get(url, timeout=10).raise_for_status()
     except requests.RequestException as error:
-        return f"{server} does not answer at {url} ({type(error).__name__}): {fix}"
-    return None
+        raise BackendUnavailable(backend, f"{server} does not answer at {url} ({type(error).__name__})", fix) from None
 
 
 def json_answer(response: requests.Response, backend: str) -> Any:

@@ -9,8 +9,9 @@ from vidgen_assets.backends.pictures import Picture, PictureRequest
 
 class NoPictures:
     name = "none"
+    one_at_a_time = False
 
-    def check(self) -> str | None:
+    def check(self) -> None:
         return None
 
     def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:

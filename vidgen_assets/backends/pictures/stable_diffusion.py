@@ -26,10 +26,11 @@ class StableDiffusionPictures:
     """Draw each picture with a diffusers text-to-image pipeline loaded from a local folder."""
 
     name = NAME
+    one_at_a_time = True
 
-    def __init__(self, sd_model: Path, *, steps: int = 25, guidance_scale: float = 7.0,
+    def __init__(self, sd_model: Path | None, *, steps: int = 25, guidance_scale: float = 7.0,
                  negative_prompt: str = DEFAULT_NEGATIVE_PROMPT, device: str | None = None):
-        self.sd_model = Path(sd_model)
+        self.sd_model = Path(sd_model) if sd_model else None  # None: not configured
         self.steps = steps
         self.guidance_scale = guidance_scale
         self.negative_prompt = negative_prompt
@@ -41,15 +42,18 @@ class StableDiffusionPictures:
         return (f"{self.sd_model.resolve()} steps={self.steps} guidance={self.guidance_scale:g} "
                 f"negative={self.negative_prompt}")
 
-    def check(self) -> str | None:
+    def check(self) -> None:
         missing = [package for package in ("torch", "diffusers", "transformers")
                    if importlib.util.find_spec(package) is None]
         if missing:
-            return f"the Python packages {missing} are not installed: pip install diffusers transformers"
+            raise BackendUnavailable(NAME, f"the Python packages {missing} are not installed", "pip install diffusers transformers")
+        if self.sd_model is None:
+            raise BackendUnavailable(NAME, "no model folder configured",
+                                     "set VIDGEN_PICTURES_SD_MODEL to a local Stable Diffusion folder")
         if not (self.sd_model / "model_index.json").is_file():
-            return (f"{self.sd_model} is not a diffusers model folder (no model_index.json): set sd_model "
-                    "to a folder saved with save_pretrained, e.g. a downloaded stable-diffusion-v1-5 snapshot")
-        return None
+            raise BackendUnavailable(NAME, f"{self.sd_model} is not a diffusers model folder (no model_index.json)",
+                                     "set sd_model to a folder saved with save_pretrained, e.g. a downloaded "
+                                     "stable-diffusion-v1-5 snapshot")
 
     def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:
         return [self._draw(request) for request in requests]
@@ -74,8 +78,6 @@ class StableDiffusionPictures:
     def _load(self) -> Any:
         if self._pipeline is not None:
             return self._pipeline
-        if problem := self.check():
-            raise BackendUnavailable(NAME, problem)
         import torch
         from diffusers import DiffusionPipeline
 

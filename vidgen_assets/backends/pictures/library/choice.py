@@ -25,10 +25,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from vidgen_assets.illustrations.embeddings import TextEmbedder
-from vidgen_assets.illustrations.index import Match, Shelf
-from vidgen_assets.language.prompts import prompt_subject
+from vidgen_assets.backends.embeddings import TextEmbedder
+from vidgen_assets.backends.pictures.library.index import Match, Shelf
 from vidgen_assets.language.key_phrases import ranked_phrases
+from vidgen_assets.language.prompts import prompt_subject
 
 # Calibrated by benchmarks/pictures.py --calibrate on 177 chunks of eleven documents (two papers,
 # four technical texts of our own on biology, NLP and databases, five general texts), queried with

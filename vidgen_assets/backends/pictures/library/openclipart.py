@@ -17,7 +17,7 @@ import html
 import re
 from pathlib import Path
 
-from vidgen_assets.illustrations.catalogue import Description, Entry, Folder, files_under, signature_of
+from vidgen_assets.backends.pictures.library.catalog import Description, Entry, Folder, files_under, signature_of
 
 SOURCE = "openclipart"
 COLLECTION_DIR = Path("/usr/share/openclipart/svg")

@@ -18,17 +18,17 @@ from typing import Sequence
 
 from PIL import Image
 
+from vidgen_assets.backends.embeddings import TextEmbedder, model_problem
 from vidgen_assets.backends.pictures import Picture, PictureRequest
+from vidgen_assets.backends.pictures.library.catalog import BUNDLED_INDEX, Collection
+from vidgen_assets.backends.pictures.library.choice import THRESHOLD, Wanted, build_queries, choose
+from vidgen_assets.backends.pictures.library.index import Match, join_shelves, load_shelf, update_index
+from vidgen_assets.backends.pictures.library.media_folder import MediaFolder
+from vidgen_assets.backends.pictures.library.openclipart import OpenClipart
+from vidgen_assets.backends.pictures.library.openmoji import OpenMoji
+from vidgen_assets.backends.pictures.library.raster import DEFAULT_PALETTE, RGB, load_image, rasterise_svg, tint, tint_icon
+from vidgen_assets.backends.pictures.library.tabler import TablerIcons
 from vidgen_assets.errors import BackendUnavailable, InputError, VidgenError
-from vidgen_assets.illustrations.choice import THRESHOLD, Wanted, build_queries, choose
-from vidgen_assets.illustrations.catalogue import BUNDLED_INDEX, Collection
-from vidgen_assets.illustrations.embeddings import TextEmbedder, model_problem
-from vidgen_assets.illustrations.index import Match, join_shelves, load_shelf, update_index
-from vidgen_assets.illustrations.media_folder import MediaFolder
-from vidgen_assets.illustrations.openclipart import OpenClipart
-from vidgen_assets.illustrations.openmoji import OpenMoji
-from vidgen_assets.illustrations.tabler import TablerIcons
-from vidgen_assets.illustrations.raster import DEFAULT_PALETTE, RGB, load_image, rasterise_svg, tint, tint_icon
 from vidgen_assets.media.ffmpeg import extract_thumbnail, probe
 from vidgen_assets.progress import ProgressCallback
 from vidgen_assets.storage.duckdb import Database
@@ -39,6 +39,7 @@ class LibraryPictures:
     """Chooses, for each request, the best-matching picture from the indexed collections."""
 
     name = "library"
+    one_at_a_time = False
 
     def __init__(
         self,
@@ -70,15 +71,13 @@ class LibraryPictures:
         self.skipped: list[str] = []  # pictures that matched but could not be drawn, and why
         self.progress = progress
 
-    def check(self) -> str | None:
+    def check(self) -> None:
         problems = [c.problem() for c in self.bundled] + [model_problem(), self.media and self.media.problem()]
-        return "; ".join(p for p in problems if p) or None
+        if any(problems):
+            raise BackendUnavailable(self.name, "; ".join(p for p in problems if p))
 
     def index(self):
         """Bring the picture index up to date; returns an IndexReport."""
-        problem = self.check()
-        if problem:
-            raise BackendUnavailable(self.name, problem)
         if self.shared is None:
             return update_index(self.db, self.embedder, self._collections(), self.progress)
         report = index_bundled(self.embedder, self.progress)
@@ -170,13 +169,3 @@ def _picture(match: Match, image: Image.Image) -> Picture:
         attribution=match.attribution,
     )
 
-
-if __name__ == "__main__":  # make install: python -m vidgen_assets.backends.pictures.library
-    from tqdm import tqdm
-
-    with tqdm(desc="indexing the bundled pictures", unit="picture") as bar:
-        def _advance(done: float, total: float) -> None:
-            bar.total = int(total)
-            bar.update(int(done) - bar.n)
-
-        print(index_bundled(progress=_advance))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from vidgen_assets.illustrations.catalogue import Description, Entry, NpmPackage
+from vidgen_assets.backends.pictures.library.catalog import Description, Entry, NpmPackage
 
 SOURCE = "openmoji"
 LICENCE = "CC BY-SA 4.0"

@@ -5,7 +5,6 @@ from pathlib import Path
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vidgen_assets.assets.wiring import GPU_STEP, step_threads
-from vidgen_assets.chunking import split_into_chunks
 from vidgen_assets.errors import InputError
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
@@ -14,6 +13,7 @@ from vidgen_assets.sources.kinds import RECORDING_KINDS
 from vidgen_assets.storage.catalog import source_path
 from vidgen_assets.storage.records import load_document, load_segments, load_timings, save_segments
 from vidgen_assets.storage.tables import ChunkRow, NarrationAudioRow, TranscriptRow
+from vidgen_assets.timeline import split_into_chunks
 
 
 @asset(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from vidgen_assets.illustrations.catalogue import Description, Entry, NpmPackage
+from vidgen_assets.backends.pictures.library.catalog import Description, Entry, NpmPackage
 
 SOURCE = "tabler"
 LICENCE = "MIT"

@@ -3,7 +3,7 @@
 Indexing is incremental: a file whose signature (size, mtime, and its caption's) and embedding
 model are unchanged is left alone; new and changed files are described and embedded; rows of
 files gone from a collection are deleted. Lookups load the collections' vectors into memory once
-per video (7,500 x 384 floats, 11 MB) and rank pictures by dot product (illustrations.choice).
+per video (7,500 x 384 floats, 11 MB) and rank pictures by dot product (`choice`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Sequence
 
 import numpy as np
 
-from vidgen_assets.illustrations.catalogue import Collection, Entry
-from vidgen_assets.illustrations.embeddings import DIMENSIONS, TextEmbedder
+from vidgen_assets.backends.embeddings import DIMENSIONS, TextEmbedder
+from vidgen_assets.backends.pictures.library.catalog import Collection, Entry
 from vidgen_assets.progress import ProgressCallback
 from vidgen_assets.storage.duckdb import Database
 

@@ -76,7 +76,7 @@ def files_under(root: Path, skip_links: bool = False) -> list[Path]:
 NPM_PICTURES_DIR = Path(sys.prefix) / "share" / "vidgen-pictures" / "node_modules"
 NPM_INSTALL = f"npm install --prefix {NPM_PICTURES_DIR.parent}"
 # The bundled collections' index, built once per environment by make install (see
-# backends/pictures/library.py) and shared by every data directory.
+# python -m vidgen_assets.backends.pictures.library) and shared by every data directory.
 BUNDLED_INDEX = NPM_PICTURES_DIR.parent / "index.duckdb"
 
 

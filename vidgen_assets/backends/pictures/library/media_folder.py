@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from vidgen_assets.illustrations.catalogue import Description, Entry, Folder, files_under, signature_of
+from vidgen_assets.backends.pictures.library.catalog import Description, Entry, Folder, files_under, signature_of
 
 SOURCE = "media"
 LICENCE = "the user's own (media folder)"
