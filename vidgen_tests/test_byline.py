@@ -8,7 +8,7 @@ import pdfplumber
 import pytest
 
 from vidgen_assets.sources.pdf import _parse_pages
-from vidgen_assets.sources.pdf.byline import byline, names_someone
+from vidgen_assets.sources.pdf.byline import authors, byline, names_someone
 from vidgen_assets.sources.pdf.lines import read_page
 from vidgen_assets.sources.pdf.structure import read_structure
 from vidgen_tests.conftest import FIXTURES, PAPER
@@ -43,3 +43,23 @@ def test_the_byline_names_only_people_the_paper_names(paper):
 ])
 def test_placeholder_author_fields_name_nobody(field, named):
     assert names_someone(field) is named
+
+
+def _pages(paper: Path):
+    with pdfplumber.open(paper) as pdf:
+        raw, _ = _parse_pages(Path(paper), pdf, 1)
+    pages = [read_page(r) for r in raw]
+    read_structure(pages, {})
+    return pages
+
+
+@pytest.mark.parametrize("field", ["ibm", "Jeffrey Deen", "Sanjay Ghemawat, Md. Shah Alam"])
+def test_an_author_field_the_first_page_does_not_print_gives_way_to_the_byline(field):
+    # Writing software puts whoever ran it in the Author field: "ibm" on an NLP paper by two
+    # others, a co-author's misspelt name on a chemistry paper by six (both seen on real papers).
+    assert authors(field, _pages(FIXTURES / "papers" / "mapreduce-osdi04.pdf")) == "Jeffrey Dean, Sanjay Ghemawat"
+
+
+@pytest.mark.parametrize("field", ["Jeffrey Dean and Sanjay Ghemawat", "Dean, Jeffrey; Ghemawat, Sanjay"])
+def test_an_author_field_the_first_page_prints_is_kept_as_written(field):
+    assert authors(field, _pages(FIXTURES / "papers" / "mapreduce-osdi04.pdf")) == field

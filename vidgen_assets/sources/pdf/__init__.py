@@ -23,7 +23,7 @@ import pdfplumber
 
 from vidgen_assets.errors import InputError
 from vidgen_assets.sources.document import Document, title_from_file_name
-from vidgen_assets.sources.pdf.byline import byline, names_someone
+from vidgen_assets.sources.pdf.byline import authors
 from vidgen_assets.sources.pdf.figures import render_crop, save_figures
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.repair import mend_unmapped_ligatures
@@ -64,10 +64,7 @@ def read_pdf(path: Path, figures_dir: Path, max_pages: int) -> Document:
         mend_unmapped_ligatures(raw_pages)
         pages = [read_page(raw) for raw in raw_pages]
         title, sections, captions = read_structure(pages, metadata)
-        if not names_someone(metadata.get("Author", "")):
-            authors = byline(pages)
-            if authors:
-                metadata["Author"] = authors
+        metadata["Author"] = authors(metadata.get("Author", ""), pages)
         with _unreadable_as_input_error(path):
             images = [
                 (caption, render_crop(pdf.pages[caption.page - 1], caption.crop))
