@@ -62,11 +62,12 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     from dagster._core.errors import DagsterAssetCheckFailedError
 
     from vidgen_assets import progress
-    from vidgen_assets.definitions import ASSET_CHECKS, PARTITIONED_ASSETS
+    from vidgen_assets.graph import ASSET_CHECKS, PARTITIONED_ASSETS
     from vidgen_assets.document_runs import cli_run_tags, fail_dead_cli_runs, refuse_if_busy
     from vidgen_assets.instance import release_dead_runs
     from vidgen_assets.partitions import documents
     from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
+    from vidgen_assets.runs import dagster_patches
     from vidgen_assets.sources.kinds import RECORDING_KINDS
     from vidgen_assets.sources.read import read_source
     from vidgen_assets.storage.catalog import register
@@ -93,6 +94,7 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
         bars = None if quiet else _Bars([a.key.to_user_string() for a in PARTITIONED_ASSETS])
         if bars:
             progress.add_listener(bars)
+        dagster_patches.apply()  # this process runs the steps
         try:
             materialize(
                 [*PARTITIONED_ASSETS, *ASSET_CHECKS],  # the checks too: blocking ones stop the run before `videos`

@@ -16,16 +16,14 @@ their process id and fail them, freeing the slots.
 import os
 import socket
 import sys
-import time
 from pathlib import Path
 
 import yaml
-from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import DagsterInstance, DagsterRunStatus, DefaultRunLauncher, RunsFilter
 
 from vidgen_assets.storage.files import atomic_path
 
 TEMPLATE = Path(__file__).with_name("dagster.yaml")
-CLAIM_CHECK_S = 0.5  # how often a step waiting for a pool slot asks again
 
 
 def install_instance_config(home: Path) -> Path:
@@ -45,53 +43,6 @@ def install_instance_config(home: Path) -> Path:
     return target
 
 
-def wait_for_pool_slots_without_spinning() -> None:
-    """Make a run that waits for a pool slot sleep until its next claim check.
-
-    Dagster 1.13.27's `InstanceConcurrencyContext.interval_to_next_pending_claim_check` returns
-    `min([0, ...])`, never more than 0, so the run's step loop never sleeps while it waits: it
-    spins a whole core, on 2 cores stolen from the very model step that holds the slot (two
-    documents at once took 5.4x one alone). This gives the intended time to the next check.
-    Applied when the definitions load, so in `vidgen make`, in every run worker and in the
-    multiprocess executor's parent, whose own loop never sleeps while a step waits.
-    """
-    from dagster._core.execution.plan.instance_concurrency_context import InstanceConcurrencyContext
-
-    def interval_to_next_pending_claim_check(self) -> float:
-        if not self._pending_claims or not self._pending_timeouts:
-            return 0.0
-        return max(0.0, min(self._pending_timeouts.values()) - time.time())
-
-    InstanceConcurrencyContext.interval_to_next_pending_claim_check = interval_to_next_pending_claim_check
-
-    # A refused claim is retried after 1.1**n seconds (n refusals so far, up to 15 s): fit for a
-    # cluster of many waiting steps, but here a step that waited through a few of the other
-    # run's model steps would notice a free slot seconds late, leaving the cores idle. On one
-    # machine a claim check is one small SQLite query, so ask every half second.
-    from dagster._core.execution.plan import instance_concurrency_context
-
-    instance_concurrency_context._calculate_timeout_interval = lambda sleep_interval, count: CLAIM_CHECK_S
-
-    # The multiprocess executor's loop has no sleep of its own: with no step running and one
-    # waiting for a slot, it asks again at once, forever. Sleep here instead, only then, so a
-    # running step's events are never held back. (In-process, sleep_til_ready finds nothing left.)
-    from dagster._core.execution.plan.active import ActiveExecution
-
-    get_steps = ActiveExecution.get_steps_to_execute
-    if getattr(get_steps, "vidgen_waits", False):
-        return
-
-    def get_steps_to_execute(self, limit=None):
-        steps = get_steps(self, limit)
-        waiting = self._instance_concurrency_context
-        if not steps and not self._in_flight and waiting is not None and waiting.has_pending_claims():
-            time.sleep(min(1.0, waiting.interval_to_next_pending_claim_check()))
-        return steps
-
-    get_steps_to_execute.vidgen_waits = True
-    ActiveExecution.get_steps_to_execute = get_steps_to_execute
-
-
 def process_tags() -> dict[str, str]:
     """Tags that let a later `vidgen make` tell whether this process is still running."""
     return {"vidgen/host": socket.gethostname(), "vidgen/pid": str(os.getpid())}
@@ -107,8 +58,6 @@ def release_dead_runs(instance: DagsterInstance) -> list[str]:
     """Fail the started runs on this machine whose process no longer exists (a killed `vidgen
     make`, or a run worker the default launcher started), giving back their pool slots; return
     their run ids."""
-    from dagster._core.launcher import DefaultRunLauncher
-
     local_workers = isinstance(instance.run_launcher, DefaultRunLauncher)
     released = []
     for record in instance.get_run_records(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED])):
