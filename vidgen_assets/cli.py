@@ -62,12 +62,12 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     from dagster._core.errors import DagsterAssetCheckFailedError
 
     from vidgen_assets import progress
+    from vidgen_assets.document_runs import refuse_if_busy
     from vidgen_assets.graph import ASSET_CHECKS, PARTITIONED_ASSETS
-    from vidgen_assets.document_runs import cli_run_tags, fail_dead_cli_runs, refuse_if_busy
-    from vidgen_assets.instance import release_dead_runs
     from vidgen_assets.partitions import documents
     from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
     from vidgen_assets.runs import dagster_patches
+    from vidgen_assets.runs.liveness import cli_run_tags, reap_dead_runs
     from vidgen_assets.sources.kinds import RECORDING_KINDS
     from vidgen_assets.sources.read import read_source
     from vidgen_assets.storage.catalog import register
@@ -86,8 +86,7 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     ensure_dagster_home(paths)
     instance = DagsterInstance.get()
     with document_lock(paths.lock(doc_id), doc_id):
-        release_dead_runs(instance)  # a killed `vidgen make` would hold its model slot for ever
-        fail_dead_cli_runs(instance, paths, doc_id)
+        reap_dead_runs(instance, paths)  # a killed run would hold its model slot and its document for ever
         refuse_if_busy(instance, doc_id)
         if not instance.has_dynamic_partition(documents.name, doc_id):
             instance.add_dynamic_partitions(documents.name, [doc_id])

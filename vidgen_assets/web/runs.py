@@ -15,6 +15,7 @@ from pathlib import Path
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from vidgen_assets.graph import stage_names
+from vidgen_assets.runs.liveness import PARTITION_TAG
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.web.queries import doc_ids_by_source
 
@@ -78,7 +79,7 @@ def run_state(instance: DagsterInstance, doc_id: str, stages: list[str]) -> RunS
     `stages` are the step keys of the pipeline in order (the partitioned assets); other steps,
     such as asset checks, do not count as stages.
     """
-    runs = instance.get_runs(filters=RunsFilter(tags={"dagster/partition": doc_id}), limit=1)
+    runs = instance.get_runs(filters=RunsFilter(tags={PARTITION_TAG: doc_id}), limit=1)
     if not runs:
         return WAITING
     run = runs[0]
