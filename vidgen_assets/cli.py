@@ -62,16 +62,16 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     from dagster._core.errors import DagsterAssetCheckFailedError
 
     from vidgen_assets import progress
-    from vidgen_assets.document_runs import refuse_if_busy
     from vidgen_assets.graph import ASSET_CHECKS, PARTITIONED_ASSETS
     from vidgen_assets.partitions import documents
     from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
     from vidgen_assets.runs import dagster_patches
+    from vidgen_assets.runs.document_lock import document_lock
     from vidgen_assets.runs.liveness import cli_run_tags, reap_dead_runs
+    from vidgen_assets.runs.one_per_document import refuse_if_busy
     from vidgen_assets.sources.kinds import RECORDING_KINDS
     from vidgen_assets.sources.read import read_source
     from vidgen_assets.storage.catalog import register
-    from vidgen_assets.storage.locks import document_lock
 
     resources = {key: resolved(r) for key, r in build_resources(overrides).items()}
     storage, settings = resources["storage"], resources["settings"]

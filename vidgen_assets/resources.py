@@ -304,7 +304,7 @@ def ensure_dagster_home(paths: Paths) -> Path:
     """DAGSTER_HOME, set to the data directory's instance when the user has not chosen one,
     so runs from the CLI and the UI land in the same Dagster instance, with vidgen's instance
     configuration (concurrency pools, run queue) installed when it has none."""
-    from vidgen_assets.instance import install_instance_config
+    from vidgen_assets.runs.instance_config import install_instance_config
 
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.dagster_home)))
     home.mkdir(parents=True, exist_ok=True)

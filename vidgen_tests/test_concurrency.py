@@ -18,7 +18,7 @@ from dagster import DagsterInstance, DagsterRun, DagsterRunStatus
 
 from vidgen_assets.backends.threads import available_cores, model_threads
 from vidgen_assets.definitions import defs
-from vidgen_assets.instance import TEMPLATE, install_instance_config
+from vidgen_assets.runs.instance_config import TEMPLATE, install_instance_config
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.tables import NarrationAudioRow, VideoRow
 from vidgen_tests.test_lineage import NOTE

@@ -15,10 +15,10 @@ from dagster import DagsterInstance, DagsterRunStatus, job, op
 from dagster._core.remote_origin import InProcessCodeLocationOrigin, RemoteJobOrigin, RemoteRepositoryOrigin
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
-from vidgen_assets.document_runs import runs_of, start_document_run
 from vidgen_assets.errors import DocumentBusy
+from vidgen_assets.runs.document_lock import document_lock, holder_elsewhere
+from vidgen_assets.runs.one_per_document import runs_of, start_document_run
 from vidgen_assets.storage.duckdb import Database
-from vidgen_assets.storage.locks import document_lock, holder_elsewhere
 from vidgen_assets.storage.paths import Paths
 from vidgen_assets.storage.versions import new_version
 from vidgen_tests.test_end_to_end import run_vidgen
@@ -26,7 +26,7 @@ from vidgen_tests.test_end_to_end import run_vidgen
 HOLD = """
 import sys, time
 from pathlib import Path
-from vidgen_assets.storage.locks import document_lock
+from vidgen_assets.runs.document_lock import document_lock
 with document_lock(Path(sys.argv[1]), "doc"):
     print("held", flush=True)
     time.sleep(600)

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from vidgen_assets.storage.locks import document_lock
+from vidgen_assets.runs.document_lock import document_lock
 with document_lock(Path(sys.argv[1]), "doc"):
     print("held", flush=True)
     time.sleep(600)

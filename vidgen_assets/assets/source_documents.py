@@ -5,10 +5,10 @@ from dataclasses import asdict
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.document_runs import start_document_run
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import SettingsResource, StorageResource
+from vidgen_assets.runs.one_per_document import start_document_run
 from vidgen_assets.sources.read import read_source
 from vidgen_assets.storage.catalog import input_failures_recorded, source_path
 from vidgen_assets.storage.files import sha256_of

@@ -2,7 +2,7 @@
 
 Every run of a document carries `dagster/partition=<doc_id>`. A `vidgen make` run also says
 where its process is: this data directory, this host and pid, and that it holds the document
-lock (vidgen_assets/storage/locks.py) from before its run starts until after it ends. Runs the
+lock (document_lock.py) from before its run starts until after it ends. Runs the
 UI, sensor or schedule launch run in a worker process Dagster's default launcher starts, whose
 pid the run's RUN_START event records.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, DagsterRun, DagsterRunStatus, DefaultRunLauncher, RunsFilter
 
-from vidgen_assets.storage.locks import holder_elsewhere
+from vidgen_assets.runs.document_lock import holder_elsewhere
 from vidgen_assets.storage.paths import Paths
 
 PARTITION_TAG = "dagster/partition"  # Dagster's own: the document a run makes

@@ -2,7 +2,7 @@
 
 Three things keep them apart: the run queue's limit of one run per `dagster/partition` tag
 (the instance configuration) for runs launched from the UI, sensor or schedule; the document
-lock (storage/locks.py) that `vidgen make` holds for its whole run; and `vidgen make` itself,
+lock (document_lock.py) that `vidgen make` holds for its whole run; and `vidgen make` itself,
 which refuses to start while the Dagster instance has a queued or running run of the document.
 Its own run is recorded in the same instance, so the queue holds back the UI's runs of that
 document meanwhile. The first step of every run checks once more (`start_document_run`), then
@@ -16,9 +16,9 @@ from pathlib import Path
 from dagster import DagsterInstance, DagsterRun, DagsterRunStatus, RunsFilter
 
 from vidgen_assets.errors import DocumentBusy
+from vidgen_assets.runs.document_lock import holder_elsewhere
 from vidgen_assets.runs.liveness import PARTITION_TAG, RUNNING, from_cli, why_dead
 from vidgen_assets.storage.duckdb import Database
-from vidgen_assets.storage.locks import holder_elsewhere
 from vidgen_assets.storage.paths import Paths
 from vidgen_assets.storage.versions import sweep
 

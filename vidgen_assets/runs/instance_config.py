@@ -3,7 +3,7 @@ pools that give each model step a machine-wide slot, and a run queue that never 
 of one document at once. Installed into DAGSTER_HOME before any run, never overwriting a
 user's own settings.
 
-    python -m vidgen_assets.instance DAGSTER_HOME     (what `make ui` runs)
+    python -m vidgen_assets.runs.instance_config DAGSTER_HOME     (what `make ui` runs)
 """
 
 import sys
@@ -13,7 +13,7 @@ import yaml
 
 from vidgen_assets.storage.files import atomic_path
 
-TEMPLATE = Path(__file__).with_name("dagster.yaml")
+TEMPLATE = Path(__file__).parents[1] / "dagster.yaml"
 
 
 def install_instance_config(home: Path) -> Path:
