@@ -52,11 +52,12 @@ class _Bars:
         self.overall.close()
 
 
-def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path:
+def make(path: Path, quiet: bool = False, overrides: dict | None = None, resources: dict | None = None) -> Path:
     """Materialize every asset of `path`'s partition; return the video's path.
 
     `overrides` maps setting flags (`burn-in`, `tts`, ...) to values; the rest comes from the
-    environment and the defaults, exactly as in the Dagster UI.
+    environment and the defaults, exactly as in the Dagster UI. `resources` replaces built
+    resources by key (a test passes a storage resource that stops the run before a commit).
     """
     from dagster import DagsterInstance, materialize
     from dagster._core.errors import DagsterAssetCheckFailedError
@@ -73,7 +74,7 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     from vidgen_assets.sources.read import read_source
     from vidgen_assets.storage.catalog import register
 
-    resources = {key: resolved(r) for key, r in build_resources(overrides).items()}
+    resources = {key: resolved(r) for key, r in {**build_resources(overrides), **(resources or {})}.items()}
     storage, settings = resources["storage"], resources["settings"]
     paths = storage.paths()
     # Read the file and check the backends it needs before anything is recorded, so bad input
@@ -159,7 +160,8 @@ def _user_error(exc: BaseException) -> VidgenError | None:
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, resources: dict | None = None) -> int:
+    """The command line; `resources` replaces built resources by key in `make` (see make)."""
     parser = argparse.ArgumentParser(prog="vidgen", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     make_cmd = sub.add_parser("make", help="turn a document or recording into a narrated video")
@@ -189,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(lines))
         return 0 if ok else 1
     try:
-        video = make(args.file, quiet=args.quiet, overrides=overrides)
+        video = make(args.file, quiet=args.quiet, overrides=overrides, resources=resources)
     except Exception as exc:  # shown as one line; the traceback is in the Dagster run log
         error = _user_error(exc) or exc
         print(f"vidgen: error: {error}".splitlines()[0], file=sys.stderr)
