@@ -60,7 +60,6 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None, resourc
     resources by key (a test passes a storage resource that stops the run before a commit).
     """
     from dagster import DagsterInstance, materialize
-    from dagster._core.errors import DagsterAssetCheckFailedError
 
     from vidgen_assets import progress
     from vidgen_assets.graph import ASSET_CHECKS, PARTITIONED_ASSETS
@@ -96,20 +95,21 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None, resourc
             progress.add_listener(bars)
         dagster_patches.apply()  # this process runs the steps
         try:
-            materialize(
+            result = materialize(
                 [*PARTITIONED_ASSETS, *ASSET_CHECKS],  # the checks too: blocking ones stop the run before `videos`
                 partition_key=doc_id,
                 instance=instance,
                 resources=resources,
                 tags=cli_run_tags(paths, path),
                 run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+                raise_on_error=False,
             )
-        except DagsterAssetCheckFailedError as exc:
-            raise CheckFailed(doc_id, _failed_checks(str(exc))) from exc
         finally:
             if bars:
                 progress.remove_listener(bars)
                 bars.close()
+    if not result.success:
+        raise _why_failed(doc_id, result)
     return paths.video(doc_id)
 
 
@@ -122,14 +122,47 @@ def _check_backends(resources: dict, recording: bool) -> None:
         raise VidgenError(problem)
 
 
-def _failed_checks(message: str) -> list[tuple[str, str]]:
-    """(asset, check) pairs from Dagster's "N blocking asset checks failed" message, whose
-    lines after the first read `asset: check,check`."""
-    pairs = []
-    for line in message.splitlines()[1:]:
-        asset, _, names = line.partition(": ")
-        pairs += [(asset.strip(), name.strip()) for name in names.split(",") if name.strip()]
-    return pairs or [("?", message.splitlines()[0] if message else "?")]
+class StepFailed(VidgenError):
+    """A step of the run raised `error_class` (a VidgenError's name, or another exception's),
+    as the run's events recorded it; the message is the error's own."""
+
+    def __init__(self, error_class: str, message: str):
+        self.error_class = error_class
+        super().__init__(message)
+
+
+def _why_failed(doc_id: str, result) -> VidgenError:
+    """What stopped a failed run, from its result: the blocking checks that failed (CheckFailed),
+    else the error of the first failed step, the vidgen error under Dagster's wrapping if any."""
+    from dagster import AssetCheckSeverity
+
+    failed = [(e.asset_key.to_user_string(), e.check_name) for e in result.get_asset_check_evaluations()
+              if not e.passed and e.severity == AssetCheckSeverity.ERROR and e.blocking]
+    if failed:
+        return CheckFailed(doc_id, failed)
+    for event in result.get_step_failure_events():
+        if event.step_failure_data and event.step_failure_data.error:
+            return _raised(event.step_failure_data.error)
+    return VidgenError(f"{doc_id}: the run failed ({result.get_run_failure_event().message})")
+
+
+def _raised(error) -> StepFailed:
+    """The error a step raised, from Dagster's serialized chain (wrapper -> cause/context): the
+    first VidgenError in it, else the innermost error that is not Dagster's own."""
+    ours = {cls.__name__ for cls in _subclasses(VidgenError)}
+    chain, seen = [], error
+    while seen is not None:
+        chain.append(seen)
+        seen = seen.cause or seen.context
+    found = next((e for e in chain if e.cls_name in ours), None)
+    found = found or next((e for e in chain if not e.message.startswith("dagster.")), chain[-1])
+    head, sep, rest = found.message.strip().partition(": ")
+    text = rest if sep and head.endswith(found.cls_name) else found.message.strip()  # "pkg.module.Class: text"
+    return StepFailed(found.cls_name, text if found.cls_name in ours else f"{found.cls_name}: {text}")
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [cls] + [s for sub in cls.__subclasses__() for s in _subclasses(sub)]
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
@@ -148,16 +181,6 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
         elif kind in (int, float):
             options["type"] = kind
         group.add_argument(f"--{s.flag}", **options)
-
-
-def _user_error(exc: BaseException) -> VidgenError | None:
-    """The VidgenError under Dagster's wrapping exceptions, if the failure is one."""
-    seen = exc
-    while seen is not None:
-        if isinstance(seen, VidgenError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
 
 
 def main(argv: list[str] | None = None, resources: dict | None = None) -> int:
@@ -192,10 +215,10 @@ def main(argv: list[str] | None = None, resources: dict | None = None) -> int:
         return 0 if ok else 1
     try:
         video = make(args.file, quiet=args.quiet, overrides=overrides, resources=resources)
-    except Exception as exc:  # shown as one line; the traceback is in the Dagster run log
-        error = _user_error(exc) or exc
+    except Exception as error:  # shown as one line; a step's traceback is in the Dagster run log
         print(f"vidgen: error: {error}".splitlines()[0], file=sys.stderr)
-        return EX_TEMPFAIL if isinstance(error, DocumentBusy) else 1
+        busy = isinstance(error, DocumentBusy) or getattr(error, "error_class", None) == DocumentBusy.__name__
+        return EX_TEMPFAIL if busy else 1
     print(video)
     return 0
 
