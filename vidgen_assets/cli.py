@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 from tqdm import tqdm
@@ -59,10 +60,11 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None, resourc
     environment and the defaults, exactly as in the Dagster UI. `resources` replaces built
     resources by key (a test passes a storage resource that stops the run before a commit).
     """
-    from dagster import DagsterInstance, materialize
+    from dagster import DagsterInstance, Definitions
 
     from vidgen_assets import progress
-    from vidgen_assets.graph import ASSET_CHECKS, PARTITIONED_ASSETS
+    from vidgen_assets.graph import ASSET_CHECKS, PARTITIONED_ASSETS, stage_names
+    from vidgen_assets.jobs import make_video
     from vidgen_assets.partitions import documents
     from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
     from vidgen_assets.runs import dagster_patches
@@ -90,19 +92,23 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None, resourc
         refuse_if_busy(instance, doc_id)
         if not instance.has_dynamic_partition(documents.name, doc_id):
             instance.add_dynamic_partitions(documents.name, [doc_id])
-        bars = None if quiet else _Bars([a.key.to_user_string() for a in PARTITIONED_ASSETS])
+        # The UI's job, checks included (blocking ones stop the run before `videos`), run here.
+        job = Definitions(assets=PARTITIONED_ASSETS, asset_checks=ASSET_CHECKS, jobs=[make_video],
+                          resources=resources).resolve_job_def(make_video.name)
+        run_id = str(uuid.uuid4())
+        instance.add_event_listener(run_id, progress.announce_stages(stage_names()))
+        bars = None if quiet else _Bars(stage_names())
         if bars:
             progress.add_listener(bars)
         dagster_patches.apply()  # this process runs the steps
         try:
-            result = materialize(
-                [*PARTITIONED_ASSETS, *ASSET_CHECKS],  # the checks too: blocking ones stop the run before `videos`
-                partition_key=doc_id,
-                instance=instance,
-                resources=resources,
-                tags=cli_run_tags(paths, path),
+            result = job.execute_in_process(
                 run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+                instance=instance,
+                partition_key=doc_id,
                 raise_on_error=False,
+                run_id=run_id,
+                tags=cli_run_tags(paths, path),
             )
         finally:
             if bars:
