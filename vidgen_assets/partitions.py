@@ -1,4 +1,4 @@
-"""One partition per source document; keys are doc_ids (see registry.py)."""
+"""One partition per source document; keys are doc_ids, given by storage/catalog.py (`register`)."""
 
 from dagster import DynamicPartitionsDefinition
 
