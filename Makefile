@@ -21,7 +21,7 @@ lint: install  ## ruff, configured in pyproject.toml: its rules, and the formatt
 	$(VENV)/bin/ruff format --check .
 
 ui: install  ## the Dagster UI on http://127.0.0.1:3000 (its instance gets vidgen's dagster.yaml if it has none)
-	$(VENV)/bin/python -m vidgen_assets.instance "$(DAGSTER_HOME)"
+	$(VENV)/bin/python -m vidgen_assets.runs.instance_config "$(DAGSTER_HOME)"
 	$(VENV)/bin/dagster dev -w workspace.yaml
 
 serve: install  ## the gallery, player and upload pages on http://127.0.0.1:8000

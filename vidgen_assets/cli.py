@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 from tqdm import tqdm
@@ -52,27 +53,29 @@ class _Bars:
         self.overall.close()
 
 
-def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path:
+def make(path: Path, quiet: bool = False, overrides: dict | None = None, resources: dict | None = None) -> Path:
     """Materialize every asset of `path`'s partition; return the video's path.
 
     `overrides` maps setting flags (`burn-in`, `tts`, ...) to values; the rest comes from the
-    environment and the defaults, exactly as in the Dagster UI.
+    environment and the defaults, exactly as in the Dagster UI. `resources` replaces built
+    resources by key (a test passes a storage resource that stops the run before a commit).
     """
-    from dagster import DagsterInstance, materialize
-    from dagster._core.errors import DagsterAssetCheckFailedError
+    from dagster import DagsterInstance, Definitions
 
     from vidgen_assets import progress
-    from vidgen_assets.definitions import ASSET_CHECKS, PARTITIONED_ASSETS
-    from vidgen_assets.document_runs import cli_run_tags, fail_dead_cli_runs, refuse_if_busy
-    from vidgen_assets.instance import release_dead_runs
+    from vidgen_assets.graph import ASSET_CHECKS, PARTITIONED_ASSETS, stage_names
+    from vidgen_assets.jobs import make_video
     from vidgen_assets.partitions import documents
     from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
+    from vidgen_assets.runs import dagster_patches
+    from vidgen_assets.runs.document_lock import document_lock
+    from vidgen_assets.runs.liveness import cli_run_tags, reap_dead_runs
+    from vidgen_assets.runs.one_per_document import refuse_if_busy
     from vidgen_assets.sources.kinds import RECORDING_KINDS
     from vidgen_assets.sources.read import read_source
     from vidgen_assets.storage.catalog import register
-    from vidgen_assets.storage.locks import document_lock
 
-    resources = {key: resolved(r) for key, r in build_resources(overrides).items()}
+    resources = {key: resolved(r) for key, r in {**build_resources(overrides), **(resources or {})}.items()}
     storage, settings = resources["storage"], resources["settings"]
     paths = storage.paths()
     # Read the file and check the backends it needs before anything is recorded, so bad input
@@ -85,29 +88,34 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     ensure_dagster_home(paths)
     instance = DagsterInstance.get()
     with document_lock(paths.lock(doc_id), doc_id):
-        release_dead_runs(instance)  # a killed `vidgen make` would hold its model slot for ever
-        fail_dead_cli_runs(instance, paths, doc_id)
+        reap_dead_runs(instance, paths)  # a killed run would hold its model slot and its document for ever
         refuse_if_busy(instance, doc_id)
         if not instance.has_dynamic_partition(documents.name, doc_id):
             instance.add_dynamic_partitions(documents.name, [doc_id])
-        bars = None if quiet else _Bars([a.key.to_user_string() for a in PARTITIONED_ASSETS])
+        # The UI's job, checks included (blocking ones stop the run before `videos`), run here.
+        job = Definitions(assets=PARTITIONED_ASSETS, asset_checks=ASSET_CHECKS, jobs=[make_video],
+                          resources=resources).resolve_job_def(make_video.name)
+        run_id = str(uuid.uuid4())
+        instance.add_event_listener(run_id, progress.announce_stages(stage_names()))
+        bars = None if quiet else _Bars(stage_names())
         if bars:
             progress.add_listener(bars)
+        dagster_patches.apply()  # this process runs the steps
         try:
-            materialize(
-                [*PARTITIONED_ASSETS, *ASSET_CHECKS],  # the checks too: blocking ones stop the run before `videos`
-                partition_key=doc_id,
-                instance=instance,
-                resources=resources,
-                tags=cli_run_tags(paths, path),
+            result = job.execute_in_process(
                 run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+                instance=instance,
+                partition_key=doc_id,
+                raise_on_error=False,
+                run_id=run_id,
+                tags=cli_run_tags(paths, path),
             )
-        except DagsterAssetCheckFailedError as exc:
-            raise CheckFailed(doc_id, _failed_checks(str(exc))) from exc
         finally:
             if bars:
                 progress.remove_listener(bars)
                 bars.close()
+    if not result.success:
+        raise _why_failed(doc_id, result)
     return paths.video(doc_id)
 
 
@@ -118,14 +126,47 @@ def _check_backends(resources: dict, recording: bool) -> None:
     check_configured(resources, ["asr" if recording else "tts", "llm", "pictures"])
 
 
-def _failed_checks(message: str) -> list[tuple[str, str]]:
-    """(asset, check) pairs from Dagster's "N blocking asset checks failed" message, whose
-    lines after the first read `asset: check,check`."""
-    pairs = []
-    for line in message.splitlines()[1:]:
-        asset, _, names = line.partition(": ")
-        pairs += [(asset.strip(), name.strip()) for name in names.split(",") if name.strip()]
-    return pairs or [("?", message.splitlines()[0] if message else "?")]
+class StepFailed(VidgenError):
+    """A step of the run raised `error_class` (a VidgenError's name, or another exception's),
+    as the run's events recorded it; the message is the error's own."""
+
+    def __init__(self, error_class: str, message: str):
+        self.error_class = error_class
+        super().__init__(message)
+
+
+def _why_failed(doc_id: str, result) -> VidgenError:
+    """What stopped a failed run, from its result: the blocking checks that failed (CheckFailed),
+    else the error of the first failed step, the vidgen error under Dagster's wrapping if any."""
+    from dagster import AssetCheckSeverity
+
+    failed = [(e.asset_key.to_user_string(), e.check_name) for e in result.get_asset_check_evaluations()
+              if not e.passed and e.severity == AssetCheckSeverity.ERROR and e.blocking]
+    if failed:
+        return CheckFailed(doc_id, failed)
+    for event in result.get_step_failure_events():
+        if event.step_failure_data and event.step_failure_data.error:
+            return _raised(event.step_failure_data.error)
+    return VidgenError(f"{doc_id}: the run failed ({result.get_run_failure_event().message})")
+
+
+def _raised(error) -> StepFailed:
+    """The error a step raised, from Dagster's serialized chain (wrapper -> cause/context): the
+    first VidgenError in it, else the innermost error that is not Dagster's own."""
+    ours = {cls.__name__ for cls in _subclasses(VidgenError)}
+    chain, seen = [], error
+    while seen is not None:
+        chain.append(seen)
+        seen = seen.cause or seen.context
+    found = next((e for e in chain if e.cls_name in ours), None)
+    found = found or next((e for e in chain if not e.message.startswith("dagster.")), chain[-1])
+    head, sep, rest = found.message.strip().partition(": ")
+    text = rest if sep and head.endswith(found.cls_name) else found.message.strip()  # "pkg.module.Class: text"
+    return StepFailed(found.cls_name, text if found.cls_name in ours else f"{found.cls_name}: {text}")
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [cls] + [s for sub in cls.__subclasses__() for s in _subclasses(sub)]
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
@@ -146,17 +187,8 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
         group.add_argument(f"--{s.flag}", **options)
 
 
-def _user_error(exc: BaseException) -> VidgenError | None:
-    """The VidgenError under Dagster's wrapping exceptions, if the failure is one."""
-    seen = exc
-    while seen is not None:
-        if isinstance(seen, VidgenError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, resources: dict | None = None) -> int:
+    """The command line; `resources` replaces built resources by key in `make` (see make)."""
     parser = argparse.ArgumentParser(prog="vidgen", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     make_cmd = sub.add_parser("make", help="turn a document or recording into a narrated video")
@@ -186,11 +218,11 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(format_report(found)))
         return 0 if found.ok else 1
     try:
-        video = make(args.file, quiet=args.quiet, overrides=overrides)
-    except Exception as exc:  # shown as one line; the traceback is in the Dagster run log
-        error = _user_error(exc) or exc
+        video = make(args.file, quiet=args.quiet, overrides=overrides, resources=resources)
+    except Exception as error:  # shown as one line; a step's traceback is in the Dagster run log
         print(f"vidgen: error: {error}".splitlines()[0], file=sys.stderr)
-        return EX_TEMPFAIL if isinstance(error, DocumentBusy) else 1
+        busy = isinstance(error, DocumentBusy) or getattr(error, "error_class", None) == DocumentBusy.__name__
+        return EX_TEMPFAIL if busy else 1
     print(video)
     return 0
 

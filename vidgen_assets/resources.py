@@ -285,19 +285,11 @@ def resolved(resource: ConfigurableResource) -> ConfigurableResource:
     return resource.process_config_and_initialize()
 
 
-def pause_file_for_test(asset: str) -> Path | None:
-    """Tests only: with VIDGEN_TEST_PAUSE_IN=<asset>:<file>, the step of `asset` stops when every
-    file of its new version is written and its rows are not yet committed, until the test
-    deletes <file> or kills the run. None when no pause is asked for in this step."""
-    asset_wanted, _, marker = os.environ.get("VIDGEN_TEST_PAUSE_IN", "").partition(":")
-    return Path(marker) if marker and asset_wanted == asset else None
-
-
 def ensure_dagster_home(paths: Paths) -> Path:
     """DAGSTER_HOME, set to the data directory's instance when the user has not chosen one,
     so runs from the CLI and the UI land in the same Dagster instance, with vidgen's instance
     configuration (concurrency pools, run queue) installed when it has none."""
-    from vidgen_assets.instance import install_instance_config
+    from vidgen_assets.runs.instance_config import install_instance_config
 
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.dagster_home)))
     home.mkdir(parents=True, exist_ok=True)

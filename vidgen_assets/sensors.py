@@ -5,10 +5,10 @@ import json
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, sensor
 
 from vidgen_assets.inbox import Scan, scan_inbox
-from vidgen_assets.instance import release_dead_runs
 from vidgen_assets.jobs import make_video
 from vidgen_assets.partitions import documents
 from vidgen_assets.resources import SettingsResource, StorageResource
+from vidgen_assets.runs.liveness import FILE_TAG, reap_dead_runs
 from vidgen_assets.sources.read import screen_source
 from vidgen_assets.storage.catalog import register
 
@@ -20,7 +20,7 @@ def inbox_sensor(context: SensorEvaluationContext, storage: StorageResource, set
     it runs again. A file that cannot become a video is reported once (tick log and skip
     reason) and gets no partition. The cursor (kept by Dagster, surviving restarts) is
     vidgen_assets.inbox's record of every file."""
-    for run_id in release_dead_runs(context.instance):  # else their pool slots block every run
+    for run_id in reap_dead_runs(context.instance, storage.paths()):  # else their pool slots block every run
         context.log.warning(f"run {run_id} lost its process (killed?): marked failed, its pool slots freed")
     cursor = json.loads(context.cursor) if context.cursor else {}
     scan = scan_inbox(storage.paths().inbox, cursor, lambda path: screen_source(path, settings.max_words))
@@ -35,7 +35,7 @@ def inbox_sensor(context: SensorEvaluationContext, storage: StorageResource, set
         context.log.info(f"{drop.path.name} -> partition {doc_id} (content {drop.change})")
     return SensorResult(
         run_requests=[
-            RunRequest(partition_key=doc_id, run_key=drop.run_key, tags={"vidgen/file": str(drop.path)})
+            RunRequest(partition_key=doc_id, run_key=drop.run_key, tags={FILE_TAG: str(drop.path)})
             for drop, doc_id in zip(scan.drops, doc_ids)
         ],
         dynamic_partitions_requests=[documents.build_add_request(new)] if new else [],

@@ -59,29 +59,42 @@ def register_documents(paths: list[Path]) -> list[str]:
     return doc_ids
 
 
-def make_video_job():
-    """make_video with the definitions' resources, for reconstructable()."""
-    from vidgen_assets.definitions import defs
+def make_video_job(pause_in: str = "", pause_marker: str = ""):
+    """make_video of the definitions, its storage observed (helpers/observed_storage.py: lock
+    waits counted; with `pause_in`, that asset's commit waits for `pause_marker` to go), for
+    build_reconstructable_job."""
+    from dagster import Definitions
 
-    return defs.resolve_job_def("make_video")
+    from vidgen_assets.definitions import RESOURCES, defs
+    from vidgen_assets.resources import resolved
+    from vidgen_tests.helpers.observed_storage import ObservedStorage
+
+    storage = ObservedStorage(data_dir=resolved(RESOURCES["storage"]).data_dir, pause_in=pause_in,
+                              pause_marker=pause_marker)
+    observed = Definitions(assets=defs.assets, asset_checks=defs.asset_checks, jobs=defs.jobs, executor=defs.executor,
+                           resources={**RESOURCES, "storage": storage})
+    return observed.resolve_job_def("make_video")
 
 
-def _run(doc_id: str, executor: str, answers) -> None:
-    from dagster import DagsterInstance, execute_job, reconstructable
+def _run(doc_id: str, executor: str, answers, pause: tuple[str, str] | None = None) -> None:
+    from dagster import DagsterInstance, build_reconstructable_job, execute_job
 
-    from vidgen_assets.storage import duckdb as storage_duckdb
+    from vidgen_assets.runs.liveness import PARTITION_TAG
+    from vidgen_tests.helpers.observed_storage import WAITS
 
     started = time.monotonic()
+    pause_in, marker = pause or ("", "")
+    job = build_reconstructable_job("vidgen_tests.load", "make_video_job",
+                                    reconstructable_kwargs={"pause_in": pause_in, "pause_marker": str(marker)})
     try:
         with DagsterInstance.get() as instance:
-            result = execute_job(reconstructable(make_video_job), instance=instance,
-                                 tags={"dagster/partition": doc_id},
+            result = execute_job(job, instance=instance, tags={PARTITION_TAG: doc_id},
                                  run_config={"execution": {"config": {executor: {}}}})
             errors = [str(e.step_failure_data.error.message) for e in result.all_events
                       if e.is_step_failure and e.step_failure_data and e.step_failure_data.error]
-            answers.put((doc_id, result.success, time.monotonic() - started, errors, dict(storage_duckdb.lock_waits)))
+            answers.put((doc_id, result.success, time.monotonic() - started, errors, dict(WAITS)))
     except Exception:
-        answers.put((doc_id, False, time.monotonic() - started, [traceback.format_exc()], dict(storage_duckdb.lock_waits)))
+        answers.put((doc_id, False, time.monotonic() - started, [traceback.format_exc()], dict(WAITS)))
 
 
 def run_at_once(doc_ids: list[str], executor: str = "multiprocess", timeout_s: float = 3600) -> dict[str, tuple]:
@@ -104,12 +117,11 @@ def run_at_once(doc_ids: list[str], executor: str = "multiprocess", timeout_s: f
 
 
 def _read_in_a_loop(database: Path, doc_ids: list[str], pages: bool, pause_s: float, stop, answers) -> None:
-    from vidgen_assets.storage import duckdb as storage_duckdb
-    from vidgen_assets.storage.duckdb import Database
     from vidgen_assets.storage.tables import ChunkRow, FrameRow, SegmentRow, VideoRow
     from vidgen_assets.web.queries import video_page
+    from vidgen_tests.helpers.observed_storage import WAITS, ObservedDatabase
 
-    db, reads, errors = Database(database), 0, []
+    db, reads, errors = ObservedDatabase(database), 0, []
 
     def reads_of(doc_id: str) -> list:
         if pages:  # the storyboard page, as the web app reads it
@@ -128,7 +140,7 @@ def _read_in_a_loop(database: Path, doc_ids: list[str], pages: bool, pause_s: fl
                 time.sleep(pause_s)  # a person moving on to the next page
         if not pages:
             time.sleep(pause_s)  # between rounds of the stress
-    answers.put((reads, errors, dict(storage_duckdb.lock_waits)))
+    answers.put((reads, errors, dict(WAITS)))
 
 
 class Reader:

@@ -18,7 +18,7 @@ from dagster import DagsterInstance, DagsterRun, DagsterRunStatus
 
 from vidgen_assets.backends.threads import available_cores, model_threads
 from vidgen_assets.definitions import defs
-from vidgen_assets.instance import TEMPLATE, install_instance_config
+from vidgen_assets.runs.instance_config import TEMPLATE, install_instance_config
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.tables import NarrationAudioRow, VideoRow
 from vidgen_tests.test_lineage import NOTE
@@ -203,14 +203,15 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _start_run(doc_id: str, executor: str):
-    """make_video of one document in its own process, as a run worker runs it; (process, queue
-    of its outcome). Keep the queue: the child fails at start if it is collected."""
+def _start_run(doc_id: str, executor: str, pause: tuple[str, Path] | None = None):
+    """make_video of one document in its own process, as a run worker runs it (`pause`: the
+    asset whose commit waits for a marker file to go); (process, queue of its outcome). Keep
+    the queue: the child fails at start if it is collected."""
     from vidgen_tests.load import _run
 
     context = multiprocessing.get_context("spawn")
     answers = context.Queue()
-    process = context.Process(target=_run, args=(doc_id, executor, answers))
+    process = context.Process(target=_run, args=(doc_id, executor, answers, pause))
     process.start()
     return process, answers
 
@@ -239,7 +240,7 @@ def test_a_multiprocess_run_waits_for_a_model_slot_asleep(data_dir, tmp_path):
         run.join()
 
 
-def test_a_killed_run_worker_is_failed_by_the_next_sensor_tick_and_its_slot_freed(data_dir, tmp_path, monkeypatch):
+def test_a_killed_run_worker_is_failed_by_the_next_sensor_tick_and_its_slot_freed(data_dir, tmp_path):
     """Dagster's default launcher never notices a run worker that was killed: its run would stay
     started for ever, holding the model slot every later run waits for."""
     from dagster import build_sensor_context
@@ -250,8 +251,7 @@ def test_a_killed_run_worker_is_failed_by_the_next_sensor_tick_and_its_slot_free
 
     (doc_id,) = register_documents(write_notes(tmp_path / "notes", 1))
     marker = tmp_path / "paused"
-    monkeypatch.setenv("VIDGEN_TEST_PAUSE_IN", f"narration_audio:{marker}")
-    worker, answers = _start_run(doc_id, "in_process")
+    worker, answers = _start_run(doc_id, "in_process", pause=("narration_audio", marker))
     try:
         deadline = time.monotonic() + 600
         while not marker.exists():  # narration_audio has its slot and its files, not yet its rows

@@ -15,12 +15,10 @@ from dagster import DagsterInstance, DagsterRunStatus, job, op
 from dagster._core.remote_origin import InProcessCodeLocationOrigin, RemoteJobOrigin, RemoteRepositoryOrigin
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
-from vidgen_assets.document_runs import (
-    cli_run_tags, fail_dead_cli_runs, refuse_if_busy, runs_of, start_document_run,
-)
 from vidgen_assets.errors import DocumentBusy
+from vidgen_assets.runs.document_lock import document_lock, holder_elsewhere
+from vidgen_assets.runs.one_per_document import runs_of, start_document_run
 from vidgen_assets.storage.duckdb import Database
-from vidgen_assets.storage.locks import document_lock, holder_elsewhere
 from vidgen_assets.storage.paths import Paths
 from vidgen_assets.storage.versions import new_version
 from vidgen_tests.test_end_to_end import run_vidgen
@@ -28,7 +26,7 @@ from vidgen_tests.test_end_to_end import run_vidgen
 HOLD = """
 import sys, time
 from pathlib import Path
-from vidgen_assets.storage.locks import document_lock
+from vidgen_assets.runs.document_lock import document_lock
 with document_lock(Path(sys.argv[1]), "doc"):
     print("held", flush=True)
     time.sleep(600)
@@ -93,27 +91,6 @@ def test_vidgen_make_refuses_while_a_run_of_the_document_is_queued_and_changes_n
     last = result.stderr.strip().splitlines()[-1]
     assert f"note is already being made by Dagster run {queued.run_id} (queued" in last
     assert not (data_dir / "artifacts").exists() and not (data_dir / "videos").exists()
-
-
-def test_runs_of_killed_vidgen_make_processes_are_failed_and_live_ones_kept(tmp_path, instance):
-    paths = Paths(tmp_path / "data")
-    tags = {**cli_run_tags(paths, tmp_path / "doc.md"), "dagster/partition": "doc"}
-    dead = instance.create_run_for_job(_a_job, status=DagsterRunStatus.STARTED, tags=tags)
-    elsewhere = instance.create_run_for_job(_a_job, status=DagsterRunStatus.STARTED,
-                                            tags={**tags, "vidgen/data-dir": "/another/data"})
-    assert fail_dead_cli_runs(instance, paths, "doc") == [dead.run_id]
-    assert instance.get_run_by_id(dead.run_id).status == DagsterRunStatus.FAILURE
-    assert instance.get_run_by_id(elsewhere.run_id).status == DagsterRunStatus.STARTED
-
-    alive = instance.create_run_for_job(_a_job, status=DagsterRunStatus.STARTED, tags=tags)
-    holder = _hold_lock_in_another_process(paths.lock("doc"))
-    try:
-        assert fail_dead_cli_runs(instance, paths, "doc") == []
-        with pytest.raises(DocumentBusy, match=f"Dagster run {alive.run_id}"):
-            refuse_if_busy(instance, "doc")
-    finally:
-        holder.send_signal(signal.SIGKILL)
-        holder.wait()
 
 
 def test_the_first_step_stops_beside_another_run_and_otherwise_sweeps(tmp_path, instance):

@@ -91,3 +91,38 @@ def test_bad_recordings_fail_with_one_line_naming_the_file_and_touch_nothing(mad
     long.write_bytes(RECORDING.read_bytes())
     assert_refused(made["data"], long, "limit", VIDGEN_MAX_RECORDING_MINUTES="0.1")
     assert _snapshot(made["data"]) == before
+
+
+class _Watcher:
+    """A progress listener, as the CLI's bars are one: the stages announced, and the stage each
+    report of work was made in against the stage last announced."""
+
+    def __init__(self):
+        self.stages: list[str] = []
+        self.mismatched: list[tuple[str, str]] = []
+
+    def stage(self, name: str) -> None:
+        self.stages.append(name)
+
+    def advance(self, name: str, done: float, total: float) -> None:
+        if not self.stages or self.stages[-1] != name:
+            self.mismatched.append((self.stages[-1] if self.stages else "", name))
+
+
+def test_a_recordings_run_shows_each_stage_by_its_own_name(data_dir, tmp_path):
+    """A recording has no script to synthesize, so its narration_audio reports no work: its
+    stage must still be announced, not left showing narration_scripts while the audio is read."""
+    from vidgen_assets import progress
+    from vidgen_assets.cli import make
+    from vidgen_assets.graph import stage_names
+
+    talk = tmp_path / "jfk.flac"
+    talk.write_bytes(RECORDING.read_bytes())
+    watcher = _Watcher()
+    progress.add_listener(watcher)
+    try:
+        make(talk, quiet=True)
+    finally:
+        progress.remove_listener(watcher)
+    assert watcher.stages == stage_names()
+    assert watcher.mismatched == []

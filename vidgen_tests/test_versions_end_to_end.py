@@ -34,11 +34,13 @@ NOT_OUTPUTS = ("dagster_home", "cache", "locks")
 
 
 def start(data: Path, source: Path, pause: str | None = None, marker: Path | None = None) -> subprocess.Popen:
+    """`vidgen make source`; with `pause`, one whose commit of that asset waits for `marker` to go."""
     env = {**os.environ, **SETTINGS, "VIDGEN_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
+    command = [VIDGEN, "make", str(source), "--quiet"]
     if pause:
-        env["VIDGEN_TEST_PAUSE_IN"] = f"{pause}:{marker}"
-    return subprocess.Popen([VIDGEN, "make", str(source), "--quiet"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+        command = [sys.executable, "-m", "vidgen_tests.helpers.observed_storage", pause, str(marker), *command[1:]]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, cwd=Path(__file__).resolve().parents[1])
 
 
 def finish(proc: subprocess.Popen, timeout: float = 1500) -> tuple[int, str, str]:

@@ -7,14 +7,15 @@ from __future__ import annotations
 from dagster import DagsterInstance, materialize
 
 from vidgen_assets.assets.documents import source_documents
+from vidgen_assets.graph import stage_names
 from vidgen_assets.resources import build_resources, resolved
 from vidgen_assets.storage.catalog import register
-from vidgen_assets.web.runs import inbox_progress, pipeline_stages, run_state
+from vidgen_assets.web.runs import inbox_progress, run_state
 
 
 def test_the_made_example_is_finished_at_the_last_stage(example_video):
     instance = DagsterInstance.from_config(str(example_video["data"] / "dagster_home"))
-    state = run_state(instance, example_video["doc_id"], pipeline_stages())
+    state = run_state(instance, example_video["doc_id"], stage_names())
     assert state.state == "finished" and state.run_id
     assert (state.stage, state.stages, state.step) == (9, 9, "videos")
     assert state.describe() == "finished"
@@ -36,7 +37,7 @@ def test_a_failed_run_names_its_stage_and_the_reason_in_one_line(data_dir):
                          resources=resources, raise_on_error=False)
     assert not result.success
 
-    state = run_state(instance, doc_id, pipeline_stages())
+    state = run_state(instance, doc_id, stage_names())
     assert (state.state, state.stage, state.stages, state.step) == ("failed", 1, 9, "source_documents")
     assert state.reason.startswith("InputError: ") and "broken.pdf" in state.reason
     assert "\n" not in state.reason and "Error occurred while executing" not in state.reason

@@ -5,10 +5,9 @@ from dataclasses import asdict
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vidgen_assets.document_runs import start_document_run
 from vidgen_assets.partitions import documents
-from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import SettingsResource, StorageResource
+from vidgen_assets.runs.one_per_document import start_document_run
 from vidgen_assets.sources.read import read_source
 from vidgen_assets.storage.catalog import input_failures_recorded, source_path
 from vidgen_assets.storage.files import sha256_of
@@ -25,7 +24,6 @@ def source_documents(
     As the first step of a run, it stops when another run of the document is active, and
     sweeps what interrupted runs of the document left behind."""
     doc_id = context.partition_key
-    StageProgress("source_documents", context.log.info)
     db = storage.database()
     for leftover in start_document_run(context.instance, storage.paths(), db, doc_id, context.run.run_id):
         context.log.info(f"removed what an interrupted run left: {leftover}")

@@ -26,7 +26,6 @@ def narration_scripts(
     equations), drawn from the abstract, introduction, key results and conclusion to the target
     length. Empty for recordings: their words come from the transcript."""
     doc_id = context.partition_key
-    StageProgress("narration_scripts", context.log.info)
     db = storage.database()
     doc = load_document(db, doc_id)
     script = [] if doc.kind in RECORDING_KINDS else write_script(

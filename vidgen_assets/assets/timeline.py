@@ -58,7 +58,6 @@ def chunks(
     """Consecutive segments grouped into visual beats of at most `chunk_seconds` (default 8),
     each ending at a sentence end; one frame is shown per chunk."""
     doc_id = context.partition_key
-    StageProgress("chunks", context.log.info)
     db = storage.database()
     duration = db.read_one(NarrationAudioRow, doc_id).duration_s
     found = split_into_chunks(load_segments(db, doc_id), duration, settings.chunk_seconds)

@@ -13,7 +13,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence, TypeVar
+from typing import Callable, Iterator, Mapping, Sequence, TypeVar
 
 import duckdb
 
@@ -25,18 +25,18 @@ R = TypeVar("R", bound=Record)
 _schema_ready: set[Path] = set()
 _schema_lock = threading.Lock()
 
-# Connections of this process that had to wait for the file, and for how long in all
-# (benchmarks/concurrency.py reports them).
-lock_waits = {"count": 0, "seconds": 0.0}
 RETRY_S = 0.05  # how often a connection that found the file held asks again
 
 
 class Database:
-    """A DuckDB file opened briefly for each read or write."""
+    """A DuckDB file opened briefly for each read or write. `on_wait(seconds)`, if given, hears
+    of every connection that had to wait for the file, and how long (benchmarks/concurrency.py
+    counts them)."""
 
-    def __init__(self, path: Path, busy_timeout_s: float = 120.0):
+    def __init__(self, path: Path, busy_timeout_s: float = 120.0, on_wait: Callable[[float], None] | None = None):
         self.path = Path(path).resolve()
         self.busy_timeout_s = busy_timeout_s
+        self.on_wait = on_wait
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -68,9 +68,8 @@ class Database:
         while True:
             try:
                 con = duckdb.connect(str(self.path), read_only=read_only)
-                if waited:
-                    lock_waits["count"] += 1
-                    lock_waits["seconds"] += time.monotonic() - started
+                if waited and self.on_wait:
+                    self.on_wait(time.monotonic() - started)
                 return con
             except (duckdb.IOException, duckdb.ConnectionException) as exc:
                 if not _is_conflict(exc):

@@ -15,7 +15,6 @@ import os
 import re
 import secrets
 import shutil
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -49,7 +48,6 @@ class Version:
         """Replace the rows that name this asset's files, in one transaction, then remove the
         previous versions, and this one too if it holds no file (a Markdown source has no
         figures): no row can name it, and the next run would take it for a leftover."""
-        pause_for_test(self.asset)
         self.db.replace(self.doc_id, rows_by_type)
         remove_other_versions(self.directory)
         if not any(self.directory.iterdir()):
@@ -153,15 +151,3 @@ def publish_video(paths: Paths, doc_id: str, row: VideoRow) -> list[Path]:
              (row.credits_path, ".credits.txt"), (row.path, ".mp4")]
     return [publish(Path(src), paths.published(doc_id, suffix)) for src, suffix in files if src and Path(src).is_file()]
 
-
-def pause_for_test(asset: str) -> None:
-    """Let a test stop a run just before a commit (see resources.pause_file_for_test): announce
-    the pause by creating the file, then wait for the test to delete it (or to kill the process)."""
-    from vidgen_assets.resources import pause_file_for_test
-
-    marker = pause_file_for_test(asset)
-    if marker is None:
-        return
-    marker.touch()
-    while marker.exists():
-        time.sleep(0.05)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
+from vidgen_assets.graph import stage_names
+from vidgen_assets.runs.liveness import PARTITION_TAG
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.web.queries import doc_ids_by_source
 
@@ -77,7 +79,7 @@ def run_state(instance: DagsterInstance, doc_id: str, stages: list[str]) -> RunS
     `stages` are the step keys of the pipeline in order (the partitioned assets); other steps,
     such as asset checks, do not count as stages.
     """
-    runs = instance.get_runs(filters=RunsFilter(tags={"dagster/partition": doc_id}), limit=1)
+    runs = instance.get_runs(filters=RunsFilter(tags={PARTITION_TAG: doc_id}), limit=1)
     if not runs:
         return WAITING
     run = runs[0]
@@ -111,13 +113,6 @@ def _instance(dagster_home: str) -> DagsterInstance:
     return DagsterInstance.from_config(dagster_home)
 
 
-def pipeline_stages() -> list[str]:
-    """The partitioned assets in graph order: stage n of this many."""
-    from vidgen_assets.definitions import PARTITIONED_ASSETS
-
-    return [a.key.to_user_string() for a in PARTITIONED_ASSETS]
-
-
 def inbox_progress(inbox: Path, db: Database, dagster_home: Path, limit: int = 50) -> list[Upload]:
     """The newest `limit` files in the inbox with the state of each one's latest run."""
     if not inbox.is_dir():
@@ -127,7 +122,7 @@ def inbox_progress(inbox: Path, db: Database, dagster_home: Path, limit: int = 5
     doc_ids = doc_ids_by_source(db)
     # No instance yet means no run yet; opening one would create it, which is not ours to do.
     instance = _instance(str(dagster_home)) if dagster_home.is_dir() else None
-    stages = pipeline_stages()
+    stages = stage_names()
     uploads = []
     for path in files:
         doc_id = doc_ids.get(str(path.resolve()))
