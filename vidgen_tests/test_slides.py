@@ -80,6 +80,14 @@ def test_a_point_keeps_the_numbers_of_its_sentence_when_it_fits(paper_slides):
     ("We found that limpets seal themselves to the rock at low tide.", "Limpets seal themselves to the rock at low tide"),
     ("The study area covers 40 pools on the shore.", "The study area covers 40 pools on the shore"),
     ("The paper also introduces TextRunner, a fully implemented OIE system.", "TextRunner, a fully implemented OIE system"),
+    # From a phytochemistry paper: a compound's number read into the sentence, and a cut that
+    # left a parenthesis open.
+    ("2 The 1H NMR spectrum of compound 1 showed a double doublet.", "The 1H NMR spectrum of compound 1 showed a double doublet"),
+    ("3 The 1H NMR spectrum (400 MHz, CDCl3) of compound 2 was recorded on a Bruker AMX-400 instrument at the university",
+     "The 1H NMR spectrum (400 MHz, CDCl3) of compound 2 was recorded on a Bruker AMX-400 instrument"),
+    ("The 1H NMR spectrum (400 MHz, CDCl3) of compound 1 showed a double doublet (J = 11.5, 4.5 Hz) at δ 3.18, "
+     "typical for H-3 of a lupane triterpene", "The 1H NMR spectrum (400 MHz, CDCl3) of compound 1 showed a double doublet"),
+    ("In 2 groups of 12 mice the dose was halved.", "In 2 groups of 12 mice the dose was halved"),
 ])
 def test_compress_drops_talk_about_the_paper_connectives_and_plain_asides(sentence, expected):
     assert compress(sentence) == expected

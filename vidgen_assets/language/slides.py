@@ -117,10 +117,28 @@ def compress(sentence: str, max_words: int = POINT_WORDS) -> str:
     text = text.strip(" ,;:")
     if len(text.split()) > max_words:
         text = _keep_clauses(_WE_REPORT.sub("", _without_lead_in(text)).strip(), max_words)
-    text = text.rstrip(" ,;:")
+    text = _STRAY_NUMBER.sub("", _without_open_aside(text)).rstrip(" ,;:")
     if text.endswith("."):
         text = text[:-1]  # slide points are not sentences
     return text[:1].upper() + text[1:]
+
+
+# A compound's or a line's number that the reader set before the sentence ("2 The 1H NMR
+# spectrum of compound 1 showed ..."): a sentence does not open with a bare number and "The".
+_STRAY_NUMBER = re.compile(r"^\d{1,2}\s+(?=(?:The|A|An|In|We|This|These|Our|It|Its)\b)")
+
+
+def _without_open_aside(text: str) -> str:
+    """The text up to a parenthesis that a cut left open ("recorded at (400 MHz"), when enough is left."""
+    depth, opened = 0, None
+    for i, char in enumerate(text):
+        if char == "(":
+            depth, opened = depth + 1, opened if depth else i
+        elif char == ")" and depth:
+            depth -= 1
+    if depth and opened is not None and len(text[:opened].split()) >= 3:
+        return text[:opened].rstrip()
+    return text
 
 
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:which|while|whereas|because|although|but|so that|where)\b)")
@@ -144,13 +162,20 @@ def _keep_clauses(text: str, max_words: int) -> str:
     """The opening clauses that fit in `max_words`; a later clause with a number is kept in
     place of the ones before it if it fits. A single clause longer than that is cut at a word
     that opens a phrase, trailing stop words dropped."""
-    clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+    clauses: list[str] = []
+    for piece in (c for c in _CLAUSE_BREAK.split(text) if c.strip()):
+        if clauses and clauses[-1].count("(") > clauses[-1].count(")"):  # no break inside an aside
+            clauses[-1] += " " + piece
+        else:
+            clauses.append(piece)
     kept: list[str] = []
     for clause in clauses:
         if len(" ".join([*kept, clause]).split()) > max_words:
             break
         kept.append(clause)
     if len(" ".join(kept).split()) < 6:  # nothing, or only an opener such as "That said,"
+        if re.search(r"\d", clauses[0]):  # the opening clause has a number of its own: cut it
+            return _without_open_aside(_cut_words(clauses[0], max_words))
         numbered = next((c for c in clauses if re.search(r"\d", c) and len(c.split()) <= max_words), None)
         return numbered or _cut_words(text, max_words)
     dropped = clauses[len(kept):]
