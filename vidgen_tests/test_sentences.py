@@ -119,3 +119,12 @@ def test_first_sentence_keeps_a_figure_reference():
     assert first_sentence("As Fig. 2 shows, TextRunner is fast. It is also accurate.") == "As Fig. 2 shows, TextRunner is fast."
     assert first_sentence("  no stop at all ") == "no stop at all"
     assert first_sentence("") == ""
+
+
+def test_a_botanical_authority_before_an_aside_does_not_end_the_sentence():
+    # A phytochemistry paper: "Roxb." (Roxburgh) names who described the species.
+    text = "Phoenix paludosa Roxb. (Family: Arecaceae) is a thorny palm. The leaves are long. It rose. (See Fig. 2.) It fell."
+    assert split_sentences(text) == [
+        "Phoenix paludosa Roxb. (Family: Arecaceae) is a thorny palm.", "The leaves are long.", "It rose.",
+        "(See Fig. 2.)", "It fell.",
+    ]

@@ -44,7 +44,7 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for match in _BOUNDARY.finditer(block):
             before = block[start : match.start(1)].split()
-            if _is_end(before[-1] if before else "", match.group(1), block[match.end() : match.end() + 1]):
+            if _is_end(before[-1] if before else "", match.group(1), block[match.end() : match.end() + 120]):
                 sentences.append(block[start : match.end(2)].strip())
                 start = match.end()
         tail = block[start:].strip()
@@ -59,11 +59,18 @@ def first_sentence(text: str) -> str:
     return sentences[0] if sentences else ""
 
 
-def _is_end(word: str, marks: str, following: str) -> bool:
-    """Whether `marks` after `word` end a sentence when the next character is `following` ("" at the end)."""
+def _is_end(word: str, marks: str, rest: str) -> bool:
+    """Whether `marks` after `word` end a sentence, given the `rest` of the text ("" at the end)."""
+    following = rest[:1]
     if following and not (following.isupper() or following.isdigit() or following in _OPENERS):
         return False
+    if _ASIDE_THEN_LOWER.match(rest):  # "Phoenix paludosa Roxb. (Family: Arecaceae) is a palm"
+        return False
     return following == "" or not _abbreviated(word, marks, following)
+
+
+# An aside in brackets after a full stop, then a lower-case word: the sentence goes on.
+_ASIDE_THEN_LOWER = re.compile(r"\([^()]{1,100}\)\s+[a-z]")
 
 
 def _abbreviated(word: str, marks: str, following: str) -> bool:
