@@ -89,7 +89,13 @@ _CONNECTIVE = re.compile(
     r"indeed|finally|first|second|third|firstly|secondly|lastly|here|overall|in summary|in short|"
     r"in conclusion|to summarize|importantly|notably|specifically|similarly|likewise|instead|still|"
     r"nevertheless|nonetheless|accordingly|then|now|so|and|but|yet|taken together|together|that said|"
-    r"to this end|in practice|in other words|in turn|as such|of course|in fact|at the same time)\s*,\s*", re.I)
+    r"to this end|in practice|in other words|in turn|as such|of course|in fact|at the same time|to sum up|"
+    r"to conclude|all in all|in brief)\s*,\s*", re.I)
+# The same talk inside a sentence: "Our method, described in this paper, ..." -> "Our method ...",
+# "To sum up, in this paper, we ..." -> "We ...".
+_IN_THIS_DOC = rf"(?:(?:described|presented|proposed|reported)\s+)?(?:in|within)\s+(?:this|the\s+present)\s+{_DOC}\b"
+_META_INSIDE = [(re.compile(rf"\s*,\s*{_IN_THIS_DOC}\s*,\s*", re.I), " "),
+                (re.compile(rf"(?:\s*,)?\s*{_IN_THIS_DOC}(?=\s*[.;]|\s*$|\s+we\b)", re.I), "")]
 _PAREN = re.compile(r"\s*\(([^()]*)\)")
 _TALKS_ABOUT_DOC = re.compile(
     rf"^(?:in\s+|within\s+)?(?:this|the\s+present|our|the\s+current|the)\s+{_DOC}\b|^(?:the\s+)?authors?\b", re.I)
@@ -114,7 +120,9 @@ def compress(sentence: str, max_words: int = POINT_WORDS) -> str:
         text = _WE_REPORT.sub("", text)
         if text == before:
             break
-    text = text.strip(" ,;:")
+    for pattern, replacement in _META_INSIDE:
+        text = pattern.sub(replacement, text)
+    text = " ".join(text.split()).strip(" ,;:")
     if len(text.split()) > max_words:
         text = _keep_clauses(_WE_REPORT.sub("", _without_lead_in(text)).strip(), max_words)
     text = _STRAY_NUMBER.sub("", _without_open_aside(text)).rstrip(" ,;:")
