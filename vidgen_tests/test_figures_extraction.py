@@ -137,11 +137,19 @@ def test_a_figure_on_a_page_of_its_own_takes_the_caption_on_the_next_page(tmp_pa
     ("Fig. 4 | Yield per plot in the three seasons", "Figure 4"),
     ("Figure 5 - Yield per plot in the three seasons", "Figure 5"),
     ("FIGURE 6 Yield per plot in the three seasons", "Figure 6"),
+    ("FIG. 7. Yield per plot in the three seasons", "Figure 7"),
+    ("Scheme 2. Yield per plot in the three seasons", "Scheme 2"),
+    ("Chart 1: Yield per plot in the three seasons", "Chart 1"),
+    ("Plate 3 Yield per plot in the three seasons", "Plate 3"),
+    ("Exhibit 4: Yield per plot in the three seasons", "Exhibit 4"),
+    ("Figure S1. Yield per plot in the three seasons", "Figure S1"),
+    ("Supplementary Figure 2. Yield per plot in the three seasons", "Figure S2"),
+    ("Supplementary Table 5: Yield per plot in the three seasons", "Table S5"),
 ])
 def test_caption_styles_of_other_journals_are_read(tmp_path, label_line, label):
     # In smaller type, a table's caption over its rows of numbers, a figure's under its
     # drawing; running text above and below.
-    if label.startswith("Table"):
+    if label.startswith(("Table", "Exhibit")):
         rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 7)]
         float_ = _text([label_line], 560, size=8) + _text(rows, 540, size=8)
     else:
@@ -157,6 +165,62 @@ def test_caption_styles_of_other_journals_are_read(tmp_path, label_line, label):
         words = _words_in(pdf.pages[0], caption.crop)
     assert "Plot" in words and "36.7" in words  # the whole float
     assert "crabs" not in words and "Yield" not in words  # and neither running text nor caption
+
+
+def test_a_table_continued_on_the_next_page_is_shown_and_named_by_its_first_part(tmp_path):
+    # The caption repeated over the rest of the rows, longer and marked "(continued)", is not
+    # the table's caption, nor its picture.
+    rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 7)]
+    more = [f"Pool {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(7, 12)]
+    path = tmp_path / "continued.pdf"
+    path.write_bytes(_pdf([
+        (b"", _text(_PROSE, 720) + _text(["Table 1: Animals counted per plot."], 560, size=8) + _text(rows, 545, size=8)),
+        (b"", _text(["Table 1: Animals counted per plot in the three seasons (continued)"], 720, size=8)
+         + _text(more, 705, size=8) + _text(_PROSE, 600)),
+    ]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [(f.label, f.page, f.caption) for f in doc.figures] == [("Table 1", 1, "Animals counted per plot.")]
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages, {})[2][0]
+        words = _words_in(pdf.pages[0], caption.crop)
+    assert "Plot" in words and "36.7" in words
+
+
+def test_a_figure_that_the_text_wraps_round_is_found_in_its_own_lane(tmp_path):
+    # A paragraph narrowed on the right for a drawing and its caption set beside it (as
+    # LaTeX's wrapfigure sets them), then running on at full width under them.
+    narrow = [line[:48] for line in (_PROSE * 4)[:17]]
+    content = _text(narrow, 700) + b"0.3 g 340 560 180 110 re f 0 g\n"
+    content += _text(["Figure 1: The cycle of a survey.", "Counts, checks and repeats."], 540, size=10, x=340)
+    path = tmp_path / "wrapped.pdf"
+    path.write_bytes(_pdf([(b"", content + _text(_PROSE, 496))]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [f.label for f in doc.figures] == ["Figure 1"]
+    assert doc.figures[0].caption.startswith("The cycle of a survey.")
+    with Image.open(doc.figures[0].image_path) as image:
+        width, height = image.width * 72 / FIGURE_DPI, image.height * 72 / FIGURE_DPI
+        assert 180 <= width <= 180 + 30 and 110 <= height <= 110 + 10  # the drawing, no text beside it
+        assert ImageStat.Stat(image.convert("L")).mean[0] < 120
+
+
+def test_a_running_head_set_low_on_every_page_is_not_part_of_a_figure(tmp_path):
+    # The journal's running head sits 12% down each page (too low for the usual margin), and a
+    # figure on the second page stands right under it.
+    head = _text(["Rock pools of the northern shore"], 697, size=9, x=330)
+    path = tmp_path / "heads.pdf"
+    path.write_bytes(_pdf([
+        (b"", head + _text(_PROSE * 2, 660)),
+        (b"", head + b"0.3 g 150 460 300 220 re f 0 g\n" + _text(["Figure 1: Pool temperature through one day."], 445, size=8)
+         + _text(_PROSE, 400)),
+        (b"", head + _text(_PROSE * 2, 660)),
+    ]))
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages, {})[2][0]
+        words = _words_in(pdf.pages[1], caption.crop)
+    assert caption.label == "Figure 1" and caption.source == "drawing"
+    assert "northern" not in words and "shore" not in words
 
 
 def test_a_paragraph_opening_with_a_label_is_read_not_taken_for_the_caption(tmp_path):
@@ -194,10 +258,10 @@ _PROSE = [
 ]
 
 
-def _text(lines: list[str], top: float, size: float = 10) -> bytes:
+def _text(lines: list[str], top: float, size: float = 10, x: float = 72) -> bytes:
     """Content-stream text: one line each, from `top` (points from the page bottom) down."""
     return b"".join(
-        b"BT /F1 %.1f Tf 72 %.1f Td (%s) Tj ET\n" % (size, top - i * size * 1.2, line.encode("latin-1"))
+        b"BT /F1 %.1f Tf %.1f %.1f Td (%s) Tj ET\n" % (size, x, top - i * size * 1.2, line.encode("latin-1"))
         for i, line in enumerate(lines)
     )
 

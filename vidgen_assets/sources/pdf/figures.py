@@ -20,13 +20,26 @@ from vidgen_assets.storage.files import atomic_path
 
 FIGURE_DPI = 150
 _PSEUDO_CODE = re.compile(r"^\d{1,3}:\s")  # a numbered line of an algorithm: "12: end for"
-# "Figure 2:", "Fig. 3.", "FIG. 1.", "Table IV.", "Fig. 1 |", "Figure 1 —", "Table 3.2:", and the
-# label without punctuation ("Figure 1 Flow chart", "Table 1" alone on its line), which
-# find_captions accepts only where it is set off as a caption.
+# "Figure 2:", "Fig. 3.", "FIG. 1.", "Table IV.", "Fig. 1 |", "Figure 1 —", "Table 3.2:", other
+# journals' kinds ("Scheme 1", "Chart 2", "Plate 3", "Exhibit 4"), supplementary ones
+# ("Supplementary Figure 2", "Figure S1"), and the label without punctuation ("Figure 1 Flow
+# chart", "Table 1" alone on its line), which find_captions accepts only where it is set off as
+# a caption.
 CAPTION = re.compile(
-    r"^(?:(Figure|FIGURE|Fig\.?|FIG\.?|Table|TABLE)\s*(\d+(?:\.\d+)?|[IVXL]+)\b(\s*[:.|—–]|\s+-\s)?"
+    r"^(?:(?:(Supplementary|SUPPLEMENTARY|Suppl\.)\s+)?"
+    r"(Figure|FIGURE|Fig\.?|FIG\.?|Table|TABLE|Scheme|SCHEME|Chart|CHART|Plate|PLATE|Exhibit|EXHIBIT)"
+    r"\s*(S?\d+(?:\.\d+)?|[IVXL]+)\b(\s*[:.|—–]|\s+-\s)?"
     r"|(Algorithm|ALGORITHM)\s*(\d+)\b[:.]?)\s*"
 )
+# A caption repeated over the rest of its float on the next page: "Table 2 (continued)",
+# "Figure 2 (...continued)", "Table 3. Continued", "Table 2 Overview of themes (Continued)".
+_CONTINUED = re.compile(
+    r"\((?:\.\.\.|…|\s)*(?:(?:continued|cont'd|contd)\b(?!\s+on\b)|cont\.)[^)]*\)|^[-–—:.\s]*continued\s*(?:[.:]|$)",
+    re.IGNORECASE,
+)
+# How each kind of float is looked for: a figure's drawing above its caption, a table's rows on
+# either side (an exhibit, in business and economics papers, is most often a table).
+_LOCATED_AS = {"Scheme": "Figure", "Chart": "Figure", "Plate": "Figure", "Exhibit": "Table"}
 _FUNCTION_WORDS = frozenset("the of and in is are to a an for with that this by as on was were".split())
 _MIN_REGION = 40.0  # points: a page region smaller than this holds no figure
 
@@ -46,6 +59,13 @@ class Caption:
     # drawing found), "caption" (nothing at all: the caption itself).
     source: str = ""
     strength: int = 2  # 2: "Figure 2:" set apart; 1: a bare label ("Figure 2 Flow chart")
+    continued: bool = False  # "Table 2 (continued)": the rest of a float begun on a page before
+
+    @property
+    def kind(self) -> str:
+        """Figure, Table or Algorithm: how the float is looked for."""
+        name = self.label.split()[0]
+        return _LOCATED_AS.get(name, name)
 
     @property
     def from_region(self) -> bool:
@@ -82,7 +102,7 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
             _set_crop(layouts[caption.page], caption, _bounds(items), "drawing", [l for _, l in items if l is not None])
     for caption in candidates:  # beside the caption: only drawings no caption has stacked on
         layout = layouts[caption.page]
-        beside = _beside(layout, caption) if caption.label.startswith("Figure") else []
+        beside = _beside(layout, caption) if caption.kind == "Figure" else []
         # A few labels under a caption set beside its figure are not the figure.
         if _area(beside) > 3 * _area(found[id(caption)]):
             stacked = caption.crop
@@ -116,6 +136,8 @@ def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) ->
             or prev.page != line.page
             or prev.column != line.column
             or line.top - prev.bottom > 0.4 * line.size
+            # Beside the line before, not under it: a caption set by text that wraps round its figure.
+            or _overlap(prev.x0, prev.x1, line.x0, line.x1) <= 0
             or abs(prev.size - line.size) > 0.5  # right under a table's smaller type
             or line.bold
             or bool(line.lead_bold)
@@ -124,13 +146,16 @@ def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) ->
         if not set_apart:
             continue
         rest = line.text[match.end():]
-        if match.group(4):
+        if match.group(5):
             # An algorithm's box is read as a float: its one-line caption heads the box.
-            kind, number, strength = "Algorithm", match.group(5), 2
+            kind, number, strength = "Algorithm", match.group(6), 2
         else:
-            kind = "Table" if match.group(1).lower().startswith("tab") else "Figure"
-            number = match.group(2)
-            if match.group(3):
+            name = match.group(2).lower()
+            kind = "Figure" if name.startswith("fig") else name.capitalize()
+            number = match.group(3)
+            if match.group(1) and not number.startswith("S"):
+                number = "S" + number  # "Supplementary Figure 2" is not Figure 2
+            if match.group(4):
                 strength = 2
             # A bare label is a caption when alone on its line or before a capitalised title;
             # "Figure 1 shows ..." opening a paragraph is running text.
@@ -141,7 +166,8 @@ def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) ->
         block = [line] if kind == "Algorithm" else _caption_lines(pages[line.page - 1], line)
         for member in block:
             member.role = "caption"
-        caption = Caption(label=f"{kind} {number}", page=line.page, lines=block, strength=strength)
+        caption = Caption(label=f"{kind} {number}", page=line.page, lines=block, strength=strength,
+                          continued=bool(_CONTINUED.search(rest)))
         caption.text = CAPTION.sub("", join_lines([m.text for m in block], NO_VOCABULARY)).strip()
         found.append(caption)
     return found
@@ -201,15 +227,19 @@ def _caption_lines(page: Page, first: Line) -> list[Line]:
 def _one_per_label(candidates: list[Caption]) -> list[Caption]:
     """One caption per label, in reading order: the text of its strongest, longest caption and
     the crop of a drawing found by any of them (a figure on a page of its own may carry a bare
-    "Fig. 1." under it while its caption runs on the page before)."""
+    "Fig. 1." under it while its caption runs on the page before). A float continued over pages
+    ("Table 2 (continued)") is shown and named by its first part."""
     by_label: dict[str, list[Caption]] = {}
     for caption in candidates:
         by_label.setdefault(caption.label, []).append(caption)
     result = []
     for group in by_label.values():
-        text = max(group, key=lambda c: (c.strength, len(c.text)))
+        text = max(group, key=lambda c: (not c.continued, c.strength, len(c.text)))
         rank = ("drawing", "neighbour", "region", "caption")
-        cropped = sorted((c for c in group if c.crop is not None), key=lambda c: (rank.index(c.source), c is not text))
+        cropped = sorted(
+            (c for c in group if c.crop is not None),
+            key=lambda c: (c.source == "caption", c.continued, rank.index(c.source), c is not text),
+        )
         if cropped and cropped[0] is not text:
             text.page, text.crop, text.source = cropped[0].page, cropped[0].crop, cropped[0].source
         result.append(text)
@@ -320,9 +350,15 @@ def _running_text(page: Page, body_size: float) -> set[int]:
 def _locate_float(layout: _Layout, caption: Caption, body_size: float) -> list:
     """The items of the figure (usually above its caption), table (either side) or algorithm
     box (below) stacked against the caption."""
-    kind = caption.label.split()[0]
+    kind = caption.kind
     column = caption.lines[0].column
-    chosen = _stacked(layout, caption, layout.span(column), kind, body_size)
+    span = layout.span(column)
+    # Running text level with the caption, beside it: the float sits in the caption's own lane
+    # (a figure that text wraps round).
+    if any(id(l) in layout.running and l.column == column and l.top < caption.bottom and l.bottom > caption.top
+           and (l.x1 < caption.x0 or l.x0 > caption.x1) for l in layout.page.lines):
+        span = (caption.x0 - 6, caption.x1 + 6)
+    chosen = _stacked(layout, caption, span, kind, body_size)
     if column in ("L", "R"):
         # A float across both columns may carry a caption set in one of them.
         wide = _stacked(layout, caption, layout.span("W"), kind, body_size)
@@ -486,7 +522,7 @@ def _fall_back_to_region(layout: _Layout, caption: Caption, body_size: float) ->
     region between the caption and the running text: above a figure's caption (else below),
     below a table's or algorithm's (else above); at worst the caption itself, so that every
     figure has a picture."""
-    kind = caption.label.split()[0]
+    kind = caption.kind
     page = layout.page
     column = caption.lines[0].column
     span = layout.span(column)
@@ -523,7 +559,7 @@ def _set_crop(layout: _Layout, caption: Caption, box: Box, source: str, members:
     x0, top, x1, bottom = box
     if source != "region":
         # A figure's rotated axis titles are not read: leave them room beside its drawing.
-        side = 12 if caption.label.startswith("Figure") and source != "caption" else 3
+        side = 12 if caption.kind == "Figure" and source != "caption" else 3
         x0, top, x1, bottom = x0 - side, top - 3, x1 + side, bottom + 3
     x0, top, x1, bottom = max(0.0, x0), max(0.0, top), min(page.width, x1), min(page.height, bottom)
     box = (x0, top, x1, bottom)
@@ -542,7 +578,7 @@ def _without_running_text(layout: _Layout, box: Box, caption: Caption, members: 
     """The box with any running-text line, caption line or running head/foot that reaches into
     it cut off; the float's own lines (members) stay."""
     x0, top, x1, bottom = box
-    kind = caption.label.split()[0]
+    kind = caption.kind
     top, bottom = max(top, layout.head + 1 if layout.head else top), min(bottom, layout.foot - 1)
     for line in layout.page.lines:
         if line in members or not (

@@ -52,7 +52,8 @@ def _body_size(pages: list[Page]) -> float:
 
 def _mark_margins(pages: list[Page]) -> None:
     """Running heads and feet: text in the top or bottom 10% of the page that repeats on other
-    pages (digits ignored), and bare page numbers."""
+    pages (digits ignored), text in the top or bottom 15% repeated at the same place on three
+    pages or more, and bare page numbers."""
 
     def key(line: Line) -> str:
         # Without its numbers: a page number may be part of the line on some pages only.
@@ -70,13 +71,24 @@ def _mark_margins(pages: list[Page]) -> None:
             any(ch.isalpha() for ch in line.text) and not CAPTION.match(line.text)
         )
 
+    def placed(line: Line, page: Page) -> tuple[str, int] | None:
+        # A running head set lower still (JCAP: 12% down), known by sitting at the same place on
+        # page after page; a phrase, not an axis label.
+        if (line.top < 0.15 * page.height or line.bottom > 0.85 * page.height) and sum(
+            any(ch.isalpha() for ch in word) for word in line.text.split()
+        ) >= 3:
+            return key(line), round(line.top)
+        return None
+
     seen = Counter()
     for page in pages:
         for k in {key(line) for line in page.lines if reaches_margin(line, page)}:
             seen[k] += 1
+        for k in {placed(line, page) for line in page.lines} - {None}:
+            seen[k] += 1
     for page in pages:
         for line in page.lines:
-            if (reaches_margin(line, page) and seen[key(line)] >= 2) or (
+            if (reaches_margin(line, page) and seen[key(line)] >= 2) or seen[placed(line, page)] >= 3 or (
                 in_margin(line, page)
                 and re.fullmatch(r"(page\s*)?[\divxlc]+(\s*(of|/)\s*\d+)?", line.text.strip(), re.I)
             ):
