@@ -187,6 +187,41 @@ def test_a_table_continued_on_the_next_page_is_shown_and_named_by_its_first_part
     assert "Plot" in words and "36.7" in words
 
 
+def test_a_caption_carried_over_takes_the_float_nearest_the_page_break(tmp_path):
+    # Page 1 opens under a large banner and ends with a ruled table whose caption is carried
+    # over to the top of page 2: the table is the caption's, not the larger banner.
+    rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 6)]
+    table = b"0 g 72 200 300 1 re f 72 128 300 1 re f\n" + _text(rows, 185, size=8)
+    path = tmp_path / "carried.pdf"
+    path.write_bytes(_pdf([
+        (b"", b"0.3 g 72 690 460 80 re f 0 g\n" + _text(_PROSE * 3, 660) + table),
+        (b"", _text(["Table 1: Animals counted per plot."], 720, size=8) + _text(_PROSE * 2, 690)),
+    ]))
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages, {})[2][0]
+        words = _words_in(pdf.pages[0], caption.crop)
+    assert (caption.label, caption.page, caption.source) == ("Table 1", 1, "neighbour")
+    assert "Plot" in words and "34.7" in words
+    assert caption.crop[1] > 792 - 210  # the table at the foot of the page, not the banner
+
+
+def test_a_numbered_heading_over_a_figure_is_not_part_of_it(tmp_path):
+    # A section opens with its heading, in larger bold type with a wide gap after its number,
+    # right over the figure that heads the section.
+    heading = b"BT /F2 12 Tf 72 670 Td (3) Tj ET\nBT /F2 12 Tf 100 670 Td (The Survey Design) Tj ET\n"
+    content = _text(["Rock pools"], 770, size=16) + _text(_PROSE, 745) + heading + b"0.3 g 150 530 300 120 re f 0 g\n"
+    content += _text(["Figure 1: The pools and the days they were visited."], 515, size=8) + _text(_PROSE, 490)
+    path = tmp_path / "heading.pdf"
+    path.write_bytes(_pdf([(b"", content)]))
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages, {})[2][0]
+        words = _words_in(pdf.pages[0], caption.crop)
+    assert caption.label == "Figure 1" and caption.source == "drawing"
+    assert "Survey" not in words and "Design" not in words
+
+
 def test_a_figure_that_the_text_wraps_round_is_found_in_its_own_lane(tmp_path):
     # A paragraph narrowed on the right for a drawing and its caption set beside it (as
     # LaTeX's wrapfigure sets them), then running on at full width under them.

@@ -40,6 +40,7 @@ _CONTINUED = re.compile(
 # How each kind of float is looked for: a figure's drawing above its caption, a table's rows on
 # either side (an exhibit, in business and economics papers, is most often a table).
 _LOCATED_AS = {"Scheme": "Figure", "Chart": "Figure", "Plate": "Figure", "Exhibit": "Table"}
+_SECTION_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXL]+\.|[A-Z]\.)\s+[A-Z]")
 _FUNCTION_WORDS = frozenset("the of and in is are to a an for with that this by as on was were".split())
 _MIN_REGION = 40.0  # points: a page region smaller than this holds no figure
 
@@ -278,9 +279,12 @@ class _Layout:
         # A heading: bold words at text size or larger (a bold row label of a table has numbers
         # after it, or the wide gaps of columns).
         words = line.text.split()
+        # A numbered heading in larger type may leave a wide gap after its number ("3   The System").
+        numbered = line.size > self.body_size + 0.5 and bool(_SECTION_NUMBER.match(line.text))
         headed = (
             line.bold and line.role == "body" and line.size >= self.body_size and len(words) <= 14
-            and line.max_gap < 1.5 * line.size and sum(any(ch.isalpha() for ch in w) for w in words) >= 0.6 * len(words)
+            and line.max_gap < (3.0 if numbered else 1.5) * line.size
+            and sum(any(ch.isalpha() for ch in w) for w in words) >= 0.6 * len(words)
         )
         return (
             id(line) in self.running
@@ -505,16 +509,46 @@ def _look_on_neighbouring_pages(layouts: dict[int, _Layout], caption: Caption, p
         free = [(box, None) for box in layout.graphics if not layout.taken(box)]
         if not free:
             continue
-        seed = max(free, key=lambda it: (it[0][2] - it[0][0]) * (it[0][3] - it[0][1]))
         pool = free + [((l.x0, l.top, l.x1, l.bottom), l) for l in layout.page.lines if l.role == "body"]
-        chosen = _grow([seed], pool, layout, "Figure")
-        x0, top, x1, bottom = _bounds(chosen)
-        if (x1 - x0) * (bottom - top) >= 0.04 * layout.page.width * layout.page.height:
-            caption.page = number
-            _set_crop(layout, caption, (x0, top, x1, bottom), "neighbour", [l for _, l in chosen if l is not None])
-            if caption.crop is not None:
-                return
-            caption.page = caption.lines[0].page
+        groups: list[Box] = []
+        members: dict[Box, list] = {}
+        for seed in sorted(free, key=lambda it: -(it[0][2] - it[0][0]) * (it[0][3] - it[0][1]))[:12]:
+            if any(_inside(seed[0], group) for group in groups):
+                continue
+            chosen = _grow([seed], [it for it in pool if _same_column(layout, it[0], seed[0])], layout, "Figure")
+            group = _bounds(chosen)
+            if (group[2] - group[0]) * (group[3] - group[1]) >= 0.04 * layout.page.width * layout.page.height:
+                groups.append(group)
+                members[group] = chosen
+        if not groups:
+            continue
+        # Panels level with each other in both columns are one float across the page.
+        for a in list(groups):
+            for b in list(groups):
+                if a in groups and b in groups and a is not b and abs(a[1] - b[1]) < 15 and abs(a[3] - b[3]) < 15:
+                    merged = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    members[merged] = members[a] + members[b]
+                    groups = [g for g in groups if g is not a and g is not b] + [merged]
+
+        def reading(box: Box) -> tuple:
+            return (layout.page.two_column and box[0] >= layout.mid - 10, box[1])
+
+        # The float nearest the page break: the last of the page before, the first of the next.
+        group = max(groups, key=reading) if number < caption.page else min(groups, key=reading)
+        caption.page = number
+        _set_crop(layout, caption, group, "neighbour", [l for _, l in members[group] if l is not None])
+        if caption.crop is not None:
+            return
+        caption.page = caption.lines[0].page
+
+
+def _same_column(layout: _Layout, box: Box, seed: Box) -> bool:
+    """Whether the box may belong to the seed's float: on a two-column page, on the seed's side
+    of the gutter or across it (the other column's float is another)."""
+    if not layout.page.two_column or (seed[0] < layout.mid - 2 < layout.mid + 2 < seed[2]):
+        return True
+    left = seed[2] <= layout.mid + 2
+    return (box[0] < layout.mid - 2 < layout.mid + 2 < box[2]) or ((box[2] <= layout.mid + 2) == left)
 
 
 def _fall_back_to_region(layout: _Layout, caption: Caption, body_size: float) -> None:
