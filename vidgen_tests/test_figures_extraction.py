@@ -206,6 +206,51 @@ def test_a_caption_carried_over_takes_the_float_nearest_the_page_break(tmp_path)
     assert caption.crop[1] > 792 - 210  # the table at the foot of the page, not the banner
 
 
+def test_a_boxed_table_whose_rows_read_like_prose_is_cropped_whole(tmp_path):
+    # A table in a ruled frame (a rule each side of every row) whose rows are phrases at the
+    # size of the text, with its caption under it: the rows are the table, not running text.
+    rows = [
+        "dat: a single dataset and the model that is associated with it",
+        "kin: the kinetic model specification, which inherits from dat",
+        "spec: the spectral model specification, which inherits from dat",
+        "theta: the parameter estimates of the model for a single dataset",
+        "res: the results of fitting one or many of the datasets together",
+    ]
+    frame = b"0 g 66 662 450 0.6 re f 66 600 450 0.6 re f\n" + b"".join(
+        b"66 %d 0.6 12 re f 515.4 %d 0.6 12 re f\n" % (651 - 12 * i, 651 - 12 * i) for i in range(5)
+    )
+    content = _text(_PROSE, 740) + frame + _text(rows, 653) + _text(["Table 1: Classes of the package."], 585)
+    path = tmp_path / "boxed.pdf"
+    path.write_bytes(_pdf([(b"", content + _text(_PROSE, 555))]))
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages, {})[2][0]
+        words = _words_in(pdf.pages[0], caption.crop)
+    assert caption.label == "Table 1" and caption.source == "drawing"
+    assert "dat:" in words and "res:" in words and "kinetic" in words
+    assert "crabs" not in words and "Classes" not in words
+
+
+def test_a_caption_in_a_side_column_level_with_the_tick_labels_gets_the_whole_figure(tmp_path):
+    # Nature's layout: the caption in a narrow column beside its figure, its lines level with
+    # the tick labels of the figure's axes (smaller type, across a wide gap).
+    caption = ["Figure 1 Tide and temperature.", "(a) Height of the tide over", "one day. (b) Temperature of",
+               "the upper pools, mean and", "range over forty pools."]
+    content = _text(_PROSE, 760) + b"0.3 g 250 560 290 130 re f 0 g\n" + _text(caption, 680, size=8)
+    content += b"".join(_text([tick], 680 - 9.6 * i, size=6, x=232) for i, tick in enumerate(["0.8", "0.4", "0", "-0.4", "-0.8"]))
+    path = tmp_path / "side.pdf"
+    path.write_bytes(_pdf([(b"", content + _text(_PROSE, 530))]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [f.label for f in doc.figures] == ["Figure 1"]
+    assert doc.figures[0].caption.startswith("Tide and temperature. (a) Height of the tide")
+    assert "0.8" not in doc.figures[0].caption
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        crop = read_structure(pages, {})[2][0].crop
+    assert crop[0] <= 232 and crop[2] >= 540  # the drawing and its tick labels
+    assert crop[0] > 72 + 100  # and none of the caption
+
+
 def test_a_numbered_heading_over_a_figure_is_not_part_of_it(tmp_path):
     # A section opens with its heading, in larger bold type with a wide gap after its number,
     # right over the figure that heads the section.

@@ -348,7 +348,20 @@ def _running_text(page: Page, body_size: float) -> set[int]:
             if id(line) not in running and any(id(o) in running and next_to(line, o, 0.8) for o in body):
                 running.add(id(line))
                 grown = True
-    return running
+    return running - {id(line) for line in body if _ruled_in(page, line)}
+
+
+def _ruled_in(page: Page, line: Line) -> bool:
+    """Whether the line sits in a ruled frame, as the cells of a boxed table do (rows of words
+    that read like prose): a rule on each side of it, shorter than the page."""
+    def rule(box: Box) -> bool:
+        return (
+            box[2] - box[0] < 2 and box[3] - box[1] < 0.6 * page.height
+            and box[1] <= line.top + 2 and box[3] >= line.bottom - 2
+        )
+
+    rules = [box for box in page.graphics if rule(box)]
+    return any(box[2] <= line.x0 + 2 for box in rules) and any(box[0] >= line.x1 - 2 for box in rules)
 
 
 def _locate_float(layout: _Layout, caption: Caption, body_size: float) -> list:
