@@ -5,6 +5,7 @@ small papers made here for layouts the fixtures lack."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -129,6 +130,25 @@ def test_a_figure_on_a_page_of_its_own_takes_the_caption_on_the_next_page(tmp_pa
         width, height = image.width * 72 / FIGURE_DPI, image.height * 72 / FIGURE_DPI
         assert 430 <= width <= 430 + 30 and 520 <= height <= 520 + 10
         assert ImageStat.Stat(gray).mean[0] < 120
+
+
+PEERJ = Path(__file__).parent / "data" / "papers" / "peerj-cs-118-vespa.pdf"  # CC BY 4.0, see data/README.md
+
+
+def test_a_float_continued_over_two_pages_keeps_its_first_part(read):
+    # PeerJ: Figure 2 fills page 5, its caption "(continued on next page...)" goes on at the
+    # top of page 6 under the journal's logo as "Figure 2 (...continued)"; Table 2 is a
+    # landscape table on page 8 continued on page 9 as "Table 2 (continued)".
+    doc, _, _, _, inside = read(PEERJ)
+    figures = {f.label: f for f in doc.figures}
+    assert set(figures) == _labels("Figure", 2) | _labels("Table", 3)
+    assert all(f.image_path and f.image_path.exists() for f in figures.values())
+    assert (figures["Figure 2"].page, figures["Table 2"].page) == (5, 8)
+    assert figures["Figure 2"].caption.startswith("Overview of the options available in the VESPA package")
+    assert figures["Table 2"].caption.startswith("Sample of a summary output file")
+    with Image.open(figures["Figure 2"].image_path) as image:  # a picture filling most of the page, not the logo
+        assert image.width * 72 / FIGURE_DPI > 350 and image.height * 72 / FIGURE_DPI > 450
+    assert "Purpose" in inside["Table 1"] and "m1Neutral" in inside["Table 2"]
 
 
 @pytest.mark.parametrize("label_line, label", [
