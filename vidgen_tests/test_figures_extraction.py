@@ -271,6 +271,25 @@ def test_a_caption_in_a_side_column_level_with_the_tick_labels_gets_the_whole_fi
     assert crop[0] > 72 + 100  # and none of the caption
 
 
+def test_panel_letters_at_the_top_of_several_pages_are_not_a_running_head(tmp_path):
+    # Figures heading two pages, each with panel letters "a" and "b" in the top tenth of the
+    # page where each figure puts them; the crop keeps them.
+    def page(number: int, x: float) -> bytes:
+        drawing = b"0.3 g 90 480 430 235 re f 0 g\n"
+        letters = _text(["a"], 720, size=12, x=x) + _text(["b"], 720, size=12, x=x + 220)
+        caption = _text([f"Figure {number}: Pools on day {number} of the survey."], 465, size=8)
+        return drawing + letters + caption + _text(_PROSE, 440)
+
+    path = tmp_path / "panels.pdf"
+    path.write_bytes(_pdf([(b"", page(1, 80)), (b"", page(2, 86))]))
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(p)) for p in pdf.pages]
+        captions = read_structure(pages, {})[2]
+        words = [_words_in(pdf.pages[c.page - 1], c.crop) for c in captions]
+    assert [c.label for c in captions] == ["Figure 1", "Figure 2"]
+    assert all({"a", "b"} <= set(w) for w in words)
+
+
 def test_a_numbered_heading_over_a_figure_is_not_part_of_it(tmp_path):
     # A section opens with its heading, in larger bold type with a wide gap after its number,
     # right over the figure that heads the section.
