@@ -542,12 +542,10 @@ def _look_on_neighbouring_pages(layouts: dict[int, _Layout], caption: Caption, p
                     merged = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
                     members[merged] = members[a] + members[b]
                     groups = [g for g in groups if g is not a and g is not b] + [merged]
-
-        def reading(box: Box) -> tuple:
-            return (layout.page.two_column and box[0] >= layout.mid - 10, box[1])
-
-        # The float nearest the page break: the last of the page before, the first of the next.
-        group = max(groups, key=reading) if number < caption.page else min(groups, key=reading)
+        # The float nearest the page break: the last of the page before, the first of the next
+        # (in reading order: the right column after the left).
+        order = [(layout.page.two_column and g[0] >= layout.mid - 10, g[1], i) for i, g in enumerate(groups)]
+        group = groups[(max(order) if number < caption.page else min(order))[2]]
         caption.page = number
         _set_crop(layout, caption, group, "neighbour", [l for _, l in members[group] if l is not None])
         if caption.crop is not None:
