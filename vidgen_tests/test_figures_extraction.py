@@ -5,6 +5,7 @@ small papers made here for layouts the fixtures lack."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -131,17 +132,44 @@ def test_a_figure_on_a_page_of_its_own_takes_the_caption_on_the_next_page(tmp_pa
         assert ImageStat.Stat(gray).mean[0] < 120
 
 
+PEERJ = Path(__file__).parent / "data" / "papers" / "peerj-cs-118-vespa.pdf"  # CC BY 4.0, see data/README.md
+
+
+def test_a_float_continued_over_two_pages_keeps_its_first_part(read):
+    # PeerJ: Figure 2 fills page 5, its caption "(continued on next page...)" goes on at the
+    # top of page 6 under the journal's logo as "Figure 2 (...continued)"; Table 2 is a
+    # landscape table on page 8 continued on page 9 as "Table 2 (continued)".
+    doc, _, _, _, inside = read(PEERJ)
+    figures = {f.label: f for f in doc.figures}
+    assert set(figures) == _labels("Figure", 2) | _labels("Table", 3)
+    assert all(f.image_path and f.image_path.exists() for f in figures.values())
+    assert (figures["Figure 2"].page, figures["Table 2"].page) == (5, 8)
+    assert figures["Figure 2"].caption.startswith("Overview of the options available in the VESPA package")
+    assert figures["Table 2"].caption.startswith("Sample of a summary output file")
+    with Image.open(figures["Figure 2"].image_path) as image:  # a picture filling most of the page, not the logo
+        assert image.width * 72 / FIGURE_DPI > 350 and image.height * 72 / FIGURE_DPI > 450
+    assert "Purpose" in inside["Table 1"] and "m1Neutral" in inside["Table 2"]
+
+
 @pytest.mark.parametrize("label_line, label", [
     ("TABLE II. Yield per plot in the three seasons", "Table II"),
     ("Table 3 Yield per plot in the three seasons", "Table 3"),
     ("Fig. 4 | Yield per plot in the three seasons", "Figure 4"),
     ("Figure 5 - Yield per plot in the three seasons", "Figure 5"),
     ("FIGURE 6 Yield per plot in the three seasons", "Figure 6"),
+    ("FIG. 7. Yield per plot in the three seasons", "Figure 7"),
+    ("Scheme 2. Yield per plot in the three seasons", "Scheme 2"),
+    ("Chart 1: Yield per plot in the three seasons", "Chart 1"),
+    ("Plate 3 Yield per plot in the three seasons", "Plate 3"),
+    ("Exhibit 4: Yield per plot in the three seasons", "Exhibit 4"),
+    ("Figure S1. Yield per plot in the three seasons", "Figure S1"),
+    ("Supplementary Figure 2. Yield per plot in the three seasons", "Figure S2"),
+    ("Supplementary Table 5: Yield per plot in the three seasons", "Table S5"),
 ])
 def test_caption_styles_of_other_journals_are_read(tmp_path, label_line, label):
     # In smaller type, a table's caption over its rows of numbers, a figure's under its
     # drawing; running text above and below.
-    if label.startswith("Table"):
+    if label.startswith(("Table", "Exhibit")):
         rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 7)]
         float_ = _text([label_line], 560, size=8) + _text(rows, 540, size=8)
     else:
@@ -157,6 +185,161 @@ def test_caption_styles_of_other_journals_are_read(tmp_path, label_line, label):
         words = _words_in(pdf.pages[0], caption.crop)
     assert "Plot" in words and "36.7" in words  # the whole float
     assert "crabs" not in words and "Yield" not in words  # and neither running text nor caption
+
+
+def test_a_table_continued_on_the_next_page_is_shown_and_named_by_its_first_part(tmp_path):
+    # The caption repeated over the rest of the rows, longer and marked "(continued)", is not
+    # the table's caption, nor its picture.
+    rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 7)]
+    more = [f"Pool {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(7, 12)]
+    path = tmp_path / "continued.pdf"
+    path.write_bytes(_pdf([
+        (b"", _text(_PROSE, 720) + _text(["Table 1: Animals counted per plot."], 560, size=8) + _text(rows, 545, size=8)),
+        (b"", _text(["Table 1: Animals counted per plot in the three seasons (continued)"], 720, size=8)
+         + _text(more, 705, size=8) + _text(_PROSE, 600)),
+    ]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [(f.label, f.page, f.caption) for f in doc.figures] == [("Table 1", 1, "Animals counted per plot.")]
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages, {})[2][0]
+        words = _words_in(pdf.pages[0], caption.crop)
+    assert "Plot" in words and "36.7" in words
+
+
+def test_a_caption_carried_over_takes_the_float_nearest_the_page_break(tmp_path):
+    # Page 1 opens under a large banner and ends with a ruled table whose caption is carried
+    # over to the top of page 2: the table is the caption's, not the larger banner.
+    rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 6)]
+    table = b"0 g 72 200 300 1 re f 72 128 300 1 re f\n" + _text(rows, 185, size=8)
+    path = tmp_path / "carried.pdf"
+    path.write_bytes(_pdf([
+        (b"", b"0.3 g 72 690 460 80 re f 0 g\n" + _text(_PROSE * 3, 660) + table),
+        (b"", _text(["Table 1: Animals counted per plot."], 720, size=8) + _text(_PROSE * 2, 690)),
+    ]))
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages, {})[2][0]
+        words = _words_in(pdf.pages[0], caption.crop)
+    assert (caption.label, caption.page, caption.source) == ("Table 1", 1, "neighbour")
+    assert "Plot" in words and "34.7" in words
+    assert caption.crop[1] > 792 - 210  # the table at the foot of the page, not the banner
+
+
+def test_a_boxed_table_whose_rows_read_like_prose_is_cropped_whole(tmp_path):
+    # A table in a ruled frame (a rule each side of every row) whose rows are phrases at the
+    # size of the text, with its caption under it: the rows are the table, not running text.
+    rows = [
+        "dat: a single dataset and the model that is associated with it",
+        "kin: the kinetic model specification, which inherits from dat",
+        "spec: the spectral model specification, which inherits from dat",
+        "theta: the parameter estimates of the model for a single dataset",
+        "res: the results of fitting one or many of the datasets together",
+    ]
+    frame = b"0 g 66 662 450 0.6 re f 66 600 450 0.6 re f\n" + b"".join(
+        b"66 %d 0.6 12 re f 515.4 %d 0.6 12 re f\n" % (651 - 12 * i, 651 - 12 * i) for i in range(5)
+    )
+    content = _text(_PROSE, 740) + frame + _text(rows, 653) + _text(["Table 1: Classes of the package."], 585)
+    path = tmp_path / "boxed.pdf"
+    path.write_bytes(_pdf([(b"", content + _text(_PROSE, 555))]))
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages, {})[2][0]
+        words = _words_in(pdf.pages[0], caption.crop)
+    assert caption.label == "Table 1" and caption.source == "drawing"
+    assert "dat:" in words and "res:" in words and "kinetic" in words
+    assert "crabs" not in words and "Classes" not in words
+
+
+def test_a_caption_in_a_side_column_level_with_the_tick_labels_gets_the_whole_figure(tmp_path):
+    # Nature's layout: the caption in a narrow column beside its figure, its lines level with
+    # the tick labels of the figure's axes (smaller type, across a wide gap).
+    caption = ["Figure 1 Tide and temperature.", "(a) Height of the tide over", "one day. (b) Temperature of",
+               "the upper pools, mean and", "range over forty pools."]
+    content = _text(_PROSE, 760) + b"0.3 g 250 560 290 130 re f 0 g\n" + _text(caption, 680, size=8)
+    content += b"".join(_text([tick], 680 - 9.6 * i, size=6, x=232) for i, tick in enumerate(["0.8", "0.4", "0", "-0.4", "-0.8"]))
+    path = tmp_path / "side.pdf"
+    path.write_bytes(_pdf([(b"", content + _text(_PROSE, 530))]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [f.label for f in doc.figures] == ["Figure 1"]
+    assert doc.figures[0].caption.startswith("Tide and temperature. (a) Height of the tide")
+    assert "0.8" not in doc.figures[0].caption
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        crop = read_structure(pages, {})[2][0].crop
+    assert crop[0] <= 232 and crop[2] >= 540  # the drawing and its tick labels
+    assert crop[0] > 72 + 100  # and none of the caption
+
+
+def test_panel_letters_at_the_top_of_several_pages_are_not_a_running_head(tmp_path):
+    # Figures heading two pages, each with panel letters "a" and "b" in the top tenth of the
+    # page where each figure puts them; the crop keeps them.
+    def page(number: int, x: float) -> bytes:
+        drawing = b"0.3 g 90 480 430 235 re f 0 g\n"
+        letters = _text(["a"], 720, size=12, x=x) + _text(["b"], 720, size=12, x=x + 220)
+        caption = _text([f"Figure {number}: Pools on day {number} of the survey."], 465, size=8)
+        return drawing + letters + caption + _text(_PROSE, 440)
+
+    path = tmp_path / "panels.pdf"
+    path.write_bytes(_pdf([(b"", page(1, 80)), (b"", page(2, 86))]))
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(p)) for p in pdf.pages]
+        captions = read_structure(pages, {})[2]
+        words = [_words_in(pdf.pages[c.page - 1], c.crop) for c in captions]
+    assert [c.label for c in captions] == ["Figure 1", "Figure 2"]
+    assert all({"a", "b"} <= set(w) for w in words)
+
+
+def test_a_numbered_heading_over_a_figure_is_not_part_of_it(tmp_path):
+    # A section opens with its heading, in larger bold type with a wide gap after its number,
+    # right over the figure that heads the section.
+    heading = b"BT /F2 12 Tf 72 670 Td (3) Tj ET\nBT /F2 12 Tf 100 670 Td (The Survey Design) Tj ET\n"
+    content = _text(["Rock pools"], 770, size=16) + _text(_PROSE, 745) + heading + b"0.3 g 150 530 300 120 re f 0 g\n"
+    content += _text(["Figure 1: The pools and the days they were visited."], 515, size=8) + _text(_PROSE, 490)
+    path = tmp_path / "heading.pdf"
+    path.write_bytes(_pdf([(b"", content)]))
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages, {})[2][0]
+        words = _words_in(pdf.pages[0], caption.crop)
+    assert caption.label == "Figure 1" and caption.source == "drawing"
+    assert "Survey" not in words and "Design" not in words
+
+
+def test_a_figure_that_the_text_wraps_round_is_found_in_its_own_lane(tmp_path):
+    # A paragraph narrowed on the right for a drawing and its caption set beside it (as
+    # LaTeX's wrapfigure sets them), then running on at full width under them.
+    narrow = [line[:48] for line in (_PROSE * 4)[:17]]
+    content = _text(narrow, 700) + b"0.3 g 340 560 180 110 re f 0 g\n"
+    content += _text(["Figure 1: The cycle of a survey.", "Counts, checks and repeats."], 540, size=10, x=340)
+    path = tmp_path / "wrapped.pdf"
+    path.write_bytes(_pdf([(b"", content + _text(_PROSE, 496))]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [f.label for f in doc.figures] == ["Figure 1"]
+    assert doc.figures[0].caption.startswith("The cycle of a survey.")
+    with Image.open(doc.figures[0].image_path) as image:
+        width, height = image.width * 72 / FIGURE_DPI, image.height * 72 / FIGURE_DPI
+        assert 180 <= width <= 180 + 30 and 110 <= height <= 110 + 10  # the drawing, no text beside it
+        assert ImageStat.Stat(image.convert("L")).mean[0] < 120
+
+
+def test_a_running_head_set_low_on_every_page_is_not_part_of_a_figure(tmp_path):
+    # The journal's running head sits 12% down each page (too low for the usual margin), and a
+    # figure on the second page stands right under it.
+    head = _text(["Rock pools of the northern shore"], 697, size=9, x=330)
+    path = tmp_path / "heads.pdf"
+    path.write_bytes(_pdf([
+        (b"", head + _text(_PROSE * 2, 660)),
+        (b"", head + b"0.3 g 150 460 300 220 re f 0 g\n" + _text(["Figure 1: Pool temperature through one day."], 445, size=8)
+         + _text(_PROSE, 400)),
+        (b"", head + _text(_PROSE * 2, 660)),
+    ]))
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages, {})[2][0]
+        words = _words_in(pdf.pages[1], caption.crop)
+    assert caption.label == "Figure 1" and caption.source == "drawing"
+    assert "northern" not in words and "shore" not in words
 
 
 def test_a_paragraph_opening_with_a_label_is_read_not_taken_for_the_caption(tmp_path):
@@ -194,10 +377,10 @@ _PROSE = [
 ]
 
 
-def _text(lines: list[str], top: float, size: float = 10) -> bytes:
+def _text(lines: list[str], top: float, size: float = 10, x: float = 72) -> bytes:
     """Content-stream text: one line each, from `top` (points from the page bottom) down."""
     return b"".join(
-        b"BT /F1 %.1f Tf 72 %.1f Td (%s) Tj ET\n" % (size, top - i * size * 1.2, line.encode("latin-1"))
+        b"BT /F1 %.1f Tf %.1f %.1f Td (%s) Tj ET\n" % (size, x, top - i * size * 1.2, line.encode("latin-1"))
         for i, line in enumerate(lines)
     )
 

@@ -167,7 +167,8 @@ def test_line_numbers_of_a_review_copy_are_not_read(tmp_path):
 
 
 def _pdf(pages: list[tuple[bytes, bytes]]) -> bytes:
-    """A small PDF of US-letter pages in Helvetica, from (stream dictionary entries, content)."""
+    """A small PDF of US-letter pages in Helvetica (/F1) and Helvetica-Bold (/F2), from
+    (stream dictionary entries, content)."""
     count = len(pages)
     font = 3 + 2 * count
     kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count))
@@ -175,10 +176,11 @@ def _pdf(pages: list[tuple[bytes, bytes]]) -> bytes:
     for i, (entries, content) in enumerate(pages):
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font)
+            b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> >>" % (4 + 2 * i, font, font + 1)
         )
         objects.append(b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(content), entries, content))
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):

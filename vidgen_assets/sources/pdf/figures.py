@@ -20,13 +20,27 @@ from vidgen_assets.storage.files import atomic_path
 
 FIGURE_DPI = 150
 _PSEUDO_CODE = re.compile(r"^\d{1,3}:\s")  # a numbered line of an algorithm: "12: end for"
-# "Figure 2:", "Fig. 3.", "FIG. 1.", "Table IV.", "Fig. 1 |", "Figure 1 —", "Table 3.2:", and the
-# label without punctuation ("Figure 1 Flow chart", "Table 1" alone on its line), which
-# find_captions accepts only where it is set off as a caption.
+# "Figure 2:", "Fig. 3.", "FIG. 1.", "Table IV.", "Fig. 1 |", "Figure 1 —", "Table 3.2:", other
+# journals' kinds ("Scheme 1", "Chart 2", "Plate 3", "Exhibit 4"), supplementary ones
+# ("Supplementary Figure 2", "Figure S1"), and the label without punctuation ("Figure 1 Flow
+# chart", "Table 1" alone on its line), which find_captions accepts only where it is set off as
+# a caption.
 CAPTION = re.compile(
-    r"^(?:(Figure|FIGURE|Fig\.?|FIG\.?|Table|TABLE)\s*(\d+(?:\.\d+)?|[IVXL]+)\b(\s*[:.|—–]|\s+-\s)?"
+    r"^(?:(?:(Supplementary|SUPPLEMENTARY|Suppl\.)\s+)?"
+    r"(Figure|FIGURE|Fig\.?|FIG\.?|Table|TABLE|Scheme|SCHEME|Chart|CHART|Plate|PLATE|Exhibit|EXHIBIT)"
+    r"\s*(S?\d+(?:\.\d+)?|[IVXL]+)\b(\s*[:.|—–]|\s+-\s)?"
     r"|(Algorithm|ALGORITHM)\s*(\d+)\b[:.]?)\s*"
 )
+# A caption repeated over the rest of its float on the next page: "Table 2 (continued)",
+# "Figure 2 (...continued)", "Table 3. Continued", "Table 2 Overview of themes (Continued)".
+_CONTINUED = re.compile(
+    r"\((?:\.\.\.|…|\s)*(?:(?:continued|cont'd|contd)\b(?!\s+on\b)|cont\.)[^)]*\)|^[-–—:.\s]*continued\s*(?:[.:]|$)",
+    re.IGNORECASE,
+)
+# How each kind of float is looked for: a figure's drawing above its caption, a table's rows on
+# either side (an exhibit, in business and economics papers, is most often a table).
+_LOCATED_AS = {"Scheme": "Figure", "Chart": "Figure", "Plate": "Figure", "Exhibit": "Table"}
+_SECTION_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXL]+\.|[A-Z]\.)\s+[A-Z]")
 _FUNCTION_WORDS = frozenset("the of and in is are to a an for with that this by as on was were".split())
 _MIN_REGION = 40.0  # points: a page region smaller than this holds no figure
 
@@ -46,6 +60,13 @@ class Caption:
     # drawing found), "caption" (nothing at all: the caption itself).
     source: str = ""
     strength: int = 2  # 2: "Figure 2:" set apart; 1: a bare label ("Figure 2 Flow chart")
+    continued: bool = False  # "Table 2 (continued)": the rest of a float begun on a page before
+
+    @property
+    def kind(self) -> str:
+        """Figure, Table or Algorithm: how the float is looked for."""
+        name = self.label.split()[0]
+        return _LOCATED_AS.get(name, name)
 
     @property
     def from_region(self) -> bool:
@@ -82,7 +103,7 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
             _set_crop(layouts[caption.page], caption, _bounds(items), "drawing", [l for _, l in items if l is not None])
     for caption in candidates:  # beside the caption: only drawings no caption has stacked on
         layout = layouts[caption.page]
-        beside = _beside(layout, caption) if caption.label.startswith("Figure") else []
+        beside = _beside(layout, caption) if caption.kind == "Figure" else []
         # A few labels under a caption set beside its figure are not the figure.
         if _area(beside) > 3 * _area(found[id(caption)]):
             stacked = caption.crop
@@ -116,6 +137,8 @@ def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) ->
             or prev.page != line.page
             or prev.column != line.column
             or line.top - prev.bottom > 0.4 * line.size
+            # Beside the line before, not under it: a caption set by text that wraps round its figure.
+            or _overlap(prev.x0, prev.x1, line.x0, line.x1) <= 0
             or abs(prev.size - line.size) > 0.5  # right under a table's smaller type
             or line.bold
             or bool(line.lead_bold)
@@ -124,13 +147,16 @@ def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) ->
         if not set_apart:
             continue
         rest = line.text[match.end():]
-        if match.group(4):
+        if match.group(5):
             # An algorithm's box is read as a float: its one-line caption heads the box.
-            kind, number, strength = "Algorithm", match.group(5), 2
+            kind, number, strength = "Algorithm", match.group(6), 2
         else:
-            kind = "Table" if match.group(1).lower().startswith("tab") else "Figure"
-            number = match.group(2)
-            if match.group(3):
+            name = match.group(2).lower()
+            kind = "Figure" if name.startswith("fig") else name.capitalize()
+            number = match.group(3)
+            if match.group(1) and not number.startswith("S"):
+                number = "S" + number  # "Supplementary Figure 2" is not Figure 2
+            if match.group(4):
                 strength = 2
             # A bare label is a caption when alone on its line or before a capitalised title;
             # "Figure 1 shows ..." opening a paragraph is running text.
@@ -141,7 +167,8 @@ def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) ->
         block = [line] if kind == "Algorithm" else _caption_lines(pages[line.page - 1], line)
         for member in block:
             member.role = "caption"
-        caption = Caption(label=f"{kind} {number}", page=line.page, lines=block, strength=strength)
+        caption = Caption(label=f"{kind} {number}", page=line.page, lines=block, strength=strength,
+                          continued=bool(_CONTINUED.search(rest)))
         caption.text = CAPTION.sub("", join_lines([m.text for m in block], NO_VOCABULARY)).strip()
         found.append(caption)
     return found
@@ -201,15 +228,19 @@ def _caption_lines(page: Page, first: Line) -> list[Line]:
 def _one_per_label(candidates: list[Caption]) -> list[Caption]:
     """One caption per label, in reading order: the text of its strongest, longest caption and
     the crop of a drawing found by any of them (a figure on a page of its own may carry a bare
-    "Fig. 1." under it while its caption runs on the page before)."""
+    "Fig. 1." under it while its caption runs on the page before). A float continued over pages
+    ("Table 2 (continued)") is shown and named by its first part."""
     by_label: dict[str, list[Caption]] = {}
     for caption in candidates:
         by_label.setdefault(caption.label, []).append(caption)
     result = []
     for group in by_label.values():
-        text = max(group, key=lambda c: (c.strength, len(c.text)))
+        text = max(group, key=lambda c: (not c.continued, c.strength, len(c.text)))
         rank = ("drawing", "neighbour", "region", "caption")
-        cropped = sorted((c for c in group if c.crop is not None), key=lambda c: (rank.index(c.source), c is not text))
+        cropped = sorted(
+            (c for c in group if c.crop is not None),
+            key=lambda c: (c.source == "caption", c.continued, rank.index(c.source), c is not text),
+        )
         if cropped and cropped[0] is not text:
             text.page, text.crop, text.source = cropped[0].page, cropped[0].crop, cropped[0].source
         result.append(text)
@@ -248,9 +279,12 @@ class _Layout:
         # A heading: bold words at text size or larger (a bold row label of a table has numbers
         # after it, or the wide gaps of columns).
         words = line.text.split()
+        # A numbered heading in larger type may leave a wide gap after its number ("3   The System").
+        numbered = line.size > self.body_size + 0.5 and bool(_SECTION_NUMBER.match(line.text))
         headed = (
             line.bold and line.role == "body" and line.size >= self.body_size and len(words) <= 14
-            and line.max_gap < 1.5 * line.size and sum(any(ch.isalpha() for ch in w) for w in words) >= 0.6 * len(words)
+            and line.max_gap < (3.0 if numbered else 1.5) * line.size
+            and sum(any(ch.isalpha() for ch in w) for w in words) >= 0.6 * len(words)
         )
         return (
             id(line) in self.running
@@ -314,15 +348,34 @@ def _running_text(page: Page, body_size: float) -> set[int]:
             if id(line) not in running and any(id(o) in running and next_to(line, o, 0.8) for o in body):
                 running.add(id(line))
                 grown = True
-    return running
+    return running - {id(line) for line in body if _ruled_in(page, line)}
+
+
+def _ruled_in(page: Page, line: Line) -> bool:
+    """Whether the line sits in a ruled frame, as the cells of a boxed table do (rows of words
+    that read like prose): a rule on each side of it, shorter than the page."""
+    def rule(box: Box) -> bool:
+        return (
+            box[2] - box[0] < 2 and box[3] - box[1] < 0.6 * page.height
+            and box[1] <= line.top + 2 and box[3] >= line.bottom - 2
+        )
+
+    rules = [box for box in page.graphics if rule(box)]
+    return any(box[2] <= line.x0 + 2 for box in rules) and any(box[0] >= line.x1 - 2 for box in rules)
 
 
 def _locate_float(layout: _Layout, caption: Caption, body_size: float) -> list:
     """The items of the figure (usually above its caption), table (either side) or algorithm
     box (below) stacked against the caption."""
-    kind = caption.label.split()[0]
+    kind = caption.kind
     column = caption.lines[0].column
-    chosen = _stacked(layout, caption, layout.span(column), kind, body_size)
+    span = layout.span(column)
+    # Running text level with the caption, beside it: the float sits in the caption's own lane
+    # (a figure that text wraps round).
+    if any(id(l) in layout.running and l.column == column and l.top < caption.bottom and l.bottom > caption.top
+           and (l.x1 < caption.x0 or l.x0 > caption.x1) for l in layout.page.lines):
+        span = (caption.x0 - 6, caption.x1 + 6)
+    chosen = _stacked(layout, caption, span, kind, body_size)
     if column in ("L", "R"):
         # A float across both columns may carry a caption set in one of them.
         wide = _stacked(layout, caption, layout.span("W"), kind, body_size)
@@ -469,16 +522,44 @@ def _look_on_neighbouring_pages(layouts: dict[int, _Layout], caption: Caption, p
         free = [(box, None) for box in layout.graphics if not layout.taken(box)]
         if not free:
             continue
-        seed = max(free, key=lambda it: (it[0][2] - it[0][0]) * (it[0][3] - it[0][1]))
         pool = free + [((l.x0, l.top, l.x1, l.bottom), l) for l in layout.page.lines if l.role == "body"]
-        chosen = _grow([seed], pool, layout, "Figure")
-        x0, top, x1, bottom = _bounds(chosen)
-        if (x1 - x0) * (bottom - top) >= 0.04 * layout.page.width * layout.page.height:
-            caption.page = number
-            _set_crop(layout, caption, (x0, top, x1, bottom), "neighbour", [l for _, l in chosen if l is not None])
-            if caption.crop is not None:
-                return
-            caption.page = caption.lines[0].page
+        groups: list[Box] = []
+        members: dict[Box, list] = {}
+        for seed in sorted(free, key=lambda it: -(it[0][2] - it[0][0]) * (it[0][3] - it[0][1]))[:12]:
+            if any(_inside(seed[0], group) for group in groups):
+                continue
+            chosen = _grow([seed], [it for it in pool if _same_column(layout, it[0], seed[0])], layout, "Figure")
+            group = _bounds(chosen)
+            if (group[2] - group[0]) * (group[3] - group[1]) >= 0.04 * layout.page.width * layout.page.height:
+                groups.append(group)
+                members[group] = chosen
+        if not groups:
+            continue
+        # Panels level with each other in both columns are one float across the page.
+        for a in list(groups):
+            for b in list(groups):
+                if a in groups and b in groups and a is not b and abs(a[1] - b[1]) < 15 and abs(a[3] - b[3]) < 15:
+                    merged = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    members[merged] = members[a] + members[b]
+                    groups = [g for g in groups if g is not a and g is not b] + [merged]
+        # The float nearest the page break: the last of the page before, the first of the next
+        # (in reading order: the right column after the left).
+        order = [(layout.page.two_column and g[0] >= layout.mid - 10, g[1], i) for i, g in enumerate(groups)]
+        group = groups[(max(order) if number < caption.page else min(order))[2]]
+        caption.page = number
+        _set_crop(layout, caption, group, "neighbour", [l for _, l in members[group] if l is not None])
+        if caption.crop is not None:
+            return
+        caption.page = caption.lines[0].page
+
+
+def _same_column(layout: _Layout, box: Box, seed: Box) -> bool:
+    """Whether the box may belong to the seed's float: on a two-column page, on the seed's side
+    of the gutter or across it (the other column's float is another)."""
+    if not layout.page.two_column or (seed[0] < layout.mid - 2 < layout.mid + 2 < seed[2]):
+        return True
+    left = seed[2] <= layout.mid + 2
+    return (box[0] < layout.mid - 2 < layout.mid + 2 < box[2]) or ((box[2] <= layout.mid + 2) == left)
 
 
 def _fall_back_to_region(layout: _Layout, caption: Caption, body_size: float) -> None:
@@ -486,7 +567,7 @@ def _fall_back_to_region(layout: _Layout, caption: Caption, body_size: float) ->
     region between the caption and the running text: above a figure's caption (else below),
     below a table's or algorithm's (else above); at worst the caption itself, so that every
     figure has a picture."""
-    kind = caption.label.split()[0]
+    kind = caption.kind
     page = layout.page
     column = caption.lines[0].column
     span = layout.span(column)
@@ -523,7 +604,7 @@ def _set_crop(layout: _Layout, caption: Caption, box: Box, source: str, members:
     x0, top, x1, bottom = box
     if source != "region":
         # A figure's rotated axis titles are not read: leave them room beside its drawing.
-        side = 12 if caption.label.startswith("Figure") and source != "caption" else 3
+        side = 12 if caption.kind == "Figure" and source != "caption" else 3
         x0, top, x1, bottom = x0 - side, top - 3, x1 + side, bottom + 3
     x0, top, x1, bottom = max(0.0, x0), max(0.0, top), min(page.width, x1), min(page.height, bottom)
     box = (x0, top, x1, bottom)
@@ -542,7 +623,7 @@ def _without_running_text(layout: _Layout, box: Box, caption: Caption, members: 
     """The box with any running-text line, caption line or running head/foot that reaches into
     it cut off; the float's own lines (members) stay."""
     x0, top, x1, bottom = box
-    kind = caption.label.split()[0]
+    kind = caption.kind
     top, bottom = max(top, layout.head + 1 if layout.head else top), min(bottom, layout.foot - 1)
     for line in layout.page.lines:
         if line in members or not (

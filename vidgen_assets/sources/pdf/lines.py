@@ -129,8 +129,14 @@ def read_page(raw: dict) -> Page:
             if c["x0"] - prev["x1"] > 1.2 * max(prev["size"], 4.0):
                 pieces.append([])
             pieces[-1].append(c)
+        last_big = 0.0
         for piece in pieces:
             big = max(c["size"] for c in piece)
+            # Type of another size past a wide gap is another line: a caption set beside its
+            # figure is not one line with the tick labels level with it.
+            if last_big and abs(big - last_big) > 0.15 * max(big, last_big):
+                row_id = next(ids)
+            last_big = big
             base = Counter(round(c["_base"], 1) for c in piece if c["size"] >= 0.9 * big).most_common(1)[0][0]
             on_row = [c["size"] >= 0.9 * big or abs(c["_base"] - base) <= 0.8 for c in piece]
             segments.append((row_id, [c for c, keep in zip(piece, on_row) if keep]))

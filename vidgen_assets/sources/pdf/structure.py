@@ -51,8 +51,9 @@ def _body_size(pages: list[Page]) -> float:
 
 
 def _mark_margins(pages: list[Page]) -> None:
-    """Running heads and feet: text in the top or bottom 10% of the page that repeats on other
-    pages (digits ignored), and bare page numbers."""
+    """Running heads and feet: text in the top or bottom 10% of the page that repeats at the
+    same place on other pages (digits ignored), text in the top or bottom 15% repeated at the same place on three
+    pages or more, and bare page numbers."""
 
     def key(line: Line) -> str:
         # Without its numbers: a page number may be part of the line on some pages only.
@@ -70,15 +71,41 @@ def _mark_margins(pages: list[Page]) -> None:
             any(ch.isalpha() for ch in line.text) and not CAPTION.match(line.text)
         )
 
+    def placed(line: Line, page: Page) -> tuple[str, int] | None:
+        # A running head set lower still (JCAP: 12% down), known by sitting at the same place on
+        # page after page; a phrase, not an axis label.
+        if (line.top < 0.15 * page.height or line.bottom > 0.85 * page.height) and sum(
+            any(ch.isalpha() for ch in word) for word in line.text.split()
+        ) >= 3:
+            return key(line), round(line.top)
+        return None
+
+    # Where each text of the margins stands on each page: a running head repeats at its place,
+    # aligned left or right (the page number beside it may change its width), where a figure's
+    # panel letters ("a", "b") and labels near the top of several pages stand where each
+    # figure puts them.
+    spots: dict[str, list[tuple[int, float, float, float]]] = {}
     seen = Counter()
     for page in pages:
-        for k in {key(line) for line in page.lines if reaches_margin(line, page)}:
+        for line in page.lines:
+            if reaches_margin(line, page):
+                spots.setdefault(key(line), []).append((page.number, line.top, line.x0, line.x1))
+        for k in {placed(line, page) for line in page.lines} - {None}:
             seen[k] += 1
+
+    def repeated(line: Line, page: Page) -> bool:
+        if len(re.sub(r"\W", "", key(line))) < 2:  # a panel letter
+            return False
+        return any(
+            number != page.number and abs(top - line.top) <= 2 and (abs(x0 - line.x0) <= 2 or abs(x1 - line.x1) <= 2)
+            for number, top, x0, x1 in spots.get(key(line), ())
+        )
+
     for page in pages:
         for line in page.lines:
-            if (reaches_margin(line, page) and seen[key(line)] >= 2) or (
+            if (reaches_margin(line, page) and repeated(line, page)) or seen[placed(line, page)] >= 3 or (
                 in_margin(line, page)
-                and re.fullmatch(r"(page\s*)?[\divxlc]+(\s*(of|/)\s*\d+)?", line.text.strip(), re.I)
+                and re.fullmatch(r"(page\s*)?(\d+|[ivxlc]*[ivx][ivxlc]*)(\s*(of|/)\s*\d+)?", line.text.strip(), re.I)
             ):
                 line.role = "margin"
 
