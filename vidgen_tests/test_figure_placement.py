@@ -81,9 +81,13 @@ def test_more_figures_than_chunks_take_second_places_then_the_least_relevant_go(
     ("As Fig. 4 shows, and Table 1 lists,", ["Figure 4", "Table 1"]),
     ("Figures 1-3 compare the methods.", ["Figure 1", "Figure 2", "Figure 3"]),
     ("Table 9 is not in the paper.", []),
+    # Other journals' floats, as the PDF reader labels them.
+    ("Scheme 1 gives the synthesis; see Supplementary Figure 2 and Fig. S1.", ["Scheme 1", "Figure S2", "Figure S1"]),
+    ("Plates 1 and 2 show the site; Chart 1 and Exhibit 1 the prices.", ["Plate 1", "Chart 1", "Exhibit 1"]),
 ])
 def test_mentions_are_read_with_their_lists_and_ranges(text, labels):
-    known = ["Figure 1", "Figure 2", "Figure 3", "Figure 4", "Table 1"]
+    known = ["Figure 1", "Figure 2", "Figure 3", "Figure 4", "Table 1", "Scheme 1", "Figure S1", "Figure S2",
+             "Plate 1", "Chart 1", "Exhibit 1"]
     assert mentioned_figures(text, known) == labels
 
 

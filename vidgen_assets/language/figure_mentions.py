@@ -16,7 +16,11 @@ import numpy as np
 
 from vidgen_assets.language.key_phrases import Embed
 
-_MENTION = re.compile(r"\b(Figures?|Figs?\.?|Tables?)\s+(\d+)((?:\s*(?:,|and|&|–|-|to)\s*\d+)*)", re.IGNORECASE)
+# The kinds of float the PDF reader labels (sources/pdf/figures.py): "Figure 2", "Figure S1"
+# ("Supplementary Figure 1"), "Table 1", "Scheme 1", "Chart 1", "Plate 1", "Exhibit 1".
+_MENTION = re.compile(
+    r"\b(Supplementary\s+(?:Figures?|Figs?\.?|Tables?)|Figures?|Figs?\.?|Tables?|Schemes?|Charts?|Plates?|Exhibits?)"
+    r"\s+(S?\d+)((?:\s*(?:,|and|&|–|-|to)\s*S?\d+)*)", re.IGNORECASE)
 PER_CHUNK = 2
 CITED = "cited"
 
@@ -27,12 +31,14 @@ def mentioned_figures(text: str, labels: Iterable[str]) -> list[str]:
     known = {label.lower(): label for label in labels}
     found: list[str] = []
     for kind, first, more in _MENTION.findall(text):
-        kind = "table" if kind.lower().startswith("tab") else "figure"
-        numbers = [first, *re.findall(r"\d+", more)]
+        supplementary = kind.lower().startswith("supplementary") or first[:1] in "sS"
+        word = kind.lower().split()[-1].rstrip(".s")
+        kind = {"fig": "figure", "figure": "figure", "tab": "table", "table": "table"}.get(word, word)
+        numbers = [first.lstrip("sS"), *re.findall(r"\d+", more)]
         if re.search(r"–|-|to", more) and len(numbers) == 2 and int(numbers[1]) - int(numbers[0]) < 10:
             numbers = [str(n) for n in range(int(numbers[0]), int(numbers[1]) + 1)]
         for number in numbers:
-            label = known.get(f"{kind} {number}")
+            label = known.get(f"{kind} {'s' if supplementary else ''}{number}")
             if label and label not in found:
                 found.append(label)
     return found
