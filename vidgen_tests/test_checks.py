@@ -24,8 +24,8 @@ from vidgen_assets.definitions import ASSET_CHECKS
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.records import load_segments, save_segments
 from vidgen_assets.storage.tables import FrameRow, NarrationAudioRow, TranscriptRow, VideoRow
-from vidgen_tests.test_end_to_end import run_vidgen
-from vidgen_tests.test_lineage import NOTE
+from vidgen_tests.helpers.cli import run_vidgen
+from vidgen_tests.helpers.documents import NOTE
 
 CHECKS = {spec.name for c in ASSET_CHECKS for spec in c.check_specs}
 BLOCKING = {"audio_not_silent", "subtitles_say_the_narration", "every_chunk_has_a_frame", "no_blank_frame"}

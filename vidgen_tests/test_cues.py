@@ -4,61 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pdfplumber
 import pytest
 
-from vidgen_assets.backends.asr import FasterWhisperTranscriber
-from vidgen_assets.media.audio import normalize_for_recognition
 from vidgen_assets.media.cues import Cue, build_cues
 from vidgen_assets.timeline import Segment, Word
-
-from vidgen_tests.conftest import FIXTURES
-JFK = FIXTURES / "jfk.flac"
-PAPER = FIXTURES / "open-information-extraction.pdf"
-
-
-@pytest.fixture(scope="session")
-def jfk_segments(tmp_path_factory) -> list[Segment]:
-    tmp = tmp_path_factory.mktemp("jfk")
-    wav = normalize_for_recognition(JFK, tmp / "jfk.wav")
-    return FasterWhisperTranscriber(cache_dir=tmp / "cache").transcribe(wav).segments
-
-
-@pytest.fixture(scope="session")
-def paper_segments() -> list[Segment]:
-    """The paper's abstract and introduction as narrated sentences, with plausible word times.
-
-    Nothing is synthesized: each word lasts in proportion to its letters (about 14 characters
-    a second, a usual narration pace), with short gaps between words and longer ones between
-    sentences. Headings are segments without a full stop, as the narration script has them.
-    """
-    with pdfplumber.open(PAPER) as pdf:
-        page = pdf.pages[0]
-        columns = [
-            page.crop((0, 0, page.width / 2, page.height)).extract_text(x_tolerance=1),
-            page.crop((page.width / 2, 0, page.width, page.height)).extract_text(x_tolerance=1),
-        ]
-    left = columns[0][columns[0].index("Traditionally") : columns[0].index("IJCA")]
-    right = columns[1][columns[1].index("Information Extraction (IE) has traditionally") :]
-    text = re.sub(r"-\n(?=[a-z])", "", left + "\n" + right)
-    text = text.replace("1 Introduction and Motivation", "\n1 Introduction and Motivation\n")
-    sentences = []
-    for block in text.split("\n1 Introduction and Motivation\n"):
-        sentences += re.split(r"(?<=[.!?])\s+(?=[A-Z“])", " ".join(block.split()))
-        sentences.append("1 Introduction and Motivation")
-    sentences = [s for s in sentences[:-1] if s]
-
-    segments, t = [], 0.4
-    for sentence in sentences:
-        words = []
-        for token in sentence.split():
-            duration = 0.07 * len(token) + 0.05
-            words.append(Word(token, round(t, 3), round(t + duration, 3)))
-            t += duration + 0.06
-        segments.append(Segment(words[0].start_s, words[-1].end_s, sentence, tuple(words)))
-        t += 0.45
-    assert len(segments) > 25 and segments[-1].end_s > 150
-    return segments
 
 
 def assert_reading_rules(cues: list[Cue], segments: list[Segment], sentence_ends: set[int]) -> None:

@@ -23,7 +23,7 @@ from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.locks import document_lock, holder_elsewhere
 from vidgen_assets.storage.paths import Paths
 from vidgen_assets.storage.versions import new_version
-from vidgen_tests.test_end_to_end import run_vidgen
+from vidgen_tests.helpers.cli import run_vidgen
 
 HOLD = """
 import sys, time

@@ -14,8 +14,8 @@ from vidgen_assets.sources.pdf import read_pdf
 from vidgen_assets.sources.pdf.figures import FIGURE_DPI
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.structure import read_structure
-from vidgen_tests.conftest import FIXTURES, MAX_PAGES, PAPER
-from vidgen_tests.test_reading import _pdf
+from vidgen_tests.helpers.paths import FIXTURES, MAX_PAGES, PAPER
+from vidgen_tests.helpers.pdfs import make_pdf
 
 PAPERS = FIXTURES / "papers"
 
@@ -113,7 +113,7 @@ def test_a_figure_on_a_page_of_its_own_takes_the_caption_on_the_next_page(tmp_pa
     # Page 2 holds only a drawing; page 3 opens with its caption, a bare label set in smaller
     # type ("Figure 1 Growth ..."), and its text cites "Figure 1 shows", which is no caption.
     path = tmp_path / "colony.pdf"
-    path.write_bytes(_pdf([
+    path.write_bytes(make_pdf([
         (b"", _text(_PROSE, 720)),
         (b"", b"0.3 g 90 150 430 520 re f 0 g 140 300 80 60 re f"),
         (b"", _text(["Figure 1 Growth of the colony over five days of culture."], 720, size=8)
@@ -147,7 +147,7 @@ def test_caption_styles_of_other_journals_are_read(tmp_path, label_line, label):
     else:
         float_ = b"0.3 g 150 480 300 90 re f 0 g\n" + _text(["Plot 1 36.7"], 470, size=8) + _text([label_line], 455, size=8)
     path = tmp_path / "yield.pdf"
-    path.write_bytes(_pdf([(b"", _text(_PROSE, 720) + float_ + _text(_PROSE, 420))]))
+    path.write_bytes(make_pdf([(b"", _text(_PROSE, 720) + float_ + _text(_PROSE, 420))]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [f.label for f in doc.figures] == [label]
     assert doc.figures[0].caption == "Yield per plot in the three seasons"
@@ -167,7 +167,7 @@ def test_a_paragraph_opening_with_a_label_is_read_not_taken_for_the_caption(tmp_
     content = _text(_PROSE, 720) + _text(paragraph, 630) + _text(["Table 1: Animals counted per plot."], 540, size=8)
     content += _text(rows, 525, size=8) + _text(_PROSE, 420)
     path = tmp_path / "counts.pdf"
-    path.write_bytes(_pdf([(b"", content)]))
+    path.write_bytes(make_pdf([(b"", content)]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [(f.label, f.caption) for f in doc.figures] == [("Table 1", "Animals counted per plot.")]
     assert "As the counts show, the lower pools kept their animals" in doc.text
@@ -178,7 +178,7 @@ def test_a_figure_of_the_appendix_after_the_references_is_kept(tmp_path):
                   "[2] B. Author. Limpets at low tide. Journal of Shores, 2003."]
     appendix = b"0.3 g 150 330 300 120 re f 0 g\n" + _text(["Figure 7: Pool temperature through one summer day."], 310, size=8)
     path = tmp_path / "appendix.pdf"
-    path.write_bytes(_pdf([(b"", _text(_PROSE, 720) + _text(references, 620) + _text(["A Appendix"], 520) + appendix)]))
+    path.write_bytes(make_pdf([(b"", _text(_PROSE, 720) + _text(references, 620) + _text(["A Appendix"], 520) + appendix)]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [f.label for f in doc.figures] == ["Figure 7"]
     assert doc.figures[0].image_path.exists()

@@ -15,7 +15,7 @@ from vidgen_assets.language.script import to_spoken, write_script
 from vidgen_assets.sources.pdf import read_pdf
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.repair import LIGATURES, dictionary_words, mend_unmapped_ligatures
-from vidgen_tests.conftest import FIXTURES, MAX_PAGES
+from vidgen_tests.helpers.paths import FIXTURES, MAX_PAGES
 
 MAPREDUCE = FIXTURES / "papers" / "mapreduce-osdi04.pdf"
 WHEAT = FIXTURES / "papers" / "wheat-heat-stress-plos.pdf"

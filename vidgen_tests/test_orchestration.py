@@ -24,7 +24,8 @@ from vidgen_assets.definitions import defs
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.files import sha256_of
 from vidgen_assets.storage.tables import DocumentRow, SourceDocumentRow
-from vidgen_tests.conftest import FIXTURES, PAPER, RECORDING, dagster_dev, graphql
+from vidgen_tests.helpers.paths import FIXTURES, PAPER, RECORDING
+from vidgen_tests.helpers.processes import dagster_dev, graphql
 
 TICK = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
 

@@ -8,7 +8,7 @@ from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.automatic1111 import Automatic1111Pictures
 from vidgen_assets.backends.pictures.generation import PictureGenerationError
 from vidgen_assets.backends.pictures.http_client import RetryPolicy
-from vidgen_tests.picture_servers import FakeAutomatic1111, draw_png, png_pixels
+from vidgen_tests.helpers.picture_servers import FakeAutomatic1111, draw_png, png_pixels
 
 TXT2IMG = "POST /sdapi/v1/txt2img"
 QUICK = RetryPolicy(attempts=3, backoff=0.01, timeout=10)

@@ -15,7 +15,7 @@ from vidgen_assets.language.script import (
 from vidgen_assets.sources.document import Document, Section
 from vidgen_assets.sources.markdown import read_markdown
 from vidgen_assets.sources.pdf import read_pdf
-from vidgen_tests.conftest import EXAMPLES, PAPER, MAX_PAGES
+from vidgen_tests.helpers.paths import EXAMPLES, MAX_PAGES, PAPER
 
 WPM = 165.0
 

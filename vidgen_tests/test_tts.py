@@ -15,7 +15,7 @@ from vidgen_assets.backends.tts import EspeakSynthesizer, PiperSynthesizer
 from vidgen_assets.resources import SpeechResource
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
-from vidgen_tests.conftest import PAPER
+from vidgen_tests.helpers.paths import PAPER
 PAUSE_S = 0.25
 
 

@@ -15,7 +15,7 @@ from PIL import Image, ImageChops, ImageStat
 from playwright.sync_api import Page, sync_playwright
 
 from vidgen_assets.doctor import report
-from vidgen_tests.test_end_to_end import q
+from vidgen_tests.helpers.cli import q
 
 CHROMIUM = Path("/usr/bin/chromium")
 

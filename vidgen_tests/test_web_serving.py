@@ -14,8 +14,8 @@ import pytest
 import requests
 
 from vidgen_assets.web.uploads import UploadRejected, safe_name, save_upload
-from vidgen_tests.test_end_to_end import q
-from vidgen_tests.web_fixtures import UPLOAD_LIMIT_MB
+from vidgen_tests.helpers.cli import q
+from vidgen_tests.helpers.web import UPLOAD_LIMIT_MB
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
