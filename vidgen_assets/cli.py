@@ -69,7 +69,7 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
     from vidgen_assets.resources import build_resources, ensure_dagster_home, resolved
     from vidgen_assets.sources.kinds import RECORDING_KINDS
     from vidgen_assets.sources.read import read_source
-    from vidgen_assets.storage.catalog import register
+    from vidgen_assets.storage.catalog import doc_id_of, register
     from vidgen_assets.storage.locks import document_lock
 
     resources = {key: resolved(r) for key, r in build_resources(overrides).items()}
@@ -81,13 +81,17 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None) -> Path
         doc = read_source(Path(path), Path(scratch), settings.max_pages, settings.max_recording_seconds,
                           settings.max_words)
     _check_backends(resources, recording=doc.kind in RECORDING_KINDS)
-    doc_id = register(storage.database(), path)
+    db = storage.database()
+    doc_id = doc_id_of(db, path)
     ensure_dagster_home(paths)
     instance = DagsterInstance.get()
     with document_lock(paths.lock(doc_id), doc_id):
         release_dead_runs(instance)  # a killed `vidgen make` would hold its model slot for ever
         fail_dead_cli_runs(instance, paths, doc_id)
         refuse_if_busy(instance, doc_id)
+        # Recorded only now, so a refused run leaves the database as it was.
+        if register(db, path) != doc_id:
+            raise VidgenError(f"{path}: another file took the name {doc_id} while this run started; run again")
         if not instance.has_dynamic_partition(documents.name, doc_id):
             instance.add_dynamic_partitions(documents.name, [doc_id])
         bars = None if quiet else _Bars([a.key.to_user_string() for a in PARTITIONED_ASSETS])

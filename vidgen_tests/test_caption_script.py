@@ -64,10 +64,9 @@ def test_highlight_changes_at_the_words_start_times(paper_segments, tmp_path):
     words = [w for s in paper_segments for w in s.words]
     cues = build_cues(paper_segments)
     events = ass_events(write_ass(cues, tmp_path / "paper.ass", words, highlight=True).path.read_text())
-    cue_starts = {round(c.start_s * 100) for c in cues}
-    assert len(events) == len(words)
-    for (start, _, _), word in zip(events, words):
-        assert centiseconds(start) == round(word.start_s * 100) or centiseconds(start) in cue_starts
+    # One event per word, from the word's own start: a cue's first word is lit as the cue
+    # appears, which is when that word starts (build_cues starts every cue at a word).
+    assert [centiseconds(start) for start, _, _ in events] == [round(w.start_s * 100) for w in words]
 
 
 def test_cue_without_word_times_is_lit_word_by_word_across_its_span(tmp_path):

@@ -8,6 +8,7 @@ import pytest
 
 from vidgen_assets.media.cues import Cue, build_cues
 from vidgen_assets.timeline import Segment, Word
+from vidgen_tests.helpers.narration import timed_segments
 
 
 def assert_reading_rules(cues: list[Cue], segments: list[Segment], sentence_ends: set[int]) -> None:
@@ -71,12 +72,25 @@ def test_narrated_heading_without_full_stop_is_a_cue_of_its_own(paper_segments):
     assert "1 Introduction and Motivation" in [c.text for c in cues]
 
 
+# Short sentences (the paper's own are nearly all longer than one cue), between long ones.
+SHORT_AMONG_LONG = [
+    "TextRunner reads the web once.",
+    "It needs no hand-tagged examples.",
+    "Traditionally, Information Extraction has focused on satisfying precise, narrow, "
+    "pre-specified requests from small homogeneous corpora.",
+    "Precision stays high.",
+    "Recall grows with the corpus.",
+    "The extractor labels its own training data and learns from it which tuples are trustworthy.",
+    "Open extraction scales.",
+]
+
+
 def test_cue_never_ends_mid_sentence_when_the_sentence_fits_one_cue(paper_segments):
-    cues = build_cues(paper_segments)
-    texts = [c.text for c in cues]
-    for seg in paper_segments:
-        if len(seg.text) <= 42 and seg.end_s - seg.start_s <= 7.0:
-            assert seg.text in texts
+    segments = timed_segments(SHORT_AMONG_LONG + [seg.text for seg in paper_segments])
+    texts = [c.text for c in build_cues(segments)]
+    fitting = [seg.text for seg in segments if len(seg.text) <= 42 and seg.end_s - seg.start_s <= 7.0]
+    assert len(fitting) == 6  # five short sentences here, and the paper's heading
+    assert [text for text in fitting if text not in texts] == []
 
 
 def test_short_cue_is_extended_into_the_silence_after_it():

@@ -167,7 +167,7 @@ def _bad_inputs(folder: Path) -> list[tuple[Path, str]]:
     corrupt.write_bytes(PAPER.read_bytes()[:3000])
     odd = folder / "notes.docx"
     odd.write_bytes(b"PK\x03\x04 not really")
-    return [(empty, "empty"), (scanned, "text layer"), (corrupt, "PDF"), (odd, "unsupported")]
+    return [(empty, "is empty"), (scanned, "has no text layer"), (corrupt, "not a readable PDF"), (odd, "unsupported")]
 
 
 def test_bad_input_fails_with_one_line_naming_the_file_and_touches_nothing(made, tmp_path):

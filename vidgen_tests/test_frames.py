@@ -163,7 +163,9 @@ def test_the_library_puts_the_users_matching_photo_into_the_frame_and_records_wh
         assert frame.size == (1920, 1080) and frame.text["picture_source"] == "media"
     assert shown_in(crab.path, photo) < 2  # the photo itself, fitted into the picture box
     assert title.picture_source is None and figure.picture_source is None  # title card and paper figure
-    assert anemone.picture_path != crab.picture_path  # never the same picture twice in one video
+    # Never the same picture twice in one video: the anemone chunk gets a picture, not the crab's.
+    assert anemone.picture_path is not None, anemone
+    assert anemone.picture_path != crab.picture_path
 
 
 def test_none_keeps_the_renderers_frames(storyboard):

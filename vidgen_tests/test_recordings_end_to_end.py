@@ -80,7 +80,7 @@ def _bad_recordings(folder: Path) -> list[tuple[Path, str]]:
     truncated.write_bytes(mp3.read_bytes()[:2048])
     empty = folder / "empty.flac"
     empty.write_bytes(b"")
-    return [(silent, "silent"), (picture_only, "no audio stream"), (truncated, "truncated"), (empty, "empty")]
+    return [(silent, "is silent"), (picture_only, "has no audio stream"), (truncated, "truncated"), (empty, "is empty")]
 
 
 def test_bad_recordings_fail_with_one_line_naming_the_file_and_touch_nothing(made, tmp_path):

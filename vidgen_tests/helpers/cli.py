@@ -45,5 +45,22 @@ def assert_refused(data: Path, path: Path, problem: str, **env: str) -> None:
     result = run_vidgen(data, "make", str(path), "--quiet", **env)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.returncode == 1 and result.stdout.strip() == "", result.stderr[-1500:]
-    assert path.name in lines[-1] and problem.lower() in lines[-1].lower(), result.stderr[-1500:]
+    last = lines[-1]
+    assert path.name in last, result.stderr[-1500:]
+    # The reason must be said in words, not met by the file's name ("empty" in empty.pdf).
+    reason = last.replace(str(path.resolve()), "").replace(str(path), "").replace(path.name, "")
+    assert problem.lower() in reason.lower(), f"{last!r} does not say {problem!r} beyond the file's name"
 
+
+def database_rows(data: Path) -> dict[str, list[tuple]] | None:
+    """Every table's rows in the data directory's DuckDB file (None without one): what the
+    database holds, whatever DuckDB does to the file's bytes when it opens it."""
+    path = data / "vidgen.duckdb"
+    if not path.exists():
+        return None
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        return {name: sorted(con.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for name in tables}
+    finally:
+        con.close()
