@@ -246,6 +246,7 @@ def test_a_killed_run_worker_is_failed_by_the_next_sensor_tick_and_its_slot_free
 
     from vidgen_assets.resources import SettingsResource, StorageResource
     from vidgen_assets.sensors import inbox_sensor
+    from vidgen_assets.web.runs import inbox_progress
     from vidgen_tests.helpers.load import register_documents, write_notes
 
     (doc_id,) = register_documents(write_notes(tmp_path / "notes", 1))
@@ -262,6 +263,10 @@ def test_a_killed_run_worker_is_failed_by_the_next_sensor_tick_and_its_slot_free
         storage = instance.event_log_storage
         (run,) = instance.get_runs()
         assert storage.get_concurrency_info("model").claimed_slots
+        # Meanwhile the upload page says how far the run has got (the README's "stage n of 9").
+        (upload,) = inbox_progress(tmp_path / "notes", Database(data_dir / "vidgen.duckdb"), data_dir / "dagster_home")
+        assert (upload.doc_id, upload.run.state) == (doc_id, "running")
+        assert upload.run.describe() == "running stage 3 of 9: narration_audio"
         resources = {"storage": StorageResource(data_dir=str(data_dir)), "settings": SettingsResource()}
         with build_sensor_context(instance=instance, resources=resources, definitions=defs) as tick:
             inbox_sensor.evaluate_tick(tick)

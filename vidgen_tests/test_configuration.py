@@ -115,6 +115,18 @@ def test_a_bad_choice_in_the_environment_fails_when_the_definitions_load(data_di
     assert "'embedded' or 'ollama'" in result.stderr and "olama" in result.stderr
 
 
+def test_the_backfill_schedule_ticks_on_the_configured_cron(data_dir):
+    code = "from vidgen_assets.definitions import defs; print(defs.get_schedule_def('backfill_schedule').cron_schedule)"
+    crons = []
+    for environ in ({}, {"VIDGEN_BACKFILL_CRON": "30 4 * * 1"}):
+        env = {k: v for k, v in os.environ.items() if k != "VIDGEN_BACKFILL_CRON"} | environ
+        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        crons.append(result.stdout.strip().splitlines()[-1])
+    assert crons == ["0 3 * * *", "30 4 * * 1"]
+
+
 def test_a_number_that_is_not_one_is_refused():
     with pytest.raises(ValidationError, match="target_seconds"):
         build_resources(environ={"VIDGEN_TARGET_SECONDS": "four minutes"})
