@@ -36,13 +36,13 @@ ALL = pytest.mark.parametrize("path", list(IN_THE_PAPER), ids=lambda p: p.stem)
 
 
 @pytest.fixture(scope="module")
-def read(tmp_path_factory):
+def read(read_paper):
     """Each paper read once: read_pdf's document, and the captions with their crop boxes."""
     cache = {}
 
     def get(path):
         if path not in cache:
-            doc = read_pdf(path, tmp_path_factory.mktemp(path.stem), MAX_PAGES)
+            doc = read_paper(path)  # once per session
             with pdfplumber.open(path) as pdf:
                 pages = [read_page(page_objects(page)) for page in pdf.pages]
                 _, sections, captions = read_structure(pages, {})

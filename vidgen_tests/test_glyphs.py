@@ -36,8 +36,8 @@ def missing_ligature_words(text: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def mapreduce(tmp_path_factory):
-    return read_pdf(MAPREDUCE, tmp_path_factory.mktemp("mapreduce") / "figures", MAX_PAGES)
+def mapreduce(read_paper):
+    return read_paper(MAPREDUCE)  # once per session
 
 
 def raw_pages(path, recover_glyphs: bool) -> list[dict]:

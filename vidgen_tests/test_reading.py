@@ -25,19 +25,20 @@ PAPERS = FIXTURES / "papers"
 WORD_LISTS = (Path("/usr/share/dict/words"), Path("/usr/share/dict/american-english-huge"))
 
 
+# The papers are read once per session (conftest.read_paper): other modules read them too.
 @pytest.fixture(scope="module")
-def denoising(tmp_path_factory):
-    return read_pdf(PAPERS / "natural-image-denoising.pdf", tmp_path_factory.mktemp("denoising"), MAX_PAGES)
-
-
-@pytest.fixture(scope="module")
-def arxiv(tmp_path_factory):
-    return read_pdf(PAPERS / "influential-nodes-arxiv.pdf", tmp_path_factory.mktemp("arxiv"), MAX_PAGES)
+def denoising(read_paper):
+    return read_paper(PAPERS / "natural-image-denoising.pdf")
 
 
 @pytest.fixture(scope="module")
-def plos(tmp_path_factory):
-    return read_pdf(PAPERS / "wheat-heat-stress-plos.pdf", tmp_path_factory.mktemp("plos"), MAX_PAGES)
+def arxiv(read_paper):
+    return read_paper(PAPERS / "influential-nodes-arxiv.pdf")
+
+
+@pytest.fixture(scope="module")
+def plos(read_paper):
+    return read_paper(PAPERS / "wheat-heat-stress-plos.pdf")
 
 
 def narration(doc) -> str:
@@ -104,9 +105,9 @@ def test_side_column_and_licence_are_not_read(plos):
     assert "accumulated 1.5 fold of higher or lower due to high temperature stress." in text
 
 
-def test_every_figure_the_narration_cites_has_an_image(tmp_path):
+def test_every_figure_the_narration_cites_has_an_image(read_paper):
     for path in (PAPER, *sorted(PAPERS.glob("*.pdf"))):
-        doc = read_pdf(path, tmp_path / path.stem, MAX_PAGES)
+        doc = read_paper(path)
         shown = {f.label for f in doc.figures if f.image_path is not None and f.image_path.exists()}
         cited = {f"{'Table' if kind == 'Table' else 'Figure'} {number}"
                  for kind, number in re.findall(r"\b(Figure|Table)s?\s+(\d+)", narration(doc))}
