@@ -107,7 +107,7 @@ def build_speech(workdir: Path, minutes: list[float]) -> dict[str, Path]:
 
 def make_tiny_checkpoint(path: Path) -> Path:
     sys.path.insert(0, str(REPO))  # the tests own the recipe for the random checkpoint
-    from vidgen_tests.test_asr import make_tiny_checkpoint as build
+    from vidgen_tests.helpers.speech import make_tiny_checkpoint as build
 
     return build(path)
 

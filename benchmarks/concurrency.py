@@ -77,7 +77,7 @@ def _children_cpu_seconds() -> float:
 
 
 def backfill() -> None:
-    from vidgen_tests.load import Reader, register_documents, run_at_once, write_notes
+    from vidgen_tests.helpers.load import Reader, register_documents, run_at_once, write_notes
 
     data = fresh_data_dir("backfill")
     warm, *notes = write_notes(data / "inputs", 9)  # a warm-up and eight documents

@@ -73,7 +73,7 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None, resourc
     from vidgen_assets.runs.one_per_document import refuse_if_busy
     from vidgen_assets.sources.kinds import RECORDING_KINDS
     from vidgen_assets.sources.read import read_source
-    from vidgen_assets.storage.catalog import register
+    from vidgen_assets.storage.catalog import doc_id_of, register
 
     resources = {key: resolved(r) for key, r in {**build_resources(overrides), **(resources or {})}.items()}
     storage, settings = resources["storage"], resources["settings"]
@@ -84,12 +84,16 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None, resourc
         doc = read_source(Path(path), Path(scratch), settings.max_pages, settings.max_recording_seconds,
                           settings.max_words)
     _check_backends(resources, recording=doc.kind in RECORDING_KINDS)
-    doc_id = register(storage.database(), path)
+    db = storage.database()
+    doc_id = doc_id_of(db, path)
     ensure_dagster_home(paths)
     instance = DagsterInstance.get()
     with document_lock(paths.lock(doc_id), doc_id):
         reap_dead_runs(instance, paths)  # a killed run would hold its model slot and its document for ever
         refuse_if_busy(instance, doc_id)
+        # Recorded only now, so a refused run leaves the database as it was.
+        if register(db, path) != doc_id:
+            raise VidgenError(f"{path}: another file took the name {doc_id} while this run started; run again")
         if not instance.has_dynamic_partition(documents.name, doc_id):
             instance.add_dynamic_partitions(documents.name, [doc_id])
         # The UI's job, checks included (blocking ones stop the run before `videos`), run here.

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import os
+import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from vidgen_assets.resources import SettingsResource
+from vidgen_tests.helpers.paths import MAX_PAGES, PAPER, RECORDING
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
-PAPER = FIXTURES / "open-information-extraction.pdf"
-RECORDING = FIXTURES / "jfk.flac"
-EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
-MAX_PAGES = SettingsResource().max_pages  # the default page limit
+# Session fixtures of the web tests (one video of the example, `vidgen serve` over it).
+from vidgen_tests.helpers.web import example_video, site  # noqa: F401
 
 
 # Modules whose tests run the whole pipeline, a server, a browser or a real model for minutes:
@@ -77,61 +66,67 @@ def paper_copy(tmp_path) -> Path:
     return dst
 
 
-def graphql(port: int, query: str) -> dict:
-    """Ask the Dagster webserver's GraphQL API, as the UI does."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())["data"]
+@pytest.fixture(scope="session")
+def whisper_cache(tmp_path_factory) -> Path:
+    """The faster-whisper model folder, assembled from its packages once per session."""
+    return tmp_path_factory.mktemp("whisper-cache")
 
 
-def _reset_signals() -> None:
-    # A child of a script may inherit ignored SIGINT/SIGTERM and then never stop.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+@pytest.fixture(scope="session")
+def jfk_wav(tmp_path_factory) -> Path:
+    from vidgen_assets.media.audio import normalize_for_recognition
+
+    return normalize_for_recognition(RECORDING, tmp_path_factory.mktemp("jfk") / "jfk.wav")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="session")
+def jfk_transcript(whisper_cache, jfk_wav):
+    """(Transcript, progress calls) of the JFK recording by the default recognizer, once per
+    session: several modules read its segments, and transcribing takes seconds each time."""
+    from vidgen_assets.backends.asr import FasterWhisperTranscriber
+
+    calls: list[tuple[float, float]] = []
+    transcript = FasterWhisperTranscriber(cache_dir=whisper_cache).transcribe(
+        jfk_wav, progress=lambda done, total: calls.append((done, total)))
+    return transcript, calls
 
 
-def stop_process_group(server: subprocess.Popen, timeout_s: float = 30) -> None:
-    """Stop a server started with start_new_session=True, and everything it started."""
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+@pytest.fixture(scope="session")
+def jfk_segments(jfk_transcript):
+    return jfk_transcript[0].segments
 
 
-@contextmanager
-def dagster_dev(data: Path, timeout_s: float = 240):
-    """`dagster dev` (webserver and daemon) on a free loopback port over `data`; yields the port."""
-    port = free_port()
-    env = {**os.environ, "VIDGEN_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
-    (data / "dagster_home").mkdir(parents=True, exist_ok=True)
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("dagster")), "dev", "-w", "workspace.yaml", "-p", str(port), "-h", "127.0.0.1"],
-        cwd=Path(__file__).resolve().parents[1], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, preexec_fn=_reset_signals,
-    )
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                if graphql(port, "{ version }").get("version"):
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "dagster dev did not come up"
-            time.sleep(2)
-        yield port
-    finally:
-        stop_process_group(server)
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A Stable Diffusion folder with random weights (helpers/diffusion.py), built once."""
+    from vidgen_tests.helpers.diffusion import make_tiny_stable_diffusion
+
+    return make_tiny_stable_diffusion(tmp_path_factory.mktemp("tiny-sd"))
 
 
-# Session fixtures of the web tests (one video of the example, `vidgen serve` over it).
-from vidgen_tests.web_fixtures import example_video, site  # noqa: E402,F401
+@pytest.fixture(scope="session")
+def paper_segments():
+    """The paper's abstract and introduction as narrated sentences, with plausible word times
+    (helpers/narration.py: nothing is synthesized). Headings are segments without a full
+    stop, as the narration script has them."""
+    import pdfplumber
+
+    from vidgen_tests.helpers.narration import timed_segments
+
+    with pdfplumber.open(PAPER) as pdf:
+        page = pdf.pages[0]
+        columns = [
+            page.crop((0, 0, page.width / 2, page.height)).extract_text(x_tolerance=1),
+            page.crop((page.width / 2, 0, page.width, page.height)).extract_text(x_tolerance=1),
+        ]
+    left = columns[0][columns[0].index("Traditionally") : columns[0].index("IJCA")]
+    right = columns[1][columns[1].index("Information Extraction (IE) has traditionally") :]
+    text = re.sub(r"-\n(?=[a-z])", "", left + "\n" + right)
+    text = text.replace("1 Introduction and Motivation", "\n1 Introduction and Motivation\n")
+    sentences = []
+    for block in text.split("\n1 Introduction and Motivation\n"):
+        sentences += re.split(r"(?<=[.!?])\s+(?=[A-Z“])", " ".join(block.split()))
+        sentences.append("1 Introduction and Motivation")
+    segments = timed_segments([s for s in sentences[:-1] if s])
+    assert len(segments) > 25 and segments[-1].end_s > 150
+    return segments

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import socket
 import wave
 from pathlib import Path
@@ -21,26 +20,10 @@ from vidgen_assets.backends.asr import (
 from vidgen_assets.backends.packaged_models import WHISPER_BASE_PACKAGES, assemble_whisper_base
 from vidgen_assets.resources import StorageResource, TranscriptionResource
 from vidgen_assets.errors import BackendUnavailable, InputError
-from vidgen_assets.media.audio import normalize_for_recognition
 from vidgen_assets.timeline import Segment, Word
 
-from vidgen_tests.conftest import RECORDING as JFK
-JFK_TEXT = "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
-
-
-def word_error_rate(reference: str, hypothesis: str) -> float:
-    """Word-level Levenshtein distance over the reference length, ignoring case and punctuation."""
-    ref, hyp = _norm_words(reference), _norm_words(hypothesis)
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, start=1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, start=1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1] / max(len(ref), 1)
-
-
-def _norm_words(text: str) -> list[str]:
-    return re.sub(r"[^\w\s']", " ", text.lower()).split()
+from vidgen_tests.helpers.paths import RECORDING as JFK
+from vidgen_tests.helpers.speech import JFK_TEXT, make_tiny_checkpoint, word_error_rate
 
 
 def test_word_error_rate_counts_substitutions_insertions_and_deletions():
@@ -50,25 +33,14 @@ def test_word_error_rate_counts_substitutions_insertions_and_deletions():
 
 
 @pytest.fixture(scope="module")
-def jfk_wav(tmp_path_factory) -> Path:
-    return normalize_for_recognition(JFK, tmp_path_factory.mktemp("wav") / "jfk.wav")
-
-
-@pytest.fixture(scope="module")
-def model_cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def model_cache(whisper_cache) -> Path:
+    """The session's model folder (conftest.py): jfk_transcript assembled whisper-base there."""
+    return whisper_cache
 
 
 @pytest.fixture(scope="module")
 def faster(model_cache) -> FasterWhisperTranscriber:
     return FasterWhisperTranscriber(cache_dir=model_cache)
-
-
-@pytest.fixture(scope="module")
-def jfk_transcript(faster, jfk_wav) -> tuple[Transcript, list[tuple[float, float]]]:
-    calls: list[tuple[float, float]] = []
-    transcript = faster.transcribe(jfk_wav, progress=lambda done, total: calls.append((done, total)))
-    return transcript, calls
 
 
 @pytest.fixture
@@ -187,24 +159,6 @@ def test_unknown_backend_is_refused_with_the_valid_names():
 
 
 # --- whisper-timestamped ----------------------------------------------------------------------
-
-
-def make_tiny_checkpoint(path: Path) -> Path:
-    """A randomly initialized Whisper saved as openai-whisper saves its checkpoints."""
-    import torch
-    from whisper.model import ModelDimensions, Whisper
-
-    torch.manual_seed(0)
-    dims = ModelDimensions(
-        n_mels=80, n_audio_ctx=1500, n_audio_state=64, n_audio_head=2, n_audio_layer=1,
-        n_vocab=51865, n_text_ctx=448, n_text_state=64, n_text_head=2, n_text_layer=1,
-    )  # fmt: skip
-    model = Whisper(dims)
-    # Whisper leaves the decoder's positional embedding uninitialized (torch.empty): real
-    # checkpoints overwrite it, a random one must set it or attention turns into NaN.
-    torch.nn.init.normal_(model.decoder.positional_embedding, std=0.02)
-    torch.save({"dims": dims.__dict__, "model_state_dict": model.state_dict()}, path)
-    return path
 
 
 @pytest.fixture(scope="module")

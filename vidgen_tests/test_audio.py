@@ -19,7 +19,7 @@ from vidgen_assets.media.audio import (
 from vidgen_assets.media.ffmpeg import probe
 
 from vidgen_assets.resources import SettingsResource, build_resources
-from vidgen_tests.conftest import RECORDING as JFK
+from vidgen_tests.helpers.paths import RECORDING as JFK
 
 LIMIT_S = SettingsResource().max_recording_seconds  # the default limit
 CLIP_S = 3.0

@@ -13,8 +13,8 @@ from PIL import Image, ImageDraw
 
 from vidgen_assets.errors import InputError
 from vidgen_assets.sources.read import read_source
-from vidgen_tests.conftest import MAX_PAGES, PAPER, RECORDING
-from vidgen_tests.test_end_to_end import run_vidgen
+from vidgen_tests.helpers.paths import MAX_PAGES, PAPER, RECORDING
+from vidgen_tests.helpers.cli import run_vidgen
 
 NOTE = "Rock pools\n\nThe tide leaves water behind in the rocks. Crabs and anemones live there until it returns.\n"
 

@@ -11,7 +11,7 @@ from vidgen_assets.sources.pdf import _parse_pages
 from vidgen_assets.sources.pdf.byline import authors, byline, names_someone
 from vidgen_assets.sources.pdf.lines import read_page
 from vidgen_assets.sources.pdf.structure import read_structure
-from vidgen_tests.conftest import FIXTURES, PAPER
+from vidgen_tests.helpers.paths import FIXTURES, PAPER
 
 
 def test_a_paper_without_author_metadata_gets_its_byline(read_paper):

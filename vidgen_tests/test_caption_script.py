@@ -3,35 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from vidgen_assets.media.captions import ass_escape, write_ass
 from vidgen_assets.media.cues import Cue, build_cues
 from vidgen_assets.timeline import Segment, Word
-from vidgen_tests.test_cues import jfk_segments, paper_segments  # noqa: F401  (fixtures)
+from vidgen_tests.helpers.ass import ass_events, ass_style, centiseconds, event_times
 
-def ass_style(text: str) -> dict[str, str]:
-    fields = [f.strip() for f in re.search(r"^\[V4\+ Styles\]\nFormat: (.*)$", text, flags=re.M).group(1).split(",")]
-    values = re.search(r"^Style: (.*)$", text, flags=re.M).group(1).split(",")
-    return dict(zip(fields, values))
-
-
-def ass_events(text: str) -> list[tuple[str, str, str]]:
-    """(start, end, text) of every Dialogue line."""
-    return [(m[0], m[1], m[2]) for m in re.findall(r"^Dialogue: 0,([^,]+),([^,]+),Caption,,0,0,0,,(.*)$", text, flags=re.M)]
-
-
-def centiseconds(stamp: str) -> int:
-    h, m, s = stamp.split(":")
-    return round((int(h) * 3600 + int(m) * 60 + float(s)) * 100)
-
-
-def event_times(path: Path) -> list[float]:
-    """Every moment (seconds, ascending, unique) at which a Dialogue line of the script starts or ends."""
-    events = ass_events(path.read_text())
-    return sorted({centiseconds(stamp) / 100 for start, end, _ in events for stamp in (start, end)})
 
 
 def lit_word(event_text: str) -> str:
@@ -85,10 +64,9 @@ def test_highlight_changes_at_the_words_start_times(paper_segments, tmp_path):
     words = [w for s in paper_segments for w in s.words]
     cues = build_cues(paper_segments)
     events = ass_events(write_ass(cues, tmp_path / "paper.ass", words, highlight=True).path.read_text())
-    cue_starts = {round(c.start_s * 100) for c in cues}
-    assert len(events) == len(words)
-    for (start, _, _), word in zip(events, words):
-        assert centiseconds(start) == round(word.start_s * 100) or centiseconds(start) in cue_starts
+    # One event per word, from the word's own start: a cue's first word is lit as the cue
+    # appears, which is when that word starts (build_cues starts every cue at a word).
+    assert [centiseconds(start) for start, _, _ in events] == [round(w.start_s * 100) for w in words]
 
 
 def test_cue_without_word_times_is_lit_word_by_word_across_its_span(tmp_path):

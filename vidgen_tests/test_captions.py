@@ -19,8 +19,8 @@ from vidgen_assets.media.cues import Cue, build_cues
 from vidgen_assets.media.ffmpeg import FfmpegError, assemble_video, probe
 from vidgen_assets.media.subtitle_files import write_srt
 from vidgen_assets.timeline import Segment, Word
-from vidgen_tests.test_caption_script import event_times
-from vidgen_tests.test_ffmpeg import (
+from vidgen_tests.helpers.ass import event_times
+from vidgen_tests.helpers.video import (
     BOUNDARIES,
     DURATION,
     assert_each_image_on_screen_for_its_span,

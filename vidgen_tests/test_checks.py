@@ -6,6 +6,7 @@ leaving the previous video byte for byte."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 from contextlib import contextmanager
@@ -14,18 +15,19 @@ from pathlib import Path
 
 import pytest
 from dagster import DagsterEventType, DagsterInstance
-from PIL import Image
+from PIL import Image, ImageChops
 
 from vidgen_assets.checks import (
     judge_audio, judge_frames_not_blank, judge_frames_present, judge_subtitle_coverage, judge_subtitle_words,
     judge_video_length, word_match,
 )
 from vidgen_assets.definitions import ASSET_CHECKS
+from vidgen_assets.frame_plan import credits_text
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.records import load_segments, save_segments
 from vidgen_assets.storage.tables import FrameRow, NarrationAudioRow, TranscriptRow, VideoRow
-from vidgen_tests.test_end_to_end import run_vidgen
-from vidgen_tests.test_lineage import NOTE
+from vidgen_tests.helpers.cli import run_vidgen
+from vidgen_tests.helpers.documents import NOTE
 
 CHECKS = {spec.name for c in ASSET_CHECKS for spec in c.check_specs}
 BLOCKING = {"audio_not_silent", "subtitles_say_the_narration", "every_chunk_has_a_frame", "no_blank_frame"}
@@ -33,12 +35,13 @@ BLOCKING = {"audio_not_silent", "subtitles_say_the_narration", "every_chunk_has_
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory) -> dict:
-    """`vidgen make` on a short note, in a private data directory."""
+    """`vidgen make --burn-in plain` on a short note, in a private data directory (the checks
+    see captions drawn into the picture; test_burned_in_plain_captions... looks at them)."""
     root = tmp_path_factory.mktemp("checks")
     note = root / "rock-pools.md"
     note.write_text(NOTE)
     data = root / "data"
-    result = run_vidgen(data, "make", str(note), "--quiet")
+    result = run_vidgen(data, "make", str(note), "--quiet", "--burn-in", "plain")
     assert result.returncode == 0, result.stderr[-3000:]
     video = Path(result.stdout.strip().splitlines()[-1])
     return {"data": data, "note": note, "video": video, "doc_id": video.stem, "root": root,
@@ -163,6 +166,43 @@ def silent_voice(folder: Path) -> Path:
     onnx.save(model, str(voice))
     shutil.copy(str(source) + ".json", str(voice) + ".json")
     return voice
+
+
+def test_burned_in_plain_captions_are_drawn_in_the_bottom_band_of_the_picture_and_nowhere_else(made):
+    row = made["db"].read_one(VideoRow, made["doc_id"])
+    script = Path(row.captions_path).read_text()
+    assert "\\1c&H" not in script, "plain captions colour no spoken word"
+    start, end = re.search(r"^Dialogue: 0,([^,]+),([^,]+),", script, flags=re.M).groups()
+    middle = (_seconds(start) + _seconds(end)) / 2
+    # The picture on screen then: the last frame stamped at or before it (one frame per change).
+    stamps = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "packet=pts_time",
+                             "-of", "csv=p=0", str(made["video"])], capture_output=True, text=True, check=True).stdout
+    n = sum(1 for stamp in stamps.split() if float(stamp) <= middle) - 1
+    shown = made["root"] / "shown.png"
+    ffmpeg("-i", str(made["video"]), "-vf", f"select=eq(n\\,{n})", "-frames:v", "1", str(shown))
+    frame = next(f for f in made["db"].read(FrameRow, made["doc_id"]) if f.start_s <= middle < f.end_s)
+    with Image.open(shown) as video_picture, Image.open(frame.path) as rendered:
+        r, g, b = ImageChops.difference(video_picture.convert("RGB"), rendered.convert("RGB")).split()
+    drawn = ImageChops.lighter(ImageChops.lighter(r, g), b).point(lambda v: 255 if v > 48 else 0)
+    band = 810  # captions live in the bottom quarter of the 1080 rows
+    assert drawn.crop((0, band, 1920, 1080)).histogram()[255] > 2000, "no caption drawn"
+    # Above it only H.264's noise around sharp edges (about 500 pixels here, a caption 10,000).
+    assert drawn.crop((0, 0, 1920, band)).histogram()[255] < 0.001 * 1920 * band, "the picture above the captions changed"
+
+
+def test_the_credits_file_is_published_beside_the_video_with_each_attribution(made):
+    row = made["db"].read_one(VideoRow, made["doc_id"])
+    frames = made["db"].read(FrameRow, made["doc_id"])
+    published = made["video"].with_suffix(".credits.txt")
+    assert [f.picture_source for f in frames if f.picture_attribution] == ["openmoji"]  # the note's crab
+    assert published.read_text(encoding="utf-8") == credits_text(frames)
+    assert Path(row.credits_path).read_bytes() == published.read_bytes()
+    assert Path(row.credits_path).parent == Path(row.path).parent  # in the video's own version
+
+
+def _seconds(stamp: str) -> float:
+    h, m, s = stamp.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
 
 
 # Last in this module: it leaves the narration silent.

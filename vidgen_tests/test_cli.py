@@ -5,7 +5,7 @@ import hashlib
 import socket
 from pathlib import Path
 
-from vidgen_tests.test_end_to_end import run_vidgen
+from vidgen_tests.helpers.cli import run_vidgen
 
 
 def _closed_port() -> int:

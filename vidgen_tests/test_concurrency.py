@@ -21,7 +21,7 @@ from vidgen_assets.definitions import defs
 from vidgen_assets.runs.instance_config import TEMPLATE, install_instance_config
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.tables import NarrationAudioRow, VideoRow
-from vidgen_tests.test_lineage import NOTE
+from vidgen_tests.helpers.documents import NOTE
 
 
 def pool_limit(instance: DagsterInstance, pool: str) -> int:
@@ -207,7 +207,7 @@ def _start_run(doc_id: str, executor: str, pause: tuple[str, Path] | None = None
     """make_video of one document in its own process, as a run worker runs it (`pause`: the
     asset whose commit waits for a marker file to go); (process, queue of its outcome). Keep
     the queue: the child fails at start if it is collected."""
-    from vidgen_tests.load import _run
+    from vidgen_tests.helpers.load import _run
 
     context = multiprocessing.get_context("spawn")
     answers = context.Queue()
@@ -219,7 +219,7 @@ def _start_run(doc_id: str, executor: str, pause: tuple[str, Path] | None = None
 def test_a_multiprocess_run_waits_for_a_model_slot_asleep(data_dir, tmp_path):
     """The multiprocess executor (the UI's and the backfill's runs) has a loop of its own that
     never sleeps while a step waits for a slot; it must not spin a core meanwhile either."""
-    from vidgen_tests.load import register_documents, write_notes
+    from vidgen_tests.helpers.load import register_documents, write_notes
 
     (doc_id,) = register_documents(write_notes(tmp_path / "notes", 1))
     instance = DagsterInstance.from_config(str(data_dir / "dagster_home"))
@@ -247,7 +247,8 @@ def test_a_killed_run_worker_is_failed_by_the_next_sensor_tick_and_its_slot_free
 
     from vidgen_assets.resources import SettingsResource, StorageResource
     from vidgen_assets.sensors import inbox_sensor
-    from vidgen_tests.load import register_documents, write_notes
+    from vidgen_assets.web.runs import inbox_progress
+    from vidgen_tests.helpers.load import register_documents, write_notes
 
     (doc_id,) = register_documents(write_notes(tmp_path / "notes", 1))
     marker = tmp_path / "paused"
@@ -262,6 +263,10 @@ def test_a_killed_run_worker_is_failed_by_the_next_sensor_tick_and_its_slot_free
         storage = instance.event_log_storage
         (run,) = instance.get_runs()
         assert storage.get_concurrency_info("model").claimed_slots
+        # Meanwhile the upload page says how far the run has got (the README's "stage n of 9").
+        (upload,) = inbox_progress(tmp_path / "notes", Database(data_dir / "vidgen.duckdb"), data_dir / "dagster_home")
+        assert (upload.doc_id, upload.run.state) == (doc_id, "running")
+        assert upload.run.describe() == "running stage 3 of 9: narration_audio"
         resources = {"storage": StorageResource(data_dir=str(data_dir)), "settings": SettingsResource()}
         with build_sensor_context(instance=instance, resources=resources, definitions=defs) as tick:
             inbox_sensor.evaluate_tick(tick)

@@ -4,61 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pdfplumber
 import pytest
 
-from vidgen_assets.backends.asr import FasterWhisperTranscriber
-from vidgen_assets.media.audio import normalize_for_recognition
 from vidgen_assets.media.cues import Cue, build_cues
 from vidgen_assets.timeline import Segment, Word
-
-from vidgen_tests.conftest import FIXTURES
-JFK = FIXTURES / "jfk.flac"
-PAPER = FIXTURES / "open-information-extraction.pdf"
-
-
-@pytest.fixture(scope="session")
-def jfk_segments(tmp_path_factory) -> list[Segment]:
-    tmp = tmp_path_factory.mktemp("jfk")
-    wav = normalize_for_recognition(JFK, tmp / "jfk.wav")
-    return FasterWhisperTranscriber(cache_dir=tmp / "cache").transcribe(wav).segments
-
-
-@pytest.fixture(scope="session")
-def paper_segments() -> list[Segment]:
-    """The paper's abstract and introduction as narrated sentences, with plausible word times.
-
-    Nothing is synthesized: each word lasts in proportion to its letters (about 14 characters
-    a second, a usual narration pace), with short gaps between words and longer ones between
-    sentences. Headings are segments without a full stop, as the narration script has them.
-    """
-    with pdfplumber.open(PAPER) as pdf:
-        page = pdf.pages[0]
-        columns = [
-            page.crop((0, 0, page.width / 2, page.height)).extract_text(x_tolerance=1),
-            page.crop((page.width / 2, 0, page.width, page.height)).extract_text(x_tolerance=1),
-        ]
-    left = columns[0][columns[0].index("Traditionally") : columns[0].index("IJCA")]
-    right = columns[1][columns[1].index("Information Extraction (IE) has traditionally") :]
-    text = re.sub(r"-\n(?=[a-z])", "", left + "\n" + right)
-    text = text.replace("1 Introduction and Motivation", "\n1 Introduction and Motivation\n")
-    sentences = []
-    for block in text.split("\n1 Introduction and Motivation\n"):
-        sentences += re.split(r"(?<=[.!?])\s+(?=[A-Z“])", " ".join(block.split()))
-        sentences.append("1 Introduction and Motivation")
-    sentences = [s for s in sentences[:-1] if s]
-
-    segments, t = [], 0.4
-    for sentence in sentences:
-        words = []
-        for token in sentence.split():
-            duration = 0.07 * len(token) + 0.05
-            words.append(Word(token, round(t, 3), round(t + duration, 3)))
-            t += duration + 0.06
-        segments.append(Segment(words[0].start_s, words[-1].end_s, sentence, tuple(words)))
-        t += 0.45
-    assert len(segments) > 25 and segments[-1].end_s > 150
-    return segments
+from vidgen_tests.helpers.narration import timed_segments
 
 
 def assert_reading_rules(cues: list[Cue], segments: list[Segment], sentence_ends: set[int]) -> None:
@@ -122,12 +72,25 @@ def test_narrated_heading_without_full_stop_is_a_cue_of_its_own(paper_segments):
     assert "1 Introduction and Motivation" in [c.text for c in cues]
 
 
+# Short sentences (the paper's own are nearly all longer than one cue), between long ones.
+SHORT_AMONG_LONG = [
+    "TextRunner reads the web once.",
+    "It needs no hand-tagged examples.",
+    "Traditionally, Information Extraction has focused on satisfying precise, narrow, "
+    "pre-specified requests from small homogeneous corpora.",
+    "Precision stays high.",
+    "Recall grows with the corpus.",
+    "The extractor labels its own training data and learns from it which tuples are trustworthy.",
+    "Open extraction scales.",
+]
+
+
 def test_cue_never_ends_mid_sentence_when_the_sentence_fits_one_cue(paper_segments):
-    cues = build_cues(paper_segments)
-    texts = [c.text for c in cues]
-    for seg in paper_segments:
-        if len(seg.text) <= 42 and seg.end_s - seg.start_s <= 7.0:
-            assert seg.text in texts
+    segments = timed_segments(SHORT_AMONG_LONG + [seg.text for seg in paper_segments])
+    texts = [c.text for c in build_cues(segments)]
+    fitting = [seg.text for seg in segments if len(seg.text) <= 42 and seg.end_s - seg.start_s <= 7.0]
+    assert len(fitting) == 6  # five short sentences here, and the paper's heading
+    assert [text for text in fitting if text not in texts] == []
 
 
 def test_short_cue_is_extended_into_the_silence_after_it():

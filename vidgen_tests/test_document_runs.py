@@ -20,8 +20,9 @@ from vidgen_assets.runs.document_lock import document_lock, holder_elsewhere
 from vidgen_assets.runs.one_per_document import runs_of, start_document_run
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.paths import Paths
+from vidgen_assets.storage.catalog import register
 from vidgen_assets.storage.versions import new_version
-from vidgen_tests.test_end_to_end import run_vidgen
+from vidgen_tests.helpers.cli import database_rows, run_vidgen, snapshot
 
 HOLD = """
 import sys, time
@@ -81,16 +82,28 @@ def test_a_second_process_is_refused_the_lock_with_the_holder_named_until_the_ho
 
 
 def test_vidgen_make_refuses_while_a_run_of_the_document_is_queued_and_changes_nothing(data_dir, tmp_path):
-    doc = tmp_path / "note.md"
+    doc, other = tmp_path / "note.md", tmp_path / "other.md"
     doc.write_text("# A note\n\nOne sentence to narrate.\n")
+    other.write_text("# Another note\n\nIt was registered before.\n")
+    register(Database(data_dir / "vidgen.duckdb"), other)  # a database with something in it
     with DagsterInstance.from_config(str(data_dir / "dagster_home")) as inst:
         queued = inst.create_run_for_job(_a_job, status=DagsterRunStatus.QUEUED, tags={"dagster/partition": "note"},
                                          remote_job_origin=_ORIGIN)
+
+    def files() -> dict[str, str]:
+        # DuckDB may rewrite its file's bytes when it opens it: its rows are compared instead.
+        # The document's lock file stays (idle, it names nobody: checked below).
+        return {name: digest for name, digest in snapshot(data_dir).items()
+                if name not in ("vidgen.duckdb", "locks/note.lock")}
+
+    files_before, rows_before = files(), database_rows(data_dir)
     result = run_vidgen(data_dir, "make", str(doc), "--quiet")
     assert result.returncode == 75, result.stderr[-2000:]
     last = result.stderr.strip().splitlines()[-1]
     assert f"note is already being made by Dagster run {queued.run_id} (queued" in last
-    assert not (data_dir / "artifacts").exists() and not (data_dir / "videos").exists()
+    assert database_rows(data_dir) == rows_before, "a refused run records nothing"
+    assert files() == files_before
+    assert (data_dir / "locks" / "note.lock").read_text() == ""
 
 
 def test_the_first_step_stops_beside_another_run_and_otherwise_sweeps(tmp_path, instance):

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 from PIL import Image
 
-from vidgen_tests.conftest import PAPER, dagster_dev, graphql
-
-VIDGEN = str(Path(sys.executable).with_name("vidgen"))
-
-
-def run_vidgen(data: Path, *args: str, timeout: float = 1500, **extra_env: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "VIDGEN_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home"), **extra_env}
-    return subprocess.run([VIDGEN, *args], env=env, capture_output=True, text=True, timeout=timeout)
-
-
-def ffprobe(path: Path) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
-                         capture_output=True, text=True, check=True).stdout
-    return json.loads(out)
+from vidgen_tests.helpers.cli import assert_refused, ffprobe, q, run_vidgen, snapshot
+from vidgen_tests.helpers.paths import PAPER
+from vidgen_tests.helpers.processes import dagster_dev, graphql
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +27,6 @@ def made(tmp_path_factory):
     assert result.returncode == 0, result.stderr[-3000:]
     video = Path(result.stdout.strip().splitlines()[-1])
     return {"data": data, "video": video, "inputs": inputs}
-
-
-def q(made, sql):
-    """Query the run's DuckDB file; the connection is closed at once so vidgen can write again."""
-    con = duckdb.connect(str(made["data"] / "vidgen.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_the_last_line_of_stdout_is_the_video_path(made):
@@ -181,11 +156,6 @@ def test_rematerializing_replaces_rows_instead_of_duplicating_them(made):
     assert sorted(versions[0].glob("*.png")) == [Path(p) for (p,) in q(made, "SELECT path FROM frames ORDER BY chunk_idx")]
 
 
-def _snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and "dagster_home" not in p.parts}
-
-
 def _bad_inputs(folder: Path) -> list[tuple[Path, str]]:
     from PIL import Image as PILImage
 
@@ -197,28 +167,20 @@ def _bad_inputs(folder: Path) -> list[tuple[Path, str]]:
     corrupt.write_bytes(PAPER.read_bytes()[:3000])
     odd = folder / "notes.docx"
     odd.write_bytes(b"PK\x03\x04 not really")
-    return [(empty, "empty"), (scanned, "text layer"), (corrupt, "PDF"), (odd, "unsupported")]
-
-
-def assert_refused(data: Path, path: Path, problem: str, **env: str) -> None:
-    """`vidgen make path` exits 1 with one last line naming the file and the problem."""
-    result = run_vidgen(data, "make", str(path), "--quiet", **env)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert result.returncode == 1 and result.stdout.strip() == "", result.stderr[-1500:]
-    assert path.name in lines[-1] and problem.lower() in lines[-1].lower(), result.stderr[-1500:]
+    return [(empty, "is empty"), (scanned, "has no text layer"), (corrupt, "not a readable PDF"), (odd, "unsupported")]
 
 
 def test_bad_input_fails_with_one_line_naming_the_file_and_touches_nothing(made, tmp_path):
-    before = _snapshot(made["data"])
+    before = snapshot(made["data"])
     for path, problem in _bad_inputs(tmp_path):
         assert_refused(made["data"], path, problem)
-    assert _snapshot(made["data"]) == before
+    assert snapshot(made["data"]) == before
 
 
 def test_a_pdf_over_the_page_limit_is_refused(made):
-    before = _snapshot(made["data"])
+    before = snapshot(made["data"])
     assert_refused(made["data"], made["inputs"] / PAPER.name, "limit", VIDGEN_MAX_PAGES="3")
-    assert _snapshot(made["data"]) == before
+    assert snapshot(made["data"]) == before
 
 
 def test_dagster_dev_shows_the_partition_and_materializations_the_cli_made(made):

@@ -10,7 +10,7 @@ import pytest
 from vidgen_assets.backends.embeddings import TextEmbedder
 from vidgen_assets.language.figure_mentions import CITED, PER_CHUNK, mentioned_figures, place_figures
 from vidgen_assets.language.script import write_script
-from vidgen_tests.conftest import FIXTURES, PAPER
+from vidgen_tests.helpers.paths import FIXTURES, PAPER
 from vidgen_tests.helpers.beats import script_beats
 
 PAPERS = [PAPER, *sorted((FIXTURES / "papers").glob("*.pdf"))]

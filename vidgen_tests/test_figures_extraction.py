@@ -15,8 +15,8 @@ from vidgen_assets.sources.pdf import read_pdf
 from vidgen_assets.sources.pdf.figures import FIGURE_DPI
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.structure import read_structure
-from vidgen_tests.conftest import FIXTURES, MAX_PAGES, PAPER
-from vidgen_tests.test_reading import _pdf
+from vidgen_tests.helpers.paths import FIXTURES, MAX_PAGES, PAPER
+from vidgen_tests.helpers.pdfs import make_pdf
 
 PAPERS = FIXTURES / "papers"
 
@@ -37,13 +37,13 @@ ALL = pytest.mark.parametrize("path", list(IN_THE_PAPER), ids=lambda p: p.stem)
 
 
 @pytest.fixture(scope="module")
-def read(tmp_path_factory):
+def read(read_paper):
     """Each paper read once: read_pdf's document, and the captions with their crop boxes."""
     cache = {}
 
     def get(path):
         if path not in cache:
-            doc = read_pdf(path, tmp_path_factory.mktemp(path.stem), MAX_PAGES)
+            doc = read_paper(path)  # once per session
             with pdfplumber.open(path) as pdf:
                 pages = [read_page(page_objects(page)) for page in pdf.pages]
                 _, sections, captions = read_structure(pages, {})
@@ -114,7 +114,7 @@ def test_a_figure_on_a_page_of_its_own_takes_the_caption_on_the_next_page(tmp_pa
     # Page 2 holds only a drawing; page 3 opens with its caption, a bare label set in smaller
     # type ("Figure 1 Growth ..."), and its text cites "Figure 1 shows", which is no caption.
     path = tmp_path / "colony.pdf"
-    path.write_bytes(_pdf([
+    path.write_bytes(make_pdf([
         (b"", _text(_PROSE, 720)),
         (b"", b"0.3 g 90 150 430 520 re f 0 g 140 300 80 60 re f"),
         (b"", _text(["Figure 1 Growth of the colony over five days of culture."], 720, size=8)
@@ -175,7 +175,7 @@ def test_caption_styles_of_other_journals_are_read(tmp_path, label_line, label):
     else:
         float_ = b"0.3 g 150 480 300 90 re f 0 g\n" + _text(["Plot 1 36.7"], 470, size=8) + _text([label_line], 455, size=8)
     path = tmp_path / "yield.pdf"
-    path.write_bytes(_pdf([(b"", _text(_PROSE, 720) + float_ + _text(_PROSE, 420))]))
+    path.write_bytes(make_pdf([(b"", _text(_PROSE, 720) + float_ + _text(_PROSE, 420))]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [f.label for f in doc.figures] == [label]
     assert doc.figures[0].caption == "Yield per plot in the three seasons"
@@ -193,7 +193,7 @@ def test_a_table_continued_on_the_next_page_is_shown_and_named_by_its_first_part
     rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 7)]
     more = [f"Pool {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(7, 12)]
     path = tmp_path / "continued.pdf"
-    path.write_bytes(_pdf([
+    path.write_bytes(make_pdf([
         (b"", _text(_PROSE, 720) + _text(["Table 1: Animals counted per plot."], 560, size=8) + _text(rows, 545, size=8)),
         (b"", _text(["Table 1: Animals counted per plot in the three seasons (continued)"], 720, size=8)
          + _text(more, 705, size=8) + _text(_PROSE, 600)),
@@ -213,7 +213,7 @@ def test_a_caption_carried_over_takes_the_float_nearest_the_page_break(tmp_path)
     rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 6)]
     table = b"0 g 72 200 300 1 re f 72 128 300 1 re f\n" + _text(rows, 185, size=8)
     path = tmp_path / "carried.pdf"
-    path.write_bytes(_pdf([
+    path.write_bytes(make_pdf([
         (b"", b"0.3 g 72 690 460 80 re f 0 g\n" + _text(_PROSE * 3, 660) + table),
         (b"", _text(["Table 1: Animals counted per plot."], 720, size=8) + _text(_PROSE * 2, 690)),
     ]))
@@ -241,7 +241,7 @@ def test_a_boxed_table_whose_rows_read_like_prose_is_cropped_whole(tmp_path):
     )
     content = _text(_PROSE, 740) + frame + _text(rows, 653) + _text(["Table 1: Classes of the package."], 585)
     path = tmp_path / "boxed.pdf"
-    path.write_bytes(_pdf([(b"", content + _text(_PROSE, 555))]))
+    path.write_bytes(make_pdf([(b"", content + _text(_PROSE, 555))]))
     with pdfplumber.open(path) as pdf:
         pages = [read_page(page_objects(page)) for page in pdf.pages]
         caption = read_structure(pages, {})[2][0]
@@ -259,7 +259,7 @@ def test_a_caption_in_a_side_column_level_with_the_tick_labels_gets_the_whole_fi
     content = _text(_PROSE, 760) + b"0.3 g 250 560 290 130 re f 0 g\n" + _text(caption, 680, size=8)
     content += b"".join(_text([tick], 680 - 9.6 * i, size=6, x=232) for i, tick in enumerate(["0.8", "0.4", "0", "-0.4", "-0.8"]))
     path = tmp_path / "side.pdf"
-    path.write_bytes(_pdf([(b"", content + _text(_PROSE, 530))]))
+    path.write_bytes(make_pdf([(b"", content + _text(_PROSE, 530))]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [f.label for f in doc.figures] == ["Figure 1"]
     assert doc.figures[0].caption.startswith("Tide and temperature. (a) Height of the tide")
@@ -281,7 +281,7 @@ def test_panel_letters_at_the_top_of_several_pages_are_not_a_running_head(tmp_pa
         return drawing + letters + caption + _text(_PROSE, 440)
 
     path = tmp_path / "panels.pdf"
-    path.write_bytes(_pdf([(b"", page(1, 80)), (b"", page(2, 86))]))
+    path.write_bytes(make_pdf([(b"", page(1, 80)), (b"", page(2, 86))]))
     with pdfplumber.open(path) as pdf:
         pages = [read_page(page_objects(p)) for p in pdf.pages]
         captions = read_structure(pages, {})[2]
@@ -297,7 +297,7 @@ def test_a_numbered_heading_over_a_figure_is_not_part_of_it(tmp_path):
     content = _text(["Rock pools"], 770, size=16) + _text(_PROSE, 745) + heading + b"0.3 g 150 530 300 120 re f 0 g\n"
     content += _text(["Figure 1: The pools and the days they were visited."], 515, size=8) + _text(_PROSE, 490)
     path = tmp_path / "heading.pdf"
-    path.write_bytes(_pdf([(b"", content)]))
+    path.write_bytes(make_pdf([(b"", content)]))
     with pdfplumber.open(path) as pdf:
         pages = [read_page(page_objects(page)) for page in pdf.pages]
         caption = read_structure(pages, {})[2][0]
@@ -313,7 +313,7 @@ def test_a_figure_that_the_text_wraps_round_is_found_in_its_own_lane(tmp_path):
     content = _text(narrow, 700) + b"0.3 g 340 560 180 110 re f 0 g\n"
     content += _text(["Figure 1: The cycle of a survey.", "Counts, checks and repeats."], 540, size=10, x=340)
     path = tmp_path / "wrapped.pdf"
-    path.write_bytes(_pdf([(b"", content + _text(_PROSE, 496))]))
+    path.write_bytes(make_pdf([(b"", content + _text(_PROSE, 496))]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [f.label for f in doc.figures] == ["Figure 1"]
     assert doc.figures[0].caption.startswith("The cycle of a survey.")
@@ -328,7 +328,7 @@ def test_a_running_head_set_low_on_every_page_is_not_part_of_a_figure(tmp_path):
     # figure on the second page stands right under it.
     head = _text(["Rock pools of the northern shore"], 697, size=9, x=330)
     path = tmp_path / "heads.pdf"
-    path.write_bytes(_pdf([
+    path.write_bytes(make_pdf([
         (b"", head + _text(_PROSE * 2, 660)),
         (b"", head + b"0.3 g 150 460 300 220 re f 0 g\n" + _text(["Figure 1: Pool temperature through one day."], 445, size=8)
          + _text(_PROSE, 400)),
@@ -350,7 +350,7 @@ def test_a_paragraph_opening_with_a_label_is_read_not_taken_for_the_caption(tmp_
     content = _text(_PROSE, 720) + _text(paragraph, 630) + _text(["Table 1: Animals counted per plot."], 540, size=8)
     content += _text(rows, 525, size=8) + _text(_PROSE, 420)
     path = tmp_path / "counts.pdf"
-    path.write_bytes(_pdf([(b"", content)]))
+    path.write_bytes(make_pdf([(b"", content)]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [(f.label, f.caption) for f in doc.figures] == [("Table 1", "Animals counted per plot.")]
     assert "As the counts show, the lower pools kept their animals" in doc.text
@@ -361,7 +361,7 @@ def test_a_figure_of_the_appendix_after_the_references_is_kept(tmp_path):
                   "[2] B. Author. Limpets at low tide. Journal of Shores, 2003."]
     appendix = b"0.3 g 150 330 300 120 re f 0 g\n" + _text(["Figure 7: Pool temperature through one summer day."], 310, size=8)
     path = tmp_path / "appendix.pdf"
-    path.write_bytes(_pdf([(b"", _text(_PROSE, 720) + _text(references, 620) + _text(["A Appendix"], 520) + appendix)]))
+    path.write_bytes(make_pdf([(b"", _text(_PROSE, 720) + _text(references, 620) + _text(["A Appendix"], 520) + appendix)]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [f.label for f in doc.figures] == ["Figure 7"]
     assert doc.figures[0].image_path.exists()

@@ -23,8 +23,7 @@ from vidgen_assets.resources import build_resources
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.tables import (ChunkRow, FigureRow, FrameRow, ImagePromptRow, SourceDocumentRow,
                                           SummaryRow)
-from vidgen_tests.picture_servers import FakeAutomatic1111, FakeComfyUI, draw_png, png_pixels, unused_url
-from vidgen_tests.test_pictures_diffusers import tiny_model  # noqa: F401 (a fixture)
+from vidgen_tests.helpers.picture_servers import FakeAutomatic1111, FakeComfyUI, draw_png, png_pixels, unused_url
 
 DOC = "rock-pools"
 TITLE = "Rock pools at low tide"
@@ -136,7 +135,7 @@ def test_comfyui_pictures_are_composed_into_the_frames(storyboard):
         assert shown_in(row.path, drawn) < 2 and row.picture_source == "comfyui"
 
 
-def test_diffusers_pictures_from_a_local_model_folder_are_composed_into_the_frames(storyboard, tiny_model, monkeypatch):  # noqa: F811
+def test_diffusers_pictures_from_a_local_model_folder_are_composed_into_the_frames(storyboard, tiny_model, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     root, _ = storyboard
     rows = make_frames(root, pictures="diffusers", pictures_sd_model=str(tiny_model), pictures_steps=2)
@@ -164,7 +163,9 @@ def test_the_library_puts_the_users_matching_photo_into_the_frame_and_records_wh
         assert frame.size == (1920, 1080) and frame.text["picture_source"] == "media"
     assert shown_in(crab.path, photo) < 2  # the photo itself, fitted into the picture box
     assert title.picture_source is None and figure.picture_source is None  # title card and paper figure
-    assert anemone.picture_path != crab.picture_path  # never the same picture twice in one video
+    # Never the same picture twice in one video: the anemone chunk gets a picture, not the crab's.
+    assert anemone.picture_path is not None, anemone
+    assert anemone.picture_path != crab.picture_path
 
 
 def test_none_keeps_the_renderers_frames(storyboard):

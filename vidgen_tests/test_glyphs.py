@@ -15,7 +15,7 @@ from vidgen_assets.language.script import to_spoken, write_script
 from vidgen_assets.sources.pdf import read_pdf
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.repair import LIGATURES, dictionary_words, mend_unmapped_ligatures
-from vidgen_tests.conftest import FIXTURES, MAX_PAGES
+from vidgen_tests.helpers.paths import FIXTURES, MAX_PAGES
 
 MAPREDUCE = FIXTURES / "papers" / "mapreduce-osdi04.pdf"
 WHEAT = FIXTURES / "papers" / "wheat-heat-stress-plos.pdf"
@@ -36,8 +36,8 @@ def missing_ligature_words(text: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def mapreduce(tmp_path_factory):
-    return read_pdf(MAPREDUCE, tmp_path_factory.mktemp("mapreduce") / "figures", MAX_PAGES)
+def mapreduce(read_paper):
+    return read_paper(MAPREDUCE)  # once per session
 
 
 def raw_pages(path, recover_glyphs: bool) -> list[dict]:

@@ -8,7 +8,7 @@ import shutil
 
 from vidgen_assets.inbox import scan_inbox
 from vidgen_assets.sources.read import screen_source
-from vidgen_tests.conftest import PAPER
+from vidgen_tests.helpers.paths import PAPER
 
 
 def _note(n: int) -> str:

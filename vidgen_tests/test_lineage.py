@@ -12,15 +12,9 @@ from vidgen_assets.resources import build_resources
 from vidgen_assets.storage.catalog import register
 from vidgen_assets.storage.tables import TABLE_OWNERS
 
-from .conftest import RECORDING
+from vidgen_tests.helpers.documents import NOTE
+from vidgen_tests.helpers.paths import RECORDING
 
-NOTE = """# Rock pools at low tide
-
-When the sea goes out, water stays behind in hollows of the rock. These rock pools are home to
-crabs, anemones and small fish that must survive heat and salt until the tide returns.
-
-Shore crabs hide under weed during the day. They come out to feed when the water covers them again.
-"""
 
 _watching: list | None = None
 
@@ -36,7 +30,17 @@ def _audit(event: str, args: tuple) -> None:
         _watching.extend(("file", str(Path(a).resolve())) for a in args[1] if isinstance(a, (str, Path)) and "/" in str(a))
 
 
-sys.addaudithook(_audit)
+_hooked = False
+
+
+def _watch() -> None:
+    """Install the audit hook on first use (it cannot be removed): importing this module for
+    collection must not slow every later test's file opens."""
+    global _hooked, _watching
+    if not _hooked:
+        sys.addaudithook(_audit)
+        _hooked = True
+    _watching = []
 
 
 def _files(root: Path) -> dict[str, int]:
@@ -55,7 +59,7 @@ def _observed_deps(data_dir: Path, source: Path) -> dict[str, set[str]]:
     for asset in PARTITIONED_ASSETS:
         name = asset.key.to_user_string()
         before = _files(data_dir)
-        _watching = []
+        _watch()
         try:
             materialize([asset], partition_key=doc_id, resources=resources, instance=instance)
             seen, _watching = _watching, None

@@ -19,7 +19,7 @@ from vidgen_assets.backends.llm import (
 from vidgen_assets.resources import StorageResource, TextModelResource
 from vidgen_assets.errors import BackendUnavailable, VidgenError
 
-from vidgen_tests.conftest import PAPER
+from vidgen_tests.helpers.paths import PAPER
 from vidgen_tests.helpers.ollama import FakeOllama
 
 SCHEMA = {

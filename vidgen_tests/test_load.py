@@ -14,7 +14,7 @@ from vidgen_assets.storage.tables import (
     ChunkRow, FrameRow, ImagePromptRow, NarrationAudioRow, ScriptRow, SegmentRow, SourceDocumentRow, SummaryRow,
     VideoRow, WordRow,
 )
-from vidgen_tests.load import Reader, register_documents, run_at_once, write_notes
+from vidgen_tests.helpers.load import Reader, register_documents, run_at_once, write_notes
 
 
 def test_four_documents_at_once_beside_a_reader_all_succeed_with_exact_rows(data_dir, tmp_path):

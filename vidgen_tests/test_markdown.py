@@ -9,7 +9,7 @@ import pytest
 from vidgen_assets.errors import InputError
 from vidgen_assets.sources.markdown import read_markdown, read_text
 from vidgen_assets.sources.read import read_document
-from vidgen_tests.conftest import EXAMPLES, MAX_PAGES
+from vidgen_tests.helpers.paths import EXAMPLES, MAX_PAGES
 
 def test_markdown_example_reads_into_titled_sections():
     doc = read_document(EXAMPLES / "how-vidgen-works.md", Path("/nonexistent/figures"), MAX_PAGES)

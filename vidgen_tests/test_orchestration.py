@@ -24,7 +24,8 @@ from vidgen_assets.definitions import defs
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.files import sha256_of
 from vidgen_assets.storage.tables import DocumentRow, SourceDocumentRow
-from vidgen_tests.conftest import FIXTURES, PAPER, RECORDING, dagster_dev, graphql
+from vidgen_tests.helpers.paths import FIXTURES, PAPER, RECORDING
+from vidgen_tests.helpers.processes import dagster_dev, graphql
 
 TICK = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
 
@@ -266,6 +267,17 @@ def _sensor_runs(port):
     return [r for r in runs if {"key": "dagster/sensor_name", "value": "inbox_sensor"} in r["tags"]]
 
 
+TICKS = ('{ sensorOrError(sensorSelector: {repositoryLocationName: "vidgen_assets.definitions", '
+         'repositoryName: "__repository__", sensorName: "inbox_sensor"}) '
+         '{ ... on Sensor { sensorState { ticks(limit: 20) { timestamp status } } } } }')
+
+
+def _sensor_ticks_since(port, since: float) -> list[dict]:
+    """The inbox sensor's finished ticks (the daemon's) that started after `since` (epoch seconds)."""
+    ticks = graphql(port, TICKS)["sensorOrError"]["sensorState"]["ticks"]
+    return [tick for tick in ticks if tick["timestamp"] >= since and tick["status"] != "STARTED"]
+
+
 def test_a_drop_becomes_a_video_under_dagster_dev_and_is_not_redone_after_a_restart(data_dir):
     """The daemon runs the sensor; its cursor lives in DAGSTER_HOME and survives a restart."""
     with dagster_dev(data_dir) as port:
@@ -284,5 +296,12 @@ def test_a_drop_becomes_a_video_under_dagster_dev_and_is_not_redone_after_a_rest
         for run in instance.get_runs():
             instance.delete_run(run.run_id)
     with dagster_dev(data_dir) as port:
-        time.sleep(40)  # more than two sensor intervals
+        restarted = time.time()
+        # A file is taken once it is unchanged over two ticks: two finished ticks after the
+        # restart are when a forgotten cursor would have asked for the run.
+        deadline = time.monotonic() + 180
+        while len(ticks := _sensor_ticks_since(port, restarted)) < 2:
+            assert time.monotonic() < deadline, f"the daemon did not tick the sensor twice: {ticks}"
+            time.sleep(1)
+        assert {tick["status"] for tick in ticks} <= {"SKIPPED", "SUCCESS"}, ticks
         assert _sensor_runs(port) == []

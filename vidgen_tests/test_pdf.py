@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from vidgen_assets.sources.pdf import read_pdf
-from vidgen_tests.conftest import PAPER, MAX_PAGES
+from vidgen_tests.helpers.paths import MAX_PAGES, PAPER
 
 ABSTRACT_START = (
     "Traditionally, Information Extraction (IE) has focused on satisfying precise, narrow, "

@@ -12,7 +12,7 @@ from vidgen_assets.backends.pictures.cache import CachedPictures
 from vidgen_assets.backends.pictures.comfyui import ComfyUIPictures
 from vidgen_assets.backends.pictures.generation import document_seed
 from vidgen_assets.backends.pictures.http_client import RetryPolicy
-from vidgen_tests.picture_servers import FakeAutomatic1111, FakeComfyUI
+from vidgen_tests.helpers.picture_servers import FakeAutomatic1111, FakeComfyUI
 
 TXT2IMG = "POST /sdapi/v1/txt2img"
 QUICK = RetryPolicy(attempts=2, backoff=0.01, timeout=10)

@@ -11,7 +11,7 @@ from vidgen_assets.backends.pictures.comfyui import DEFAULT_WORKFLOW, ComfyUIPic
 from vidgen_assets.backends.pictures.generation import PictureGenerationError
 from vidgen_assets.backends.pictures.http_client import RetryPolicy
 from vidgen_assets.errors import InputError
-from vidgen_tests.picture_servers import FakeComfyUI, draw_png, png_pixels, unused_url
+from vidgen_tests.helpers.picture_servers import FakeComfyUI, draw_png, png_pixels, unused_url
 
 QUEUE = "POST /prompt"
 QUICK = RetryPolicy(attempts=3, backoff=0.01, timeout=10)

@@ -10,7 +10,7 @@ from vidgen_assets.backends.pictures.comfyui import ComfyUIPictures
 from vidgen_assets.backends.pictures.generation import PictureGenerationError
 from vidgen_assets.backends.pictures.http_client import RetryPolicy
 from vidgen_assets.errors import BackendUnavailable
-from vidgen_tests.picture_servers import FakeAutomatic1111, FakeComfyUI, unused_url
+from vidgen_tests.helpers.picture_servers import FakeAutomatic1111, FakeComfyUI, unused_url
 
 QUICK = RetryPolicy(attempts=3, backoff=0.01, timeout=10)
 REQUEST = PictureRequest(prompt="a windmill", style="pencil sketch", seed=5, width=64, height=40)

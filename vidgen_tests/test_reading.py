@@ -17,26 +17,28 @@ from vidgen_assets.sources.pdf import read_pdf
 from vidgen_assets.sources.pdf.figures import render_crop
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.structure import read_structure
-from vidgen_tests.conftest import FIXTURES, MAX_PAGES, PAPER
+from vidgen_tests.helpers.pdfs import make_pdf
+from vidgen_tests.helpers.paths import FIXTURES, MAX_PAGES, PAPER
 
 PAPERS = FIXTURES / "papers"
 # Debian's wamerican and wamerican-huge, installed by `make install`
 WORD_LISTS = (Path("/usr/share/dict/words"), Path("/usr/share/dict/american-english-huge"))
 
 
+# The papers are read once per session (conftest.read_paper): other modules read them too.
 @pytest.fixture(scope="module")
-def denoising(tmp_path_factory):
-    return read_pdf(PAPERS / "natural-image-denoising.pdf", tmp_path_factory.mktemp("denoising"), MAX_PAGES)
-
-
-@pytest.fixture(scope="module")
-def arxiv(tmp_path_factory):
-    return read_pdf(PAPERS / "influential-nodes-arxiv.pdf", tmp_path_factory.mktemp("arxiv"), MAX_PAGES)
+def denoising(read_paper):
+    return read_paper(PAPERS / "natural-image-denoising.pdf")
 
 
 @pytest.fixture(scope="module")
-def plos(tmp_path_factory):
-    return read_pdf(PAPERS / "wheat-heat-stress-plos.pdf", tmp_path_factory.mktemp("plos"), MAX_PAGES)
+def arxiv(read_paper):
+    return read_paper(PAPERS / "influential-nodes-arxiv.pdf")
+
+
+@pytest.fixture(scope="module")
+def plos(read_paper):
+    return read_paper(PAPERS / "wheat-heat-stress-plos.pdf")
 
 
 def narration(doc) -> str:
@@ -103,9 +105,9 @@ def test_side_column_and_licence_are_not_read(plos):
     assert "accumulated 1.5 fold of higher or lower due to high temperature stress." in text
 
 
-def test_every_figure_the_narration_cites_has_an_image(tmp_path):
+def test_every_figure_the_narration_cites_has_an_image(read_paper):
     for path in (PAPER, *sorted(PAPERS.glob("*.pdf"))):
-        doc = read_pdf(path, tmp_path / path.stem, MAX_PAGES)
+        doc = read_paper(path)
         shown = {f.label for f in doc.figures if f.image_path is not None and f.image_path.exists()}
         cited = {f"{'Table' if kind == 'Table' else 'Figure'} {number}"
                  for kind, number in re.findall(r"\b(Figure|Table)s?\s+(\d+)", narration(doc))}
@@ -129,7 +131,7 @@ def test_a_figure_with_no_drawing_found_is_cropped_from_its_page_region():
 def test_an_unreadable_page_is_skipped_with_a_warning(tmp_path):
     path = tmp_path / "damaged.pdf"
     first = b"BT /F1 12 Tf 72 700 Td (Reading goes on: this first page reads well, the next does not.) Tj ET"
-    path.write_bytes(_pdf([(b"/Filter /FlateDecode", zlib.compress(first)), (b"/Filter /NoSuchDecode", b"abc")]))
+    path.write_bytes(make_pdf([(b"/Filter /FlateDecode", zlib.compress(first)), (b"/Filter /NoSuchDecode", b"abc")]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert "this first page reads well" in doc.text
     assert len(doc.metadata["warnings"]) == 1
@@ -160,34 +162,7 @@ def test_line_numbers_of_a_review_copy_are_not_read(tmp_path):
         % (700 - 14 * i, 101 + i, 700 - 14 * i, sentence.encode()) for i, sentence in enumerate(sentences)
     )
     path = tmp_path / "review.pdf"
-    path.write_bytes(_pdf([(b"", stream)]))
+    path.write_bytes(make_pdf([(b"", stream)]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert " ".join(sentences) in " ".join(doc.text.split())
     assert not re.search(r"\b1[01]\d\b", doc.text)
-
-
-def _pdf(pages: list[tuple[bytes, bytes]]) -> bytes:
-    """A small PDF of US-letter pages in Helvetica (/F1) and Helvetica-Bold (/F2), from
-    (stream dictionary entries, content)."""
-    count = len(pages)
-    font = 3 + 2 * count
-    kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count)]
-    for i, (entries, content) in enumerate(pages):
-        objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> >>" % (4 + 2 * i, font, font + 1)
-        )
-        objects.append(b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(content), entries, content))
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from vidgen_tests.conftest import RECORDING
-from vidgen_tests.test_asr import JFK_TEXT, word_error_rate
-from vidgen_tests.test_end_to_end import _snapshot, assert_refused, ffprobe, q, run_vidgen
+from vidgen_tests.helpers.paths import RECORDING
+from vidgen_tests.helpers.speech import JFK_TEXT, word_error_rate
+from vidgen_tests.helpers.cli import assert_refused, ffprobe, q, run_vidgen, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -80,17 +80,17 @@ def _bad_recordings(folder: Path) -> list[tuple[Path, str]]:
     truncated.write_bytes(mp3.read_bytes()[:2048])
     empty = folder / "empty.flac"
     empty.write_bytes(b"")
-    return [(silent, "silent"), (picture_only, "no audio stream"), (truncated, "truncated"), (empty, "empty")]
+    return [(silent, "is silent"), (picture_only, "has no audio stream"), (truncated, "truncated"), (empty, "is empty")]
 
 
 def test_bad_recordings_fail_with_one_line_naming_the_file_and_touch_nothing(made, tmp_path):
-    before = _snapshot(made["data"])
+    before = snapshot(made["data"])
     for path, problem in _bad_recordings(tmp_path):
         assert_refused(made["data"], path, problem)
     long = tmp_path / "long-talk.flac"
     long.write_bytes(RECORDING.read_bytes())
     assert_refused(made["data"], long, "limit", VIDGEN_MAX_RECORDING_MINUTES="0.1")
-    assert _snapshot(made["data"]) == before
+    assert snapshot(made["data"]) == before
 
 
 class _Watcher:

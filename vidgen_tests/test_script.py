@@ -14,8 +14,7 @@ from vidgen_assets.language.script import (
 )
 from vidgen_assets.sources.document import Document, Section
 from vidgen_assets.sources.markdown import read_markdown
-from vidgen_assets.sources.pdf import read_pdf
-from vidgen_tests.conftest import EXAMPLES, PAPER, MAX_PAGES
+from vidgen_tests.helpers.paths import EXAMPLES, PAPER
 
 WPM = 165.0
 
@@ -25,8 +24,8 @@ def words(script: list[ScriptSentence]) -> int:
 
 
 @pytest.fixture(scope="module")
-def paper(tmp_path_factory) -> Document:
-    return read_pdf(PAPER, tmp_path_factory.mktemp("paper") / "figures", MAX_PAGES)
+def paper(read_paper) -> Document:
+    return read_paper(PAPER)  # once per session
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pdfplumber
 import pytest
 
 from vidgen_assets.language.sentences import ends_sentence, first_sentence, split_sentences
-from vidgen_tests.conftest import FIXTURES, PAPER
+from vidgen_tests.helpers.paths import FIXTURES, PAPER
 
 NETWORKS = FIXTURES / "papers" / "influential-nodes-arxiv.pdf"
 DENOISING = FIXTURES / "papers" / "natural-image-denoising.pdf"

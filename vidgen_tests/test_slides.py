@@ -21,7 +21,7 @@ from vidgen_assets.language.slides import (
     ungrounded_reason,
     write_slide,
 )
-from vidgen_tests.conftest import FIXTURES, PAPER
+from vidgen_tests.helpers.paths import FIXTURES, PAPER
 from vidgen_tests.helpers.beats import script_beats
 from vidgen_tests.helpers.ollama import FakeOllama
 

@@ -12,7 +12,7 @@ from PIL import Image
 from vidgen_assets.errors import InputError
 from vidgen_assets.sources.kinds import AUDIO_EXTENSIONS, SUPPORTED_EXTENSIONS, detect_kind
 from vidgen_assets.sources.read import read_document, read_source
-from vidgen_tests.conftest import PAPER, RECORDING, MAX_PAGES
+from vidgen_tests.helpers.paths import MAX_PAGES, PAPER, RECORDING
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 import multiprocessing
 import threading
-import time
 
 import duckdb
 import pytest
@@ -47,22 +46,26 @@ def test_a_database_from_an_older_version_gains_the_new_columns(tmp_path):
     assert db.read(SummaryRow, "b")[0].fallback is True
 
 
-def _hold(path, seconds):
+def _hold(path, opened, release):
     con = duckdb.connect(path)
-    time.sleep(seconds)
+    opened.set()  # the file is held from now on
+    release.wait(120)
     con.close()
 
 
 def test_a_file_held_by_another_program_gives_a_clear_error(tmp_path):
     path = tmp_path / "v.duckdb"
     Database(path).replace("a", {ChunkRow: []})
-    holder = multiprocessing.get_context("spawn").Process(target=_hold, args=(str(path), 8))
+    context = multiprocessing.get_context("spawn")
+    opened, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold, args=(str(path), opened, release))
     holder.start()
-    time.sleep(3)  # let the other process open the file
     try:
+        assert opened.wait(120), "the other process did not open the file"
         with pytest.raises(StorageBusy, match="locked by another program"):
             Database(path, busy_timeout_s=1).replace("a", {ChunkRow: []})
     finally:
+        release.set()
         holder.join()
     Database(path, busy_timeout_s=1).replace("a", {ChunkRow: []})  # free again
 

@@ -9,7 +9,6 @@ import pytest
 from vidgen_assets.errors import InputError
 from vidgen_assets.media.cues import Cue, build_cues
 from vidgen_assets.media.subtitle_files import parse_srt, write_srt, write_vtt
-from vidgen_tests.test_cues import jfk_segments, paper_segments  # noqa: F401  (fixtures)
 
 
 def test_srt_round_trip_keeps_times_and_lines(jfk_segments, paper_segments, tmp_path):

@@ -22,7 +22,7 @@ import duckdb
 import pytest
 
 from vidgen_assets.storage.versions import VERSION_NAME
-from vidgen_tests.test_end_to_end import VIDGEN, ffprobe
+from vidgen_tests.helpers.cli import ffprobe, VIDGEN
 
 DOC_ID = "tide-pools"
 FIRST = "# Tide pools\n\nWhen the sea goes out, water stays behind in hollows of the rock.\n"

@@ -3,6 +3,8 @@ on-screen text and prompt, and the paper's figures with their captions."""
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 from PIL import Image
@@ -58,3 +60,18 @@ def test_the_player_shows_the_storyboard_and_the_papers_figures_with_captions(tm
     assert client.get("/videos/no-such-document").status_code == 404
     gallery = client.get("/").text
     assert 'href="/videos/a-paper"' in gallery and "0:12" in gallery
+
+
+def test_the_gallery_shows_the_newest_video_first(tmp_path):
+    """Newest by when the published MP4 was made, whatever the order of the rows or the names."""
+    paths = Paths(tmp_path / "data")
+    made_at = {"b-middle": 2_000_000_000, "a-oldest": 1_900_000_000, "c-newest": 2_100_000_000}
+    db = Database(paths.database)
+    for doc_id, when in made_at.items():
+        video = paths.video(doc_id)
+        video.parent.mkdir(parents=True, exist_ok=True)
+        video.write_bytes(b"\x00\x00\x00\x18ftypmp42")
+        os.utime(video, (when, when))
+        db.replace(doc_id, {VideoRow: [VideoRow(str(video), 10.0, 1920, 1080, 14, "", "", "")]})
+    gallery = TestClient(create_app(Site(paths, tmp_path / "dagster_home"))).get("/").text
+    assert re.findall(r'data-doc-id="([^"]+)"', gallery) == ["c-newest", "b-middle", "a-oldest"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import io
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,8 +15,8 @@ import pytest
 import requests
 
 from vidgen_assets.web.uploads import UploadRejected, safe_name, save_upload
-from vidgen_tests.test_end_to_end import q
-from vidgen_tests.web_fixtures import UPLOAD_LIMIT_MB
+from vidgen_tests.helpers.cli import q
+from vidgen_tests.helpers.web import UPLOAD_LIMIT_MB
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -61,6 +62,17 @@ def test_subtitles_are_served_as_webvtt_and_downloads_as_attachments(site):
     assert srt.status_code == 200
     assert srt.headers["Content-Disposition"].startswith("attachment")
     assert f"{site['doc_id']}.srt" in srt.headers["Content-Disposition"]
+
+
+def test_the_player_offers_the_mp4_and_the_webvtt_as_downloads_of_the_published_files(site):
+    page = requests.get(f"{site['url']}/videos/{site['doc_id']}", timeout=30).text
+    links = dict((label, href) for href, label in re.findall(r'<a href="([^"]+)" download>([A-Z0-9]+)</a>', page))
+    for label, published in [("MP4", site["video"]), ("VTT", site["video"].with_suffix(".vtt"))]:
+        response = requests.get(site["url"] + links[label], timeout=30)
+        assert response.status_code == 200, label
+        assert response.headers["Content-Disposition"].startswith("attachment"), label
+        assert f'filename="{published.name}"' in response.headers["Content-Disposition"], label
+        assert response.content == published.read_bytes(), label
 
 
 @pytest.mark.parametrize("path", [

@@ -41,6 +41,16 @@ def doc_id_for(path: Path, taken: dict[str, str]) -> str:
     return f"{base[: MAX_ID_LENGTH - 9].rstrip('-')}-{suffix}"
 
 
+def doc_id_of(db: Database, path: Path) -> str:
+    """The doc_id `register` gives `path`, recording nothing: a run that is refused (the document
+    is busy) must leave the database as it was, and not create it."""
+    path = Path(path).resolve()
+    if not db.path.exists():
+        return doc_id_for(path, {})
+    with db.connect(read_only=True) as con:
+        return doc_id_for(path, dict(con.execute(f"SELECT doc_id, path FROM {DocumentRow.TABLE}").fetchall()))
+
+
 def register(db: Database, path: Path) -> str:
     """Record `path` as a document and return its doc_id (the existing one if known)."""
     path = Path(path).resolve()

@@ -2,7 +2,7 @@
 
 Production code carries no test hooks: a test injects this `storage` resource instead, into a
 `vidgen make` (`cli.main(resources=...)`, or `python -m vidgen_tests.helpers.observed_storage`)
-or into a job's definitions (vidgen_tests/load.py). Its databases count the connections that
+or into a job's definitions (vidgen_tests/helpers/load.py). Its databases count the connections that
 waited for the DuckDB file, and can stop the commit of one asset's new version: every file of
 the version is written, its rows not yet (Version.commit writes them with Database.replace).
 """

@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import threading
-import time
 import uuid
 from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +21,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from PIL import Image, ImageDraw
 
-SLOW_SECONDS = 2.0  # longer than the clients' timeouts in the tests
 
 
 def draw_png(prompt: str, seed: int, width: int, height: int) -> bytes:
@@ -49,6 +47,7 @@ class LoopbackServer:
         self.faults: deque[str] = deque(faults or ())
         self.calls: Counter[str] = Counter()
         self.bodies: list[dict] = []
+        self.closing = threading.Event()  # set on exit: a held ("slow") request may end
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -93,6 +92,7 @@ class LoopbackServer:
         return self
 
     def __exit__(self, *exc):
+        self.closing.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -123,7 +123,7 @@ class FakeAutomatic1111(LoopbackServer):
             raise _Answer(500, {"error": "OutOfMemoryError", "detail": "", "body": "",
                                 "errors": "CUDA out of memory. Tried to allocate 20.00 MiB"})
         if fault == "slow":
-            time.sleep(SLOW_SECONDS)
+            self.closing.wait()  # no answer until the server closes: longer than any client waits
         self.bodies.append(body)
         png = draw_png(body["prompt"], body["seed"], body["width"], body["height"])
         images = {"no_images": [], "bad_base64": ["this is not base64!"],

@@ -84,7 +84,7 @@ def _run(doc_id: str, executor: str, answers, pause: tuple[str, str] | None = No
 
     started = time.monotonic()
     pause_in, marker = pause or ("", "")
-    job = build_reconstructable_job("vidgen_tests.load", "make_video_job",
+    job = build_reconstructable_job("vidgen_tests.helpers.load", "make_video_job",
                                     reconstructable_kwargs={"pause_in": pause_in, "pause_marker": str(marker)})
     try:
         with DagsterInstance.get() as instance:

@@ -1,4 +1,4 @@
-"""Session fixtures for the web tests: one video made from the example document, and
+"""Session fixtures for the web tests (conftest.py imports them): one video made from the example document, and
 `vidgen serve` running over it on a free loopback port."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from vidgen_tests.conftest import EXAMPLES, _reset_signals, free_port, stop_process_group
-from vidgen_tests.test_end_to_end import run_vidgen
+from vidgen_tests.helpers.cli import run_vidgen
+from vidgen_tests.helpers.paths import EXAMPLES
+from vidgen_tests.helpers.processes import free_port, reset_signals, stop_process_group
 
 EXAMPLE = EXAMPLES / "how-vidgen-works.md"
 # Small, so the oversized-upload test sends little; documents under it still fit.
@@ -42,7 +43,7 @@ def site(example_video) -> dict:
         [str(Path(sys.executable).with_name("vidgen")), "serve", "--port", str(port),
          "--max-upload-mb", str(UPLOAD_LIMIT_MB)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-        preexec_fn=_reset_signals,
+        preexec_fn=reset_signals,
     )
     url = f"http://127.0.0.1:{port}"
     try:
