@@ -22,7 +22,7 @@ from vidgen_assets.checks import (
     judge_video_length, word_match,
 )
 from vidgen_assets.definitions import ASSET_CHECKS
-from vidgen_assets.frame_plan import credits_text
+from vidgen_assets.media.credits import credits_text
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.records import load_segments, save_segments
 from vidgen_assets.storage.tables import FrameRow, NarrationAudioRow, TranscriptRow, VideoRow

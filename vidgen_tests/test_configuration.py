@@ -11,7 +11,7 @@ import pytest
 from dagster import EnvVar
 from pydantic import ValidationError
 
-from vidgen_assets.illustrations.choice import THRESHOLD as LIBRARY_THRESHOLD
+from vidgen_assets.backends.pictures.library.choice import THRESHOLD as LIBRARY_THRESHOLD
 from vidgen_assets.resources import SETTINGS, build_resources, resolved
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,15 +19,11 @@ from playwright.sync_api import sync_playwright
 from vidgen_assets.storage.paths import Paths
 from vidgen_assets.web.app import Site, create_app
 from vidgen_assets.web.cross_site import cross_site_refusal
-from vidgen_tests.conftest import free_port
+from vidgen_tests.helpers.cli import snapshot
+from vidgen_tests.helpers.processes import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 NOTE = b"# A note\n\nThis note has a sentence to narrate.\n"
-
-
-def files_under(root: Path) -> dict[str, bytes]:
-    """Every file under `root`, hidden partial uploads included, with its bytes."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.mark.parametrize(
@@ -118,12 +114,12 @@ def _post(server, headers: dict[str, str]) -> requests.Response:
     ],
 )
 def test_a_cross_site_post_is_answered_403_with_the_reason_and_writes_nothing(server, headers):
-    before = files_under(server["data"])
+    before = snapshot(server["data"])
     response = _post(server, headers)
     assert response.status_code == 403
     assert "Not uploaded" in response.text and "another site" in response.text
     assert headers["Origin"] in response.text
-    assert files_under(server["data"]) == before
+    assert snapshot(server["data"]) == before
 
 
 @pytest.mark.parametrize(
@@ -196,7 +192,7 @@ def browser():
 def test_a_form_another_origin_submits_in_chromium_is_refused_and_the_inbox_is_unchanged(
     server, attacker, browser, host
 ):
-    before = files_under(server["data"])
+    before = snapshot(server["data"])
     page = browser.new_page()
     upload = f"{server['url']}/upload"
     with page.expect_response(lambda r: r.url == upload and r.request.method == "POST") as answer:
@@ -204,7 +200,7 @@ def test_a_form_another_origin_submits_in_chromium_is_refused_and_the_inbox_is_u
     assert answer.value.status == 403
     page.wait_for_url(upload)
     assert "another site" in page.locator("[role=alert]").inner_text()
-    assert files_under(server["data"]) == before
+    assert snapshot(server["data"]) == before
     page.close()
 
 
@@ -212,13 +208,13 @@ def test_a_form_another_origin_submits_in_chromium_is_refused_and_the_inbox_is_u
 def test_a_no_cors_fetch_from_another_origin_in_chromium_is_refused_and_the_inbox_is_unchanged(
     server, attacker, browser
 ):
-    before = files_under(server["data"])
+    before = snapshot(server["data"])
     answered = len(server["app"].answered)
     page = browser.new_page()
     page.goto(f"http://localhost:{attacker}/#fetch")
     page.wait_for_function("document.title === 'sent'", timeout=30_000)
     assert server["app"].answered[answered:] == [("/upload", 403)], "the fetch reached the server and was refused"
-    assert files_under(server["data"]) == before
+    assert snapshot(server["data"]) == before
     page.close()
 
 
