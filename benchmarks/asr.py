@@ -34,7 +34,9 @@ JFK = FIXTURES / "jfk.flac"
 PAPER = FIXTURES / "open-information-extraction.pdf"
 
 
-def child(backend: str, wav: str, checkpoint: str, cache: str, beam_size: int, window_s: float, load_only: bool) -> None:
+def child(
+    backend: str, wav: str, checkpoint: str, cache: str, beam_size: int, window_s: float, load_only: bool
+) -> None:
     """Runs in a fresh process: load (and maybe transcribe), print one JSON line, exit."""
     from vidgen_assets.backends.asr import FasterWhisperTranscriber, WhisperTimestampedTranscriber
 
@@ -61,9 +63,7 @@ def child(backend: str, wav: str, checkpoint: str, cache: str, beam_size: int, w
 
 
 def run_child(*args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False
-    )
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"benchmark child failed: {' '.join(args)}\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -134,13 +134,19 @@ def main() -> None:
         sources = {"jfk 11 s": JFK, **build_speech(workdir, args.minutes)}
         ckpt = make_tiny_checkpoint(workdir / "tiny-random.pt")
         print(f"cpu cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.2f}")
-        print(f"faster-whisper: Whisper base int8, 2 threads, beam {args.beam_size}, VAD on, windows of {args.window_s:g} s\n")
+        print(
+            f"faster-whisper: Whisper base int8, 2 threads, beam {args.beam_size}, VAD on, windows of {args.window_s:g} s\n"
+        )
 
         baselines = {
-            "faster-whisper": run_child("faster-whisper", "-", "-", str(cache), str(args.beam_size), str(args.window_s), "1"),
+            "faster-whisper": run_child(
+                "faster-whisper", "-", "-", str(cache), str(args.beam_size), str(args.window_s), "1"
+            ),
         }
         if not args.skip_whisper_timestamped:
-            baselines["whisper-timestamped"] = run_child("whisper-timestamped", "-", str(ckpt), "-", "0", str(args.window_s), "1")
+            baselines["whisper-timestamped"] = run_child(
+                "whisper-timestamped", "-", str(ckpt), "-", "0", str(args.window_s), "1"
+            )
         for name, b in baselines.items():
             print(f"{name}: model loaded in {b['load_s']:.2f} s, peak RSS after load {b['peak_rss_mb']:.0f} MB")
         print()
@@ -153,7 +159,11 @@ def main() -> None:
             wav = normalize_for_recognition(source, workdir / f"{source.stem}-16k.wav")
             decode_s = ffmpeg_decode_s(source)
             for backend in baselines:
-                if backend == "whisper-timestamped" and label.startswith("espeak") and label != f"espeak {args.minutes[0]:g} min":
+                if (
+                    backend == "whisper-timestamped"
+                    and label.startswith("espeak")
+                    and label != f"espeak {args.minutes[0]:g} min"
+                ):
                     continue  # the random checkpoint only checks structure; one espeak run is enough
                 r = run_child(backend, str(wav), str(ckpt), str(cache), str(args.beam_size), str(args.window_s), "0")
                 rtf = r["transcribe_s"] / r["duration_s"]
@@ -167,14 +177,18 @@ def main() -> None:
         fw = [r for r in rows if r["backend"] == "faster-whisper"]
         for r in fw:
             verdict = "meets" if r["rtf"] <= 0.3 else "MISSES"
-            print(f"faster-whisper on {r['recording']}: {r['rtf']:.3f}x real time ({verdict} the 0.3x target); "
-                  f"{r['words']} words, language {r['language']!r}: {r['text_head']!r}")
+            print(
+                f"faster-whisper on {r['recording']}: {r['rtf']:.3f}x real time ({verdict} the 0.3x target); "
+                f"{r['words']} words, language {r['language']!r}: {r['text_head']!r}"
+            )
         espeak = [r for r in fw if r["recording"].startswith("espeak")]
         if len(espeak) >= 2:
             short, long = espeak[0], espeak[-1]
-            print(f"peak RSS {short['recording']}: {short['peak_rss_mb']:.0f} MB, {long['recording']}: "
-                  f"{long['peak_rss_mb']:.0f} MB (x{long['peak_rss_mb'] / short['peak_rss_mb']:.2f} for "
-                  f"x{long['duration_s'] / short['duration_s']:.0f} the audio)")
+            print(
+                f"peak RSS {short['recording']}: {short['peak_rss_mb']:.0f} MB, {long['recording']}: "
+                f"{long['peak_rss_mb']:.0f} MB (x{long['peak_rss_mb'] / short['peak_rss_mb']:.2f} for "
+                f"x{long['duration_s'] / short['duration_s']:.0f} the audio)"
+            )
         print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 

@@ -28,11 +28,11 @@ from pathlib import Path
 
 import ffmpeg
 
+from vidgen_assets.language.slides import Slide
+from vidgen_assets.media.backgrounds import style_for
 from vidgen_assets.media.captions import write_ass
 from vidgen_assets.media.cues import build_cues
-from vidgen_assets.language.slides import Slide
 from vidgen_assets.media.ffmpeg import ENCODER_SETTINGS, assemble_video, probe
-from vidgen_assets.media.backgrounds import style_for
 from vidgen_assets.media.render import render_frame
 from vidgen_assets.media.subtitle_files import write_srt
 from vidgen_assets.timeline import Segment, Word
@@ -70,10 +70,17 @@ def assemble_constant_fps(frames, audio: Path, seconds: float, srt: Path, out: P
     sound = ffmpeg.input(str(audio)).audio.filter("apad", whole_dur=f"{seconds:.6f}")
     subtitles = ffmpeg.input(str(srt))["s"]
     (
-        ffmpeg.output(video, sound, subtitles, str(out), format="mp4", t=f"{seconds:.6f}",
-                      # assemble_video's own settings, so the baseline differs only in how frames are timed
-                      **ENCODER_SETTINGS,
-                      **{"c:s": "mov_text", "metadata:s:s:0": "language=eng"})
+        ffmpeg.output(
+            video,
+            sound,
+            subtitles,
+            str(out),
+            format="mp4",
+            t=f"{seconds:.6f}",
+            # assemble_video's own settings, so the baseline differs only in how frames are timed
+            **ENCODER_SETTINGS,
+            **{"c:s": "mov_text", "metadata:s:s:0": "language=eng"},
+        )
         .global_args("-hide_banner", "-nostdin", "-loglevel", "error")
         .overwrite_output()
         .run(capture_stdout=True, capture_stderr=True)
@@ -108,9 +115,16 @@ def describe(path: Path) -> str:
         parts.append(text)
     # The file's own time base: by default ffmpeg re-times onto the average frame rate and calls
     # caption frames tens of milliseconds apart colliding dts, which is not a decode error.
-    decode = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-enc_time_base", "-1", "-f", "null", "-"],
-                            capture_output=True, text=True)
-    errors = "no decode errors" if decode.returncode == 0 and not decode.stderr.strip() else f"DECODE ERRORS: {decode.stderr.strip()[:200]}"
+    decode = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-enc_time_base", "-1", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
+    errors = (
+        "no decode errors"
+        if decode.returncode == 0 and not decode.stderr.strip()
+        else f"DECODE ERRORS: {decode.stderr.strip()[:200]}"
+    )
     return f"{'; '.join(parts)}; {path.stat().st_size / 1e6:.1f} MB; {errors}"
 
 
@@ -127,7 +141,11 @@ def main() -> None:
     for i in range(args.frames):
         seconds, path = timed(
             lambda i=i: render_frame(
-                Slide("Abstract", f"Key point {i}", ("TextRunner extracts relational tuples from web text in a single pass",)),
+                Slide(
+                    "Abstract",
+                    f"Key point {i}",
+                    ("TextRunner extracts relational tuples from web text in a single pass",),
+                ),
                 f"image prompt number {i} for the chunk about open extraction",
                 style,
                 work / f"frame{i:03d}.png",
@@ -162,10 +180,18 @@ def main() -> None:
     t_cfr, _ = timed(lambda: assemble_constant_fps(frames, audio, args.seconds, srt, cfr_out, args.fps))
 
     print(f"narration       {len(words)} words, {len(cues)} cues over {args.seconds:.0f} s")
-    print(f"render_frame    {args.frames} frames: mean {statistics.mean(render_times):.3f} s, max {max(render_times):.3f} s per frame")
-    print(f"assemble_video  {t_vfr:7.2f} s  = {t_vfr / args.seconds:.4f} x video length ({args.seconds:.0f} s video, {args.frames} images)")
-    print(f"+ burn-in       {t_burn:7.2f} s  = {t_burn / args.seconds:.4f} x video length, {t_burn / t_vfr:.1f} x assemble_video")
-    print(f"+ highlight     {t_word:7.2f} s  = {t_word / args.seconds:.4f} x video length, {t_word / t_vfr:.1f} x assemble_video")
+    print(
+        f"render_frame    {args.frames} frames: mean {statistics.mean(render_times):.3f} s, max {max(render_times):.3f} s per frame"
+    )
+    print(
+        f"assemble_video  {t_vfr:7.2f} s  = {t_vfr / args.seconds:.4f} x video length ({args.seconds:.0f} s video, {args.frames} images)"
+    )
+    print(
+        f"+ burn-in       {t_burn:7.2f} s  = {t_burn / args.seconds:.4f} x video length, {t_burn / t_vfr:.1f} x assemble_video"
+    )
+    print(
+        f"+ highlight     {t_word:7.2f} s  = {t_word / args.seconds:.4f} x video length, {t_word / t_vfr:.1f} x assemble_video"
+    )
     print(f"constant {args.fps} fps {t_cfr:7.2f} s  = {t_cfr / args.seconds:.4f} x video length")
     print(f"speed-up        {t_cfr / t_vfr:7.1f} x  (constant fps / assemble_video)")
     print(f"assemble_video output:       {describe(vfr_out)}")

@@ -42,8 +42,13 @@ def fresh_data_dir(name: str) -> Path:
 
 
 def vidgen_make(document: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "vidgen_assets.cli", "make", str(document), "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "vidgen_assets.cli", "make", str(document), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def finish(runs: list[subprocess.Popen]) -> None:
@@ -67,8 +72,10 @@ def two_at_once() -> None:
     started = time.perf_counter()
     finish([vidgen_make(copies["first"]), vidgen_make(copies["second"])])
     both = time.perf_counter() - started
-    print(f"two documents at once ({EXAMPLE.name}, twice): one alone {alone:.1f} s, "
-          f"both together {both:.1f} s, ratio {both / alone:.2f}x (target <= 2.2x)")
+    print(
+        f"two documents at once ({EXAMPLE.name}, twice): one alone {alone:.1f} s, "
+        f"both together {both:.1f} s, ratio {both / alone:.2f}x (target <= 2.2x)"
+    )
 
 
 def _children_cpu_seconds() -> float:
@@ -86,24 +93,30 @@ def backfill() -> None:
     documents = doc_ids[1:]
     results = {}
     # The same eight documents both ways (a run replaces a document's rows and files).
-    for label, executor, at_once in (("in-process, one run after another", "in_process", 1),
-                                     ("in-process, two runs at a time (the default)", "in_process", 2),
-                                     ("multiprocess executor, two runs at a time", "multiprocess", 2)):
+    for label, executor, at_once in (
+        ("in-process, one run after another", "in_process", 1),
+        ("in-process, two runs at a time (the default)", "in_process", 2),
+        ("multiprocess executor, two runs at a time", "multiprocess", 2),
+    ):
         reader = Reader(data / "vidgen.duckdb", documents, pages=True, pause_s=0.5)
         cpu_before = _children_cpu_seconds()
         started = time.perf_counter()
         with ThreadPoolExecutor(at_once) as workers:
-            outcomes = list(workers.map(lambda d: run_at_once([d], executor=executor)[d], documents))
+            outcomes = list(workers.map(lambda d, executor=executor: run_at_once([d], executor=executor)[d], documents))
         seconds = time.perf_counter() - started
-        busy = (_children_cpu_seconds() - cpu_before) / seconds  # runs (and their step processes) ended and were waited for
+        busy = (
+            _children_cpu_seconds() - cpu_before
+        ) / seconds  # runs (and their step processes) ended and were waited for
         reads, errors, waits = reader.stop()
         failed = sum(not ok for ok, *_ in outcomes)
         run_waits = [o[3] for o in outcomes]
         results[label] = seconds
-        print(f"{label}: {len(outcomes)} documents in {seconds:.1f} s ({failed} failed), {busy:.2f} of "
-              f"{len(os.sched_getaffinity(0))} cores busy on average; reader beside: "
-              f"{reads} page reads, {waits['count']} lock waits ({waits['seconds']:.2f} s), {len(errors)} errors; "
-              f"runs' lock waits: {sum(w['count'] for w in run_waits)} ({sum(w['seconds'] for w in run_waits):.2f} s)")
+        print(
+            f"{label}: {len(outcomes)} documents in {seconds:.1f} s ({failed} failed), {busy:.2f} of "
+            f"{len(os.sched_getaffinity(0))} cores busy on average; reader beside: "
+            f"{reads} page reads, {waits['count']} lock waits ({waits['seconds']:.2f} s), {len(errors)} errors; "
+            f"runs' lock waits: {sum(w['count'] for w in run_waits)} ({sum(w['seconds'] for w in run_waits):.2f} s)"
+        )
     baseline, *scaled = results.items()
     for label, seconds in scaled:
         print(f"backfill throughput, {label}: {baseline[1] / seconds:.2f}x one after another (target >= 1.4x)")

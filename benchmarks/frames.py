@@ -81,7 +81,9 @@ def main() -> None:
         print(f"library, first run (indexes the clip art once): {index_run:.1f} s")
     for backend, runs in seconds.items():
         median = statistics.median(runs)
-        print(f"{backend:8} {median:7.2f} s   {median / chunks:.3f} s per chunk   (runs: {', '.join(f'{s:.1f}' for s in runs)})")
+        print(
+            f"{backend:8} {median:7.2f} s   {median / chunks:.3f} s per chunk   (runs: {', '.join(f'{s:.1f}' for s in runs)})"
+        )
     ratio = statistics.median(seconds["library"]) / statistics.median(seconds["none"])
     print(f"library / none = {ratio:.2f}x; non-figure frames with a picture: {pictured}/{len(plain)}")
 

@@ -40,7 +40,14 @@ from PIL import Image, ImageDraw
 from vidgen_assets.backends.embeddings import TextEmbedder
 from vidgen_assets.backends.pictures.library.backend import LibraryPictures, bundled_collections
 from vidgen_assets.backends.pictures.library.catalog import BUNDLED_INDEX
-from vidgen_assets.backends.pictures.library.choice import THRESHOLD, Wanted, build_queries, choose, distinct_phrases, scores
+from vidgen_assets.backends.pictures.library.choice import (
+    THRESHOLD,
+    Wanted,
+    build_queries,
+    choose,
+    distinct_phrases,
+    scores,
+)
 from vidgen_assets.backends.pictures.library.index import load_shelf
 from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.language.key_phrases import ranked_phrases
@@ -133,8 +140,10 @@ def build_chunks(existing: list[dict], docs: list[str] | None = None) -> list[di
     for doc in fresh:
         path, chosen_set = DOCUMENTS[doc]
         texts = chunk_document(path)
-        kept += [dict(doc=doc, idx=i, text=t, figure=f, set=chosen_set)
-                 for i, (t, f) in enumerate(zip(texts, shown_figures(path, texts, embedder)))]
+        kept += [
+            dict(doc=doc, idx=i, text=t, figure=f, set=chosen_set)
+            for i, (t, f) in enumerate(zip(texts, shown_figures(path, texts, embedder)))
+        ]
     return kept
 
 
@@ -149,7 +158,11 @@ def read_labels() -> dict[tuple[str, int, str], bool]:
     if not LABELS.exists():
         return {}
     with LABELS.open(encoding="utf-8") as f:
-        return {(r[0], int(r[1]), r[2]): r[3] == "y" for r in csv.reader(f, delimiter="\t") if r and not r[0].startswith("#")}
+        return {
+            (r[0], int(r[1]), r[2]): r[3] == "y"
+            for r in csv.reader(f, delimiter="\t")
+            if r and not r[0].startswith("#")
+        }
 
 
 def key_of(match, library: LibraryPictures) -> str:
@@ -193,8 +206,10 @@ def judge(chunks, chosen, labels, library) -> dict[str, dict[str, int]]:
 
 def report(name: str, t: dict[str, int]) -> str:
     given = max(t["given"], 1)
-    return (f"{name}: {t['given']}/{t['chunks']} chunks get a picture; fitting {t['fit']}, misfit {t['misfit']} "
-            f"({t['misfit'] / given:.0%} of pictures), unlabelled {t['unlabelled']}")
+    return (
+        f"{name}: {t['given']}/{t['chunks']} chunks get a picture; fitting {t['fit']}, misfit {t['misfit']} "
+        f"({t['misfit'] / given:.0%} of pictures), unlabelled {t['unlabelled']}"
+    )
 
 
 def calibrate(shelf, queries, chunks, labels, library) -> None:
@@ -220,24 +235,36 @@ def print_candidates(shelf, queries, chunks, labels, library, count: int = 5) ->
                 key = key_of(match, library)
                 verdict = labels.get((chunk["doc"], chunk["idx"], key))
                 mark = "?" if verdict is None else "y" if verdict else "n"
-                print(f"{chunk['doc']}\t{chunk['idx']}\t{key}\t{mark}\t{table[best, column]:.3f}\t"
-                      f"{query.kinds[row]}: {query.texts[row][:40]}\t{match.description[:70]}")
+                print(
+                    f"{chunk['doc']}\t{chunk['idx']}\t{key}\t{mark}\t{table[best, column]:.3f}\t"
+                    f"{query.kinds[row]}: {query.texts[row][:40]}\t{match.description[:70]}"
+                )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fresh", action="store_true", help="time indexing every bundled picture into a new DuckDB file")
-    parser.add_argument("--calibrate", action="store_true", help="print the choice on the calibration set at other thresholds")
+    parser.add_argument(
+        "--fresh", action="store_true", help="time indexing every bundled picture into a new DuckDB file"
+    )
+    parser.add_argument(
+        "--calibrate", action="store_true", help="print the choice on the calibration set at other thresholds"
+    )
     parser.add_argument("--candidates", action="store_true", help="print each chunk's best pictures, for labelling")
     parser.add_argument("--chosen", action="store_true", help="print the picture chosen for each chunk, marked y/n/?")
     parser.add_argument("--sheet", type=Path, help="write the pictures chosen to this PNG contact sheet")
     parser.add_argument("--doc", action="append", help="only these documents of the chunk set")
-    parser.add_argument("--trial", type=Path, nargs="+", help="choose for these documents too (set 'trial', not stored)")
-    parser.add_argument("--build", action="store_true", help="add the chunks of DOCUMENTS missing from the chunk set (or of --doc)")
+    parser.add_argument(
+        "--trial", type=Path, nargs="+", help="choose for these documents too (set 'trial', not stored)"
+    )
+    parser.add_argument(
+        "--build", action="store_true", help="add the chunks of DOCUMENTS missing from the chunk set (or of --doc)"
+    )
     args = parser.parse_args()
     existing = json.loads(CHUNKS.read_text(encoding="utf-8")) if CHUNKS.exists() else []
     if args.build:
-        CHUNKS.write_text(json.dumps(build_chunks(existing, args.doc), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        CHUNKS.write_text(
+            json.dumps(build_chunks(existing, args.doc), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         print(f"wrote {CHUNKS}")
         return
     work = Path(tempfile.mkdtemp(prefix="vidgen-pictures-"))
@@ -250,8 +277,10 @@ def main() -> None:
     started = time.perf_counter()
     done = library.index()
     seconds = time.perf_counter() - started
-    print(f"index: {done.added + done.changed} pictures described and embedded, {done.removed} removed, "
-          f"{done.unchanged} unchanged, in {seconds:.1f} s")
+    print(
+        f"index: {done.added + done.changed} pictures described and embedded, {done.removed} removed, "
+        f"{done.unchanged} unchanged, in {seconds:.1f} s"
+    )
     started = time.perf_counter()
     shelf = load_shelf(db, [c.root for c in library.bundled])
     print(f"load {len(shelf)} vectors: {(time.perf_counter() - started) * 1000:.0f} ms (once per video)")
@@ -260,9 +289,13 @@ def main() -> None:
     trial = []
     for path in args.trial or []:
         texts = chunk_document(path)
-        trial += [dict(doc=path.stem, idx=i, text=t, figure=f, set="trial")
-                  for i, (t, f) in enumerate(zip(texts, shown_figures(path, texts, TextEmbedder())))]
-    chunks = [c for c in existing + trial if c["idx"] > 0 and not c["figure"] and (not args.doc or c["doc"] in args.doc)]
+        trial += [
+            dict(doc=path.stem, idx=i, text=t, figure=f, set="trial")
+            for i, (t, f) in enumerate(zip(texts, shown_figures(path, texts, TextEmbedder())))
+        ]
+    chunks = [
+        c for c in existing + trial if c["idx"] > 0 and not c["figure"] and (not args.doc or c["doc"] in args.doc)
+    ]
     labels = read_labels()
     started = time.perf_counter()
     wanted = [wanted_for(c["text"], library.embedder) for c in chunks]
@@ -274,8 +307,10 @@ def main() -> None:
     started = time.perf_counter()
     chosen = choose_all(shelf, queries, chunks, THRESHOLD)
     lookup_ms = (time.perf_counter() - started) * 1000 / len(chunks)
-    print(f"per chunk: {embed_ms:.0f} ms finding its phrases and embedding its queries, {lookup_ms:.2f} ms choosing "
-          f"among {len(shelf)} pictures")
+    print(
+        f"per chunk: {embed_ms:.0f} ms finding its phrases and embedding its queries, {lookup_ms:.2f} ms choosing "
+        f"among {len(shelf)} pictures"
+    )
     print(f"threshold {THRESHOLD:.3f}")
     tally = judge(chunks, chosen, labels, library)
     for chunk_set in SETS:
@@ -288,13 +323,17 @@ def main() -> None:
         print("  " + report(f"all {chunk_set}", _sum({d: tally[d] for d in docs})))
     outside = sorted({c["doc"] for c in chunks if c["set"] != "calibration"})
     if outside:
-        print(report(f"all outside the calibration set ({len(outside)} documents)", _sum({d: tally[d] for d in outside})))
+        print(
+            report(f"all outside the calibration set ({len(outside)} documents)", _sum({d: tally[d] for d in outside}))
+        )
     if args.chosen:
         for chunk, match in zip(chunks, chosen):
             if match is not None:
                 verdict = labels.get((chunk["doc"], chunk["idx"], key_of(match, library)))
-                print(f"{chunk['doc']}\t{chunk['idx']}\t{key_of(match, library)}\t{'?' if verdict is None else 'yn'[not verdict]}\t"
-                      f"{match.similarity:.3f}\t{match.description[:60]}\t{chunk['text'][:120]}")
+                print(
+                    f"{chunk['doc']}\t{chunk['idx']}\t{key_of(match, library)}\t{'?' if verdict is None else 'yn'[not verdict]}\t"
+                    f"{match.similarity:.3f}\t{match.description[:60]}\t{chunk['text'][:120]}"
+                )
     if args.candidates:
         print_candidates(shelf, queries, chunks, labels, library)
     if args.calibrate:
@@ -304,7 +343,11 @@ def main() -> None:
         for chunk, match in zip(chunks, chosen):
             image = match and library._draw(match, (640, 360))
             if image is not None:
-                tiles.append(_captioned(image, f"{chunk['doc'][:12]} {chunk['idx']} {match.similarity:.2f} {match.description[:26]}"))
+                tiles.append(
+                    _captioned(
+                        image, f"{chunk['doc'][:12]} {chunk['idx']} {match.similarity:.2f} {match.description[:26]}"
+                    )
+                )
         write_sheet(tiles, args.sheet)
         print(f"contact sheet: {args.sheet}")
 

@@ -42,7 +42,9 @@ FIXTURES = ROOT.parent / "shared" / "fixtures"
 WORD_LISTS = (Path("/usr/share/dict/words"), Path("/usr/share/dict/american-english-huge"))
 BAND = 0.07  # share of the page height at top and bottom where running heads and feet sit
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
-_AFFILIATION = re.compile(r"\b(Universit\w*|Department|Dept\.|Institute|College|Faculty|Laborator\w+|Academy|School of)\b")
+_AFFILIATION = re.compile(
+    r"\b(Universit\w*|Department|Dept\.|Institute|College|Faculty|Laborator\w+|Academy|School of)\b"
+)
 _FURNITURE = re.compile(
     r"copyright|©|creative commons|open access article|distributed under the terms|licen[cs]e[ds]? under|"
     r"\b(received|accepted|published|editor):|competing interests|data availability|arxiv:\s*\d|"
@@ -135,8 +137,13 @@ def measure(path: Path, words: frozenset[str], show: bool, everything: bool) -> 
         outside += bool(carried)
         if show and (broken or carried):
             suspects.append(f"  {'OUT ' if carried else ''}{'BROKEN ' + str(broken) if broken else ''}\n    {sentence}")
-    cited = sorted({f"{'Table' if k.lower() == 'table' else 'Figure'} {n}"
-                    for s in spoken for k, n in re.findall(r"\b(Figure|Table)s?\s+(\d+)", s)})
+    cited = sorted(
+        {
+            f"{'Table' if k.lower() == 'table' else 'Figure'} {n}"
+            for s in spoken
+            for k, n in re.findall(r"\b(Figure|Table)s?\s+(\d+)", s)
+        }
+    )
     shown = {f.label for f in doc.figures if f.image_path is not None}
     if show:
         print(f"--- {path.name}: {len(spoken)} sentences")
@@ -170,7 +177,9 @@ def main() -> None:
         papers += sorted(target.rglob("*.pdf")) if target.is_dir() else [target]
     words = word_list()
     rows = [measure(path, words, show, everything) for path in papers]
-    print(f"{'paper':42} {'pages':>5} {'whole%':>7} {'words':>6} {'outside':>8} {'cited':>6} {'image':>6} {'read s':>7} {'s/20p':>6} {'cpu/20p':>7}")
+    print(
+        f"{'paper':42} {'pages':>5} {'whole%':>7} {'words':>6} {'outside':>8} {'cited':>6} {'image':>6} {'read s':>7} {'s/20p':>6} {'cpu/20p':>7}"
+    )
     for r in rows:
         print(
             f"{r['paper'][:42]:42} {r['pages']:5d} {r['whole']:7.2f} {r['words']:6d} "

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vidgen_assets.backends.llm import EmbeddedModel  # noqa: E402
 from vidgen_assets.backends.embeddings import TextEmbedder  # noqa: E402
+from vidgen_assets.backends.llm import EmbeddedModel  # noqa: E402
 from vidgen_assets.language.script import write_script  # noqa: E402
 from vidgen_assets.language.slides import extract_slide, write_slide  # noqa: E402
 from vidgen_assets.sources.read import read_document  # noqa: E402
@@ -66,14 +66,18 @@ def main() -> None:
             totals[name][0] += accepted
             totals[name][1] += len(beats)
             totals[name][2] += seconds
-            print(f"{paper.stem:32s} {name:12s} accepted {accepted:2d}/{len(beats)}  "
-                  f"{seconds / len(beats):5.2f} s/slide ({seconds / max(extract_s, 1e-9):6.0f}x extractive)  "
-                  f"refused: {dict(reasons.most_common())}")
+            print(
+                f"{paper.stem:32s} {name:12s} accepted {accepted:2d}/{len(beats)}  "
+                f"{seconds / len(beats):5.2f} s/slide ({seconds / max(extract_s, 1e-9):6.0f}x extractive)  "
+                f"refused: {dict(reasons.most_common())}"
+            )
     print()
     base = totals["extractive"][2] / totals["extractive"][1]
     for way, (accepted, slides, seconds) in totals.items():
-        print(f"{way:12s} accepted {accepted}/{slides} ({accepted / slides:.0%})  {seconds / slides:.3f} s/slide  "
-              f"{seconds / slides / base:.0f}x extractive")
+        print(
+            f"{way:12s} accepted {accepted}/{slides} ({accepted / slides:.0%})  {seconds / slides:.3f} s/slide  "
+            f"{seconds / slides / base:.0f}x extractive"
+        )
 
 
 def _reason(problem: str) -> str:

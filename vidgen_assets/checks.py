@@ -9,9 +9,9 @@ plain function of the database and the document (`judge_*`), its Dagster check a
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, asset_check
 
@@ -98,13 +98,21 @@ def judge_subtitle_words(db: Database, doc_id: str) -> Verdict:
     script = [w for row in db.read(ScriptRow, doc_id) for w in row.text.split()]
     shown = cue_words(load_segments(db, doc_id))
     if not script:
-        return Verdict(True, {"script_words": 0, "subtitle_words": len(shown),
-                              "note": "a recording: the subtitles are its transcript"})
+        return Verdict(
+            True,
+            {"script_words": 0, "subtitle_words": len(shown), "note": "a recording: the subtitles are its transcript"},
+        )
     share, dropped, added = word_match(script, shown)
-    return Verdict(share >= MIN_WORD_MATCH, {
-        "match": round(share, 4), "script_words": len(script), "subtitle_words": len(shown),
-        "missing_examples": " ".join(dropped[:20]), "extra_examples": " ".join(added[:20]),
-    })
+    return Verdict(
+        share >= MIN_WORD_MATCH,
+        {
+            "match": round(share, 4),
+            "script_words": len(script),
+            "subtitle_words": len(shown),
+            "missing_examples": " ".join(dropped[:20]),
+            "extra_examples": " ".join(added[:20]),
+        },
+    )
 
 
 def judge_frames_present(db: Database, doc_id: str) -> Verdict:
@@ -127,17 +135,23 @@ def judge_video_length(db: Database, doc_id: str) -> Verdict:
     lengths = {s.codec_type: s.duration_s or 0.0 for s in info.streams if s.codec_type in ("video", "audio")}
     short = {k: v for k, v in lengths.items() if v < spoken - DURATION_TOLERANCE_S}
     long = {k: v for k, v in lengths.items() if v > max(spoken, narration) + DURATION_TOLERANCE_S}
-    return Verdict(set(lengths) == {"video", "audio"} and not short and not long, {
-        "spoken_s": round(spoken, 3), "narration_s": round(narration, 3),
-        **{f"{k}_s": round(v, 3) for k, v in lengths.items()},
-        "cuts_speech": ", ".join(sorted(short)) or "no",
-    })
+    return Verdict(
+        set(lengths) == {"video", "audio"} and not short and not long,
+        {
+            "spoken_s": round(spoken, 3),
+            "narration_s": round(narration, 3),
+            **{f"{k}_s": round(v, 3) for k, v in lengths.items()},
+            "cuts_speech": ", ".join(sorted(short)) or "no",
+        },
+    )
 
 
 def judge_subtitle_coverage(db: Database, doc_id: str) -> Verdict:
     cues = parse_srt(Path(db.read_one(VideoRow, doc_id).srt_path))
     missing = uncovered_words(cues, load_segments(db, doc_id))
-    return Verdict(not missing, {"cues": len(cues), "uncovered_words": len(missing), "examples": " ".join(missing[:20])})
+    return Verdict(
+        not missing, {"cues": len(cues), "uncovered_words": len(missing), "examples": " ".join(missing[:20])}
+    )
 
 
 def _result(verdict: Verdict) -> AssetCheckResult:

@@ -81,8 +81,9 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None, resourc
     # Read the file and check the backends it needs before anything is recorded, so bad input
     # or an unreachable backend leaves data/ untouched.
     with tempfile.TemporaryDirectory() as scratch:
-        doc = read_source(Path(path), Path(scratch), settings.max_pages, settings.max_recording_seconds,
-                          settings.max_words)
+        doc = read_source(
+            Path(path), Path(scratch), settings.max_pages, settings.max_recording_seconds, settings.max_words
+        )
     _check_backends(resources, recording=doc.kind in RECORDING_KINDS)
     db = storage.database()
     doc_id = doc_id_of(db, path)
@@ -97,8 +98,9 @@ def make(path: Path, quiet: bool = False, overrides: dict | None = None, resourc
         if not instance.has_dynamic_partition(documents.name, doc_id):
             instance.add_dynamic_partitions(documents.name, [doc_id])
         # The UI's job, checks included (blocking ones stop the run before `videos`), run here.
-        job = Definitions(assets=PARTITIONED_ASSETS, asset_checks=ASSET_CHECKS, jobs=[make_video],
-                          resources=resources).resolve_job_def(make_video.name)
+        job = Definitions(
+            assets=PARTITIONED_ASSETS, asset_checks=ASSET_CHECKS, jobs=[make_video], resources=resources
+        ).resolve_job_def(make_video.name)
         run_id = str(uuid.uuid4())
         instance.add_event_listener(run_id, progress.announce_stages(stage_names()))
         bars = None if quiet else _Bars(stage_names())
@@ -144,8 +146,11 @@ def _why_failed(doc_id: str, result) -> VidgenError:
     else the error of the first failed step, the vidgen error under Dagster's wrapping if any."""
     from dagster import AssetCheckSeverity
 
-    failed = [(e.asset_key.to_user_string(), e.check_name) for e in result.get_asset_check_evaluations()
-              if not e.passed and e.severity == AssetCheckSeverity.ERROR and e.blocking]
+    failed = [
+        (e.asset_key.to_user_string(), e.check_name)
+        for e in result.get_asset_check_evaluations()
+        if not e.passed and e.severity == AssetCheckSeverity.ERROR and e.blocking
+    ]
     if failed:
         return CheckFailed(doc_id, failed)
     for event in result.get_step_failure_events():
@@ -182,8 +187,11 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("settings (default: the environment variable, else the built-in default)")
     for s in SETTINGS:
         kind = s.annotation
-        options: dict = {"default": None, "dest": f"setting:{s.flag}",
-                         "help": f"{s.description} [{s.env}; default {s.default!r}]".replace("%", "%%")}
+        options: dict = {
+            "default": None,
+            "dest": f"setting:{s.flag}",
+            "help": f"{s.description} [{s.env}; default {s.default!r}]".replace("%", "%%"),
+        }
         if get_origin(kind) is Literal:
             options["choices"] = get_args(kind)
         elif kind in (int, float):
@@ -204,7 +212,9 @@ def main(argv: list[str] | None = None, resources: dict | None = None) -> int:
     serve_cmd = sub.add_parser("serve", help="the web pages to watch, share and upload videos")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     serve_cmd.add_argument("--port", type=int, default=8000)
-    serve_cmd.add_argument("--dagster-url", default="http://127.0.0.1:3000", help="where `make ui` serves the Dagster UI")
+    serve_cmd.add_argument(
+        "--dagster-url", default="http://127.0.0.1:3000", help="where `make ui` serves the Dagster UI"
+    )
     serve_cmd.add_argument("--max-upload-mb", type=float, default=500)
     args = parser.parse_args(argv)
     overrides = {k.split(":", 1)[1]: v for k, v in vars(args).items() if k.startswith("setting:")}

@@ -4,8 +4,9 @@ machine, and if not, why."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, get_args
+from typing import get_args
 
 from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.resources import SETTINGS, build_resources, resolved

@@ -49,5 +49,7 @@ class CheckFailed(VidgenError):
         self.doc_id = doc_id
         self.failed = failed  # (asset, check)
         names = ", ".join(f"{check} (on {asset})" for asset, check in failed)
-        super().__init__(f"{doc_id}: blocking check {names} failed; the run stopped before videos "
-                         "and the previous video, if any, is unchanged (details in the Dagster run log)")
+        super().__init__(
+            f"{doc_id}: blocking check {names} failed; the run stopped before videos "
+            "and the previous video, if any, is unchanged (details in the Dagster run log)"
+        )

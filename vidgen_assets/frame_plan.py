@@ -8,8 +8,8 @@ frame, `backends.pictures.ask_for_pictures` fetches the pictures it asks for.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.generation import document_seed
@@ -27,13 +27,13 @@ class PlannedFrame:
     chunk_idx: int
     start_s: float
     end_s: float
-    slide: Slide                     # what the frame says (on the title card: the title as headline)
-    prompt: str                      # the chunk's whole image prompt: seeds the background, kept in the PNG
-    subtitle: str = ""               # title card only: authors or the abstract's key phrase
-    figure: Figure | None = None     # the paper's figure or table the frame shows
+    slide: Slide  # what the frame says (on the title card: the title as headline)
+    prompt: str  # the chunk's whole image prompt: seeds the background, kept in the PNG
+    subtitle: str = ""  # title card only: authors or the abstract's key phrase
+    figure: Figure | None = None  # the paper's figure or table the frame shows
     request: PictureRequest | None = None  # None: the title card, a figure frame, or no picture wanted
     is_title: bool = False
-    part: int = 0                    # 1: the chunk's second frame, showing its second figure
+    part: int = 0  # 1: the chunk's second frame, showing its second figure
 
 
 def plan_frames(
@@ -60,28 +60,54 @@ def plan_frames(
         slide = slide_of(row) if row else Slide()
         if n == 0:
             subtitle = title_subtitle(doc, chunk.text, embed)
-            frames.append(PlannedFrame(p.chunk_idx, chunk.start_s, chunk.end_s, Slide(headline=doc.title), p.prompt,
-                                       subtitle, is_title=True))
+            frames.append(
+                PlannedFrame(
+                    p.chunk_idx,
+                    chunk.start_s,
+                    chunk.end_s,
+                    Slide(headline=doc.title),
+                    p.prompt,
+                    subtitle,
+                    is_title=True,
+                )
+            )
             continue
         shown = [figures[label] for label in (p.figure, p.next_figure) if label and label in figures]
         if shown:
             bounds = [chunk.start_s, *([(chunk.start_s + chunk.end_s) / 2] if len(shown) == 2 else []), chunk.end_s]
-            frames.extend(PlannedFrame(p.chunk_idx, bounds[k], bounds[k + 1], slide, p.prompt, figure=figure, part=k)
-                          for k, figure in enumerate(shown))
+            frames.extend(
+                PlannedFrame(p.chunk_idx, bounds[k], bounds[k + 1], slide, p.prompt, figure=figure, part=k)
+                for k, figure in enumerate(shown)
+            )
             continue
         request = None
         if want_pictures:
             subject = prompt_subject(p.prompt, p.style) or slide.headline or chunk.text
-            request = PictureRequest(prompt=subject, style=p.style, seed=seed, width=picture_size[0],
-                                     height=picture_size[1], text=chunk.text, summary=slide.headline)
+            request = PictureRequest(
+                prompt=subject,
+                style=p.style,
+                seed=seed,
+                width=picture_size[0],
+                height=picture_size[1],
+                text=chunk.text,
+                summary=slide.headline,
+            )
         frames.append(PlannedFrame(p.chunk_idx, chunk.start_s, chunk.end_s, slide, p.prompt, request=request))
     return frames
 
 
 def slide_of(row: SummaryRow) -> Slide:
     """The slide a summaries row describes."""
-    return Slide(row.section or "", row.summary, tuple(json.loads(row.points or "[]")), row.number or "",
-                 row.number_label or "", row.backend or "", row.problem, row.reply)
+    return Slide(
+        row.section or "",
+        row.summary,
+        tuple(json.loads(row.points or "[]")),
+        row.number or "",
+        row.number_label or "",
+        row.backend or "",
+        row.problem,
+        row.reply,
+    )
 
 
 def title_subtitle(doc: Document, opening: str, embed: Embed | None = None) -> str:

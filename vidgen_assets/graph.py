@@ -23,14 +23,25 @@ from vidgen_assets.assets.videos import videos
 
 # In graph order: source file -> finished video.
 PARTITIONED_ASSETS = [
-    source_documents, narration_scripts, narration_audio, transcripts, chunks,
-    summaries, image_prompts, frames, videos,
+    source_documents,
+    narration_scripts,
+    narration_audio,
+    transcripts,
+    chunks,
+    summaries,
+    image_prompts,
+    frames,
+    videos,
 ]
 
 # Blocking checks (audio, subtitle words, frames) stop a run before `videos`.
 ASSET_CHECKS = [
-    checks.audio_not_silent, checks.subtitles_say_the_narration, checks.every_chunk_has_a_frame,
-    checks.no_blank_frame, checks.video_matches_narration, checks.subtitles_cover_narration,
+    checks.audio_not_silent,
+    checks.subtitles_say_the_narration,
+    checks.every_chunk_has_a_frame,
+    checks.no_blank_frame,
+    checks.video_matches_narration,
+    checks.subtitles_cover_narration,
 ]
 
 

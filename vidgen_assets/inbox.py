@@ -12,9 +12,9 @@ cursor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from vidgen_assets.errors import InputError
 from vidgen_assets.storage.files import sha256_of

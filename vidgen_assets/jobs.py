@@ -14,8 +14,9 @@ from dagster import AssetSelection, ExecutorDefinition, Field, define_asset_job,
 #   execution: {config: {multiprocess: {max_concurrent: 2}}}   to have a process per step.
 in_process_unless_asked = ExecutorDefinition(
     name="in_process_unless_asked",
-    config_schema=Field(multi_or_in_process_executor.config_schema.as_field().config_type,
-                        default_value={"in_process": {}}),
+    config_schema=Field(
+        multi_or_in_process_executor.config_schema.as_field().config_type, default_value={"in_process": {}}
+    ),
     executor_creation_fn=multi_or_in_process_executor.executor_creation_fn,
     requirements=multi_or_in_process_executor.get_requirements,
     description="Steps in the run's process; `multiprocess` in the run config for a process per step.",

@@ -54,8 +54,13 @@ class SettingsResource(ConfigurableResource):
     max_pages: int = Field(default=60, gt=0, description="longest PDF accepted")
     max_recording_minutes: float = Field(default=240.0, gt=0, description="longest recording accepted")
     max_words: int = Field(default=150_000, gt=0, description="longest Markdown or text document accepted, in words")
-    burn_in: BurnIn = Field(default="none", description="captions drawn into the picture; highlight also colours the spoken word")
-    backfill_cron: str = Field(default="0 3 * * *", description="when the backfill schedule looks for missing or stale videos (read when the definitions load)")
+    burn_in: BurnIn = Field(
+        default="none", description="captions drawn into the picture; highlight also colours the spoken word"
+    )
+    backfill_cron: str = Field(
+        default="0 3 * * *",
+        description="when the backfill schedule looks for missing or stale videos (read when the definitions load)",
+    )
 
     @property
     def max_recording_seconds(self) -> float:
@@ -98,8 +103,11 @@ class TranscriptionResource(ConfigurableResource):
         model = _value(self.model)
         if self.backend == "whisper-timestamped":
             return _checked(WhisperTimestampedTranscriber(model=model))
-        return _checked(FasterWhisperTranscriber(model_dir=Path(model) if model else None, cache_dir=cache_dir,
-                                                 cpu_threads=threads_now(threads)))
+        return _checked(
+            FasterWhisperTranscriber(
+                model_dir=Path(model) if model else None, cache_dir=cache_dir, cpu_threads=threads_now(threads)
+            )
+        )
 
     def check(self, storage: StorageResource) -> None:
         """BackendUnavailable, naming what is missing, unless the configured backend can run here."""
@@ -112,9 +120,12 @@ class TextModelResource(ConfigurableResource):
     backend: LlmBackend = "embedded"
     model: str = Field(default="", description="embedded: smollm2 | gemma3-270m; ollama: any pulled model")
     host: str = Field(default="http://127.0.0.1:11434", description="the Ollama server (env OLLAMA_HOST)")
-    slides: SlideText = Field(default="auto", description="who writes the slides' headlines and points: extractive "
-                              "(the chunk's own words), model (checked against the chunk), or auto: the model with "
-                              "ollama, extractive with the embedded model (too small to pass the check often)")
+    slides: SlideText = Field(
+        default="auto",
+        description="who writes the slides' headlines and points: extractive "
+        "(the chunk's own words), model (checked against the chunk), or auto: the model with "
+        "ollama, extractive with the embedded model (too small to pass the check often)",
+    )
 
     def writes_slides(self) -> bool:
         """Whether the model writes slide text (else it is extracted from the chunk)."""
@@ -141,14 +152,33 @@ class PicturesResource(ConfigurableResource):
     `comfyui` (a running server), or `none` (the built-in renderer alone)."""
 
     backend: PictureBackendName = "library"
-    media_dir: str = Field(default="", description="library: a folder of your own images and clips, preferred when they match")
-    threshold: float = Field(default=LIBRARY_THRESHOLD, ge=0, le=1, description="library: the least similarity for a picture to be shown")
-    sd_model: str = Field(default="", description="diffusers: a local Stable Diffusion folder (saved with save_pretrained)")
-    url: str = Field(default="", description="automatic1111 / comfyui: the server; empty means http://127.0.0.1:7860 / :8188")
-    workflow: str = Field(default="", description="comfyui: an API-format workflow file with {{prompt}} and {{seed}}; empty means the built-in one")
-    checkpoint: str = Field(default="", description="automatic1111 / comfyui: the checkpoint to draw with; empty means the server's own / v1-5-pruned-emaonly")
+    media_dir: str = Field(
+        default="", description="library: a folder of your own images and clips, preferred when they match"
+    )
+    threshold: float = Field(
+        default=LIBRARY_THRESHOLD, ge=0, le=1, description="library: the least similarity for a picture to be shown"
+    )
+    sd_model: str = Field(
+        default="", description="diffusers: a local Stable Diffusion folder (saved with save_pretrained)"
+    )
+    url: str = Field(
+        default="", description="automatic1111 / comfyui: the server; empty means http://127.0.0.1:7860 / :8188"
+    )
+    workflow: str = Field(
+        default="",
+        description="comfyui: an API-format workflow file with {{prompt}} and {{seed}}; empty means the built-in one",
+    )
+    checkpoint: str = Field(
+        default="",
+        description="automatic1111 / comfyui: the checkpoint to draw with; empty means the server's own / v1-5-pruned-emaonly",
+    )
     steps: int = Field(default=25, gt=0, description="generators: sampling steps per picture")
-    width: int = Field(default=1024, ge=16, le=4096, description="pixel width of a picture asked for (composed into the 1920x1080 frame)")
+    width: int = Field(
+        default=1024,
+        ge=16,
+        le=4096,
+        description="pixel width of a picture asked for (composed into the 1920x1080 frame)",
+    )
     height: int = Field(default=768, ge=16, le=4096, description="pixel height of a picture asked for")
 
     def picture_backend(self, db: Database, cache_dir: Path, palette=None):
@@ -165,8 +195,15 @@ class PicturesResource(ConfigurableResource):
 
             media = _value(self.media_dir)
             extra = {"palette": palette} if palette else {}
-            return _checked(LibraryPictures(db, cache_dir / "library", media_dir=Path(media) if media else None,
-                                            threshold=self.threshold, **extra))
+            return _checked(
+                LibraryPictures(
+                    db,
+                    cache_dir / "library",
+                    media_dir=Path(media) if media else None,
+                    threshold=self.threshold,
+                    **extra,
+                )
+            )
         url, checkpoint = _value(self.url), _value(self.checkpoint)
         if self.backend == "diffusers":
             from vidgen_assets.backends.pictures.stable_diffusion import StableDiffusionPictures
@@ -181,8 +218,12 @@ class PicturesResource(ConfigurableResource):
             from vidgen_assets.backends.pictures.comfyui import DEFAULT_URL, ComfyUIPictures
 
             workflow = _value(self.workflow)
-            generator = ComfyUIPictures(url or DEFAULT_URL, workflow=Path(workflow) if workflow else None,
-                                        steps=self.steps, **({"checkpoint": checkpoint} if checkpoint else {}))
+            generator = ComfyUIPictures(
+                url or DEFAULT_URL,
+                workflow=Path(workflow) if workflow else None,
+                steps=self.steps,
+                **({"checkpoint": checkpoint} if checkpoint else {}),
+            )
         return _checked(CachedPictures(generator, cache_dir / "generated"))
 
     def check(self, storage: StorageResource) -> None:

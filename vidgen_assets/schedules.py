@@ -1,7 +1,13 @@
 """The backfill schedule: on each tick, every document whose video is missing or stale is rebuilt."""
 
 from dagster import (
-    AssetKey, DefaultScheduleStatus, RunRequest, ScheduleDefinition, ScheduleEvaluationContext, SkipReason, schedule,
+    AssetKey,
+    DefaultScheduleStatus,
+    RunRequest,
+    ScheduleDefinition,
+    ScheduleEvaluationContext,
+    SkipReason,
+    schedule,
 )
 
 from vidgen_assets.jobs import make_video
@@ -13,7 +19,9 @@ from vidgen_assets.storage.catalog import documents_to_refresh
 def backfill_schedule(cron: str) -> ScheduleDefinition:
     """The schedule `backfill_schedule` on `cron` (the settings' `backfill_cron`)."""
 
-    @schedule(job=make_video, cron_schedule=cron, name="backfill_schedule", default_status=DefaultScheduleStatus.RUNNING)
+    @schedule(
+        job=make_video, cron_schedule=cron, name="backfill_schedule", default_status=DefaultScheduleStatus.RUNNING
+    )
     def _backfill(context: ScheduleEvaluationContext, storage: StorageResource):
         """Requests a run for each `documents` partition without a video, or whose source file
         changed since it was read (nightly by default; VIDGEN_BACKFILL_CRON changes it). A

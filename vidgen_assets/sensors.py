@@ -14,7 +14,9 @@ from vidgen_assets.storage.catalog import register
 
 
 @sensor(job=make_video, minimum_interval_seconds=15, default_status=DefaultSensorStatus.RUNNING)
-def inbox_sensor(context: SensorEvaluationContext, storage: StorageResource, settings: SettingsResource) -> SensorResult:
+def inbox_sensor(
+    context: SensorEvaluationContext, storage: StorageResource, settings: SettingsResource
+) -> SensorResult:
     """A file in data/inbox/ that has stopped changing (same size and time on two ticks) and
     passes a quick check adds a `documents` partition and requests a run; each new content of
     it runs again. A file that cannot become a video is reported once (tick log and skip

@@ -3,8 +3,8 @@ and the grouping of segments into chunks, the visual beats of one frame each."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from vidgen_assets.language.sentences import ends_sentence
 

@@ -13,16 +13,35 @@ from vidgen_tests.helpers.paths import MAX_PAGES, PAPER, RECORDING
 # Session fixtures of the web tests (one video of the example, `vidgen serve` over it).
 from vidgen_tests.helpers.web import example_video, site  # noqa: F401
 
-
 # Modules whose tests run the whole pipeline, a server, a browser or a real model for minutes:
 # `make test-fast` (pytest -m "not slow") leaves them out for everyday work; `make test` and CI
 # run everything.
-SLOW_MODULES = frozenset({
-    "test_load", "test_orchestration", "test_end_to_end", "test_versions_end_to_end", "test_concurrency",
-    "test_checks", "test_recordings_end_to_end", "test_web_browser", "test_web_serving", "test_web_figures",
-    "test_web_runs", "test_cli", "test_lineage", "test_document_runs", "test_bad_inputs", "test_asr",
-    "test_captions", "test_ffmpeg", "test_llm", "test_frames", "test_pictures_diffusers", "test_tts",
-})
+SLOW_MODULES = frozenset(
+    {
+        "test_load",
+        "test_orchestration",
+        "test_end_to_end",
+        "test_versions_end_to_end",
+        "test_concurrency",
+        "test_checks",
+        "test_recordings_end_to_end",
+        "test_web_browser",
+        "test_web_serving",
+        "test_web_figures",
+        "test_web_runs",
+        "test_cli",
+        "test_lineage",
+        "test_document_runs",
+        "test_bad_inputs",
+        "test_asr",
+        "test_captions",
+        "test_ffmpeg",
+        "test_llm",
+        "test_frames",
+        "test_pictures_diffusers",
+        "test_tts",
+    }
+)
 
 
 def pytest_collection_modifyitems(items):
@@ -87,7 +106,8 @@ def jfk_transcript(whisper_cache, jfk_wav):
 
     calls: list[tuple[float, float]] = []
     transcript = FasterWhisperTranscriber(cache_dir=whisper_cache).transcribe(
-        jfk_wav, progress=lambda done, total: calls.append((done, total)))
+        jfk_wav, progress=lambda done, total: calls.append((done, total))
+    )
     return transcript, calls
 
 

@@ -18,10 +18,9 @@ from vidgen_assets.backends.asr import (
     split_at_pauses,
 )
 from vidgen_assets.backends.packaged_models import WHISPER_BASE_PACKAGES, assemble_whisper_base
-from vidgen_assets.resources import StorageResource, TranscriptionResource
 from vidgen_assets.errors import BackendUnavailable, InputError
+from vidgen_assets.resources import StorageResource, TranscriptionResource
 from vidgen_assets.timeline import Segment, Word
-
 from vidgen_tests.helpers.paths import RECORDING as JFK
 from vidgen_tests.helpers.speech import JFK_TEXT, make_tiny_checkpoint, word_error_rate
 

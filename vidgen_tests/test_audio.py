@@ -17,7 +17,6 @@ from vidgen_assets.media.audio import (
     normalize_for_recognition,
 )
 from vidgen_assets.media.ffmpeg import probe
-
 from vidgen_assets.resources import SettingsResource, build_resources
 from vidgen_tests.helpers.paths import RECORDING as JFK
 
@@ -137,7 +136,10 @@ def test_speech_is_not_silent(clips, tmp_path):
 
 
 def test_recording_over_the_limit_is_refused_with_the_setting_to_change():
-    with pytest.raises(InputError, match=r"jfk\.flac: is 0\.2 minutes long; the limit is 0\.1 minutes \(set VIDGEN_MAX_RECORDING_MINUTES\)"):
+    with pytest.raises(
+        InputError,
+        match=r"jfk\.flac: is 0\.2 minutes long; the limit is 0\.1 minutes \(set VIDGEN_MAX_RECORDING_MINUTES\)",
+    ):
         check_recording(JFK, max_duration_s=5)
 
 

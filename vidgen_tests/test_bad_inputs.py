@@ -13,15 +13,16 @@ from PIL import Image, ImageDraw
 
 from vidgen_assets.errors import InputError
 from vidgen_assets.sources.read import read_source
-from vidgen_tests.helpers.paths import MAX_PAGES, PAPER, RECORDING
 from vidgen_tests.helpers.cli import run_vidgen
+from vidgen_tests.helpers.paths import MAX_PAGES, PAPER, RECORDING
 
 NOTE = "Rock pools\n\nThe tide leaves water behind in the rocks. Crabs and anemones live there until it returns.\n"
 
 
 def _read(path: Path, max_words: int | None = None, figures: Path | None = None):
-    return read_source(path, figures or path.parent / "figures", MAX_PAGES, max_recording_seconds=600,
-                       max_words=max_words)
+    return read_source(
+        path, figures or path.parent / "figures", MAX_PAGES, max_recording_seconds=600, max_words=max_words
+    )
 
 
 def _iconv(tmp_path: Path, name: str, encoding: str) -> Path:
@@ -59,11 +60,16 @@ def test_binary_junk_named_txt_is_refused_as_binary(tmp_path):
 
 def test_a_document_with_no_speakable_sentence_is_refused(tmp_path):
     path = tmp_path / "snippets.md"
-    path.write_text("# Snippets\n\n```python\nprint('hello')\n```\n\nhttps://example.org/a/b\n\n"
-                    "12 34 56 78\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## More\n\n`x = 1`\n")
+    path.write_text(
+        "# Snippets\n\n```python\nprint('hello')\n```\n\nhttps://example.org/a/b\n\n"
+        "12 34 56 78\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## More\n\n`x = 1`\n"
+    )
     with pytest.raises(InputError) as caught:
         _read(path)
-    assert str(caught.value) == f"{path}: has no sentence to narrate (only headings, code, links or numbers); add some prose"
+    assert (
+        str(caught.value)
+        == f"{path}: has no sentence to narrate (only headings, code, links or numbers); add some prose"
+    )
 
 
 def _scan(path: Path, pages: int, stamp: str) -> Path:
@@ -80,15 +86,21 @@ def _scan(path: Path, pages: int, stamp: str) -> Path:
         jpeg = io.BytesIO()
         picture.save(jpeg, "JPEG", quality=60)
         image = len(objects) + 1
-        objects.append(b"<< /Type /XObject /Subtype /Image /Width 850 /Height 1100 /ColorSpace /DeviceGray "
-                       b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n" % len(jpeg.getvalue())
-                       + jpeg.getvalue() + b"\nendstream")
+        objects.append(
+            b"<< /Type /XObject /Subtype /Image /Width 850 /Height 1100 /ColorSpace /DeviceGray "
+            b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n"
+            % len(jpeg.getvalue())
+            + jpeg.getvalue()
+            + b"\nendstream"
+        )
         text = f"q 612 0 0 792 0 0 cm /Im Do Q BT /F1 9 Tf 40 20 Td ({stamp} {n}) Tj ET".encode()
         content = len(objects) + 1
         objects.append(b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream")
         kids.append(len(objects) + 1)
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-                       b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im %d 0 R >> >> >>" % (content, font, image))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im %d 0 R >> >> >>" % (content, font, image)
+        )
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), pages)
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
@@ -110,7 +122,9 @@ def test_a_scan_with_a_thin_text_layer_is_refused_asking_for_ocr(tmp_path):
     with pytest.raises(InputError) as caught:
         read_source(path, figures, MAX_PAGES, 600)
     message = str(caught.value)
-    assert message.startswith(f"{path}: has almost no text layer (4 of 4 pages are pictures with fewer than 100 characters of text)")
+    assert message.startswith(
+        f"{path}: has almost no text layer (4 of 4 pages are pictures with fewer than 100 characters of text)"
+    )
     assert "run OCR on it first" in message and "\n" not in message
     assert not figures.exists()
 
@@ -125,13 +139,16 @@ def _lavfi(tmp_path: Path, name: str, source: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name, source", [
-    ("pink-noise.flac", "anoisesrc=c=pink:a=0.5:d=20"),
-    ("white-noise.mp3", "anoisesrc=c=white:a=0.3:d=20"),
-    ("tone.wav", "sine=f=440:d=20"),
-    ("warbling-tone.ogg", "sine=f=220:d=20,tremolo=f=5:d=0.9"),
-    ("tune.flac", "aevalsrc='0.2*sin(2*PI*(220+110*floor(mod(t*4\\,4)))*t)':d=20"),
-])
+@pytest.mark.parametrize(
+    "name, source",
+    [
+        ("pink-noise.flac", "anoisesrc=c=pink:a=0.5:d=20"),
+        ("white-noise.mp3", "anoisesrc=c=white:a=0.3:d=20"),
+        ("tone.wav", "sine=f=440:d=20"),
+        ("warbling-tone.ogg", "sine=f=220:d=20,tremolo=f=5:d=0.9"),
+        ("tune.flac", "aevalsrc='0.2*sin(2*PI*(220+110*floor(mod(t*4\\,4)))*t)':d=20"),
+    ],
+)
 def test_a_recording_of_noise_or_music_alone_is_refused_before_transcription(tmp_path, name, source):
     path = _lavfi(tmp_path, name, source)
     with pytest.raises(InputError) as caught:
@@ -142,8 +159,21 @@ def test_a_recording_of_noise_or_music_alone_is_refused_before_transcription(tmp
 def test_speech_with_music_under_it_is_accepted(tmp_path):
     tune = _lavfi(tmp_path, "tune.wav", "sine=f=330:d=20,volume=0.3")
     mixed = tmp_path / "speech-over-music.flac"
-    subprocess.run(["ffmpeg", "-v", "error", "-i", str(RECORDING), "-i", str(tune), "-filter_complex",
-                    "amix=inputs=2:duration=first", str(mixed)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(RECORDING),
+            "-i",
+            str(tune),
+            "-filter_complex",
+            "amix=inputs=2:duration=first",
+            str(mixed),
+        ],
+        check=True,
+    )
     assert _read(mixed).kind == "audio"
 
 
@@ -154,7 +184,9 @@ def test_a_huge_text_file_is_refused_by_size_before_it_is_read_and_by_its_words(
     with pytest.raises(InputError) as caught:
         _read(path, max_words=5000)
     assert str(caught.value) == f"{path}: has 10000 words; the limit is 5000 (set VIDGEN_MAX_WORDS, or split the file)"
-    with pytest.raises(InputError, match=r"book\.txt: is 0\.04 MB, too large for a text document \(the limit is 1000 words"):
+    with pytest.raises(
+        InputError, match=r"book\.txt: is 0\.04 MB, too large for a text document \(the limit is 1000 words"
+    ):
         _read(path, max_words=1000)
 
 

@@ -38,9 +38,16 @@ def test_the_byline_names_only_people_the_paper_names(paper):
         assert surnames & {n.split()[-1].lower() for n in names.split(", ") if n}
 
 
-@pytest.mark.parametrize("field, named", [
-    ("Jeffrey Dean", True), ("", False), ("user", False), ("Administrator", False), ("  ;", False),
-])
+@pytest.mark.parametrize(
+    "field, named",
+    [
+        ("Jeffrey Dean", True),
+        ("", False),
+        ("user", False),
+        ("Administrator", False),
+        ("  ;", False),
+    ],
+)
 def test_placeholder_author_fields_name_nobody(field, named):
     assert names_someone(field) is named
 

@@ -12,7 +12,6 @@ from vidgen_assets.timeline import Segment, Word
 from vidgen_tests.helpers.ass import ass_events, ass_style, centiseconds, event_times
 
 
-
 def lit_word(event_text: str) -> str:
     return re.search(r"\{\\1c&H00D4FF&\}(.*?)\{\\1c&HFFFFFF&\}", event_text).group(1)
 
@@ -54,7 +53,9 @@ def test_highlight_writes_one_event_per_word_lit_in_turn_tiling_the_cue(jfk_segm
     for cue in cues:
         mine = events[k : k + len(cue.text.split())]
         k += len(mine)
-        assert centiseconds(mine[0][0]) == round(cue.start_s * 100) and centiseconds(mine[-1][1]) == round(cue.end_s * 100)
+        assert centiseconds(mine[0][0]) == round(cue.start_s * 100) and centiseconds(mine[-1][1]) == round(
+            cue.end_s * 100
+        )
         assert all(a[1] == b[0] for a, b in zip(mine, mine[1:])), "each word is lit until the next one starts"
         unlit = {re.sub(r"\{[^}]*\}", "", text) for _, _, text in mine}
         assert unlit == {"\\N".join(cue.lines)}, "every event shows the whole cue"
@@ -75,7 +76,16 @@ def test_cue_without_word_times_is_lit_word_by_word_across_its_span(tmp_path):
     cues = build_cues([timed, untimed])
     words = [w for s in (timed, untimed) for w in s.words]
     events = ass_events(write_ass(cues, tmp_path / "c.ass", words, highlight=True).path.read_text())
-    assert [lit_word(t) for _, _, t in events] == ["Open", "extraction.", "TextRunner", "reads", "the", "whole", "web", "once."]
+    assert [lit_word(t) for _, _, t in events] == [
+        "Open",
+        "extraction.",
+        "TextRunner",
+        "reads",
+        "the",
+        "whole",
+        "web",
+        "once.",
+    ]
     starts = [centiseconds(s) for s, _, _ in events]
     assert starts[:3] == [0, 45, 150] and starts == sorted(starts) and len(set(starts)) == len(starts)
     assert centiseconds(events[-1][1]) == 500
@@ -109,7 +119,12 @@ def test_line_too_wide_for_the_safe_area_gets_a_smaller_font_only_for_its_cue(tm
 
 
 def test_change_times_are_every_event_start_and_end(tmp_path):
-    cues = [Cue(0.5, 2.0, ("a",)), Cue(2.0, 3.25, ("b",)), Cue(4.0, 4.004, ("too short to show",)), Cue(5.0, 6.0, ("c",))]
+    cues = [
+        Cue(0.5, 2.0, ("a",)),
+        Cue(2.0, 3.25, ("b",)),
+        Cue(4.0, 4.004, ("too short to show",)),
+        Cue(5.0, 6.0, ("c",)),
+    ]
     script = write_ass(cues, tmp_path / "c.ass")
     assert script.change_times == (0.5, 2.0, 3.25, 5.0, 6.0)
     assert list(script.change_times) == event_times(script.path), "exactly the times of the script's events"

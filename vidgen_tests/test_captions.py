@@ -38,15 +38,49 @@ CHANGED = 48  # a pixel this much brighter or darker in any channel was drawn on
 # (start, end, lines, words): cue A crosses the image switch at 1.3 s, A->B switches inside the
 # second image's span, a gap follows B, C has two lines, D quotes ASS syntax that must stay text.
 TIMELINE = [
-    (0.30, 2.20, ("Open extraction reads the web",),
-     [("Open", 0.30, 0.62), ("extraction", 0.70, 1.25), ("reads", 1.40, 1.70), ("the", 1.75, 1.85), ("web", 1.90, 2.15)]),
-    (2.20, 3.60, ("in a single pass,",),
-     [("in", 2.20, 2.30), ("a", 2.35, 2.40), ("single", 2.45, 2.80), ("pass,", 2.85, 3.30)]),
-    (3.90, 4.90, ("TextRunner needs", "no human input."),
-     [("TextRunner", 3.90, 4.30), ("needs", 4.32, 4.44), ("no", 4.46, 4.55), ("human", 4.60, 4.75), ("input.", 4.78, 4.88)]),
-    (4.90, 5.80, ("Braces {\\fs200} and \\N stay text",),
-     [("Braces", 4.90, 5.10), ("{\\fs200}", 5.12, 5.30), ("and", 5.32, 5.40), ("\\N", 5.42, 5.50), ("stay", 5.52, 5.65),
-      ("text", 5.66, 5.78)]),
+    (
+        0.30,
+        2.20,
+        ("Open extraction reads the web",),
+        [
+            ("Open", 0.30, 0.62),
+            ("extraction", 0.70, 1.25),
+            ("reads", 1.40, 1.70),
+            ("the", 1.75, 1.85),
+            ("web", 1.90, 2.15),
+        ],
+    ),
+    (
+        2.20,
+        3.60,
+        ("in a single pass,",),
+        [("in", 2.20, 2.30), ("a", 2.35, 2.40), ("single", 2.45, 2.80), ("pass,", 2.85, 3.30)],
+    ),
+    (
+        3.90,
+        4.90,
+        ("TextRunner needs", "no human input."),
+        [
+            ("TextRunner", 3.90, 4.30),
+            ("needs", 4.32, 4.44),
+            ("no", 4.46, 4.55),
+            ("human", 4.60, 4.75),
+            ("input.", 4.78, 4.88),
+        ],
+    ),
+    (
+        4.90,
+        5.80,
+        ("Braces {\\fs200} and \\N stay text",),
+        [
+            ("Braces", 4.90, 5.10),
+            ("{\\fs200}", 5.12, 5.30),
+            ("and", 5.32, 5.40),
+            ("\\N", 5.42, 5.50),
+            ("stay", 5.52, 5.65),
+            ("text", 5.66, 5.78),
+        ],
+    ),
 ]
 CUES = [Cue(start, end, lines) for start, end, lines, _ in TIMELINE]
 WORDS = [Word(text, start, end) for *_, words in TIMELINE for text, start, end in words]
@@ -132,8 +166,15 @@ def videos(tmp_path_factory):
     assemble_video(spans(images), audio, DURATION, srt, captioned, burn_in=plain_script)
     script = write_ass(CUES, root / "words.ass", WORDS, highlight=True)
     assemble_video(spans(images), audio, DURATION, None, highlighted, burn_in=script)
-    return {"plain": plain, "captioned": captioned, "highlighted": highlighted, "images": images, "root": root,
-            "plain_script": plain_script, "words_script": script}
+    return {
+        "plain": plain,
+        "captioned": captioned,
+        "highlighted": highlighted,
+        "images": images,
+        "root": root,
+        "plain_script": plain_script,
+        "words_script": script,
+    }
 
 
 @pytest.mark.parametrize("at_s", [0.8, 2.9, 4.4], ids=["one line", "one line, second image", "two lines"])
@@ -145,7 +186,9 @@ def test_caption_is_drawn_in_the_bottom_band_inside_the_safe_area(videos, at_s):
     assert left >= 0.10 * W and right <= 0.90 * W, (left, right)
     assert bright(captioned, mask) > 1500, "white caption text is drawn"
     raw = changed(captioned, plain)
-    assert count(raw.crop((0, SAFE_BOTTOM, W, H))) == 0, "not a pixel below the safe margin, outline and shadow included"
+    assert count(raw.crop((0, SAFE_BOTTOM, W, H))) == 0, (
+        "not a pixel below the safe margin, outline and shadow included"
+    )
     assert count(raw.crop((0, 0, W, BAND_TOP))) < 50, "above the band, only scattered encoding noise"
     assert mean_difference(captioned, plain, (0, 0, W, BAND_TOP)) < 0.5, "the picture above the captions is untouched"
 
@@ -214,7 +257,9 @@ def test_highlighted_video_draws_the_same_caption_as_the_plain_one_apart_from_co
 
 def test_ass_syntax_in_the_text_is_drawn_as_text(videos):
     # Unescaped, "{\fs200}" would draw the rest 200 px tall and "\N" would break the line.
-    one_line, quoted, plain_one, plain_quoted = frames_at(videos["captioned"], [2.9, 5.3]) + frames_at(videos["plain"], [2.9, 5.3])
+    one_line, quoted, plain_one, plain_quoted = frames_at(videos["captioned"], [2.9, 5.3]) + frames_at(
+        videos["plain"], [2.9, 5.3]
+    )
     _, top1, right1, bottom1 = drawn(one_line, plain_one).getbbox()
     left2, top2, right2, bottom2 = drawn(quoted, plain_quoted).getbbox()
     assert abs((bottom2 - top2) - (bottom1 - top1)) <= 0.25 * (bottom1 - top1), "one line of ordinary size"
@@ -234,7 +279,9 @@ def test_captioned_video_decodes_cleanly_and_still_carries_soft_subtitles(videos
     # apart as colliding, which says nothing about the file.
     for video in (videos["captioned"], videos["highlighted"]):
         decode = subprocess.run(
-            ["ffmpeg", "-v", "error", "-i", str(video), "-enc_time_base", "-1", "-f", "null", "-"], capture_output=True, text=True
+            ["ffmpeg", "-v", "error", "-i", str(video), "-enc_time_base", "-1", "-f", "null", "-"],
+            capture_output=True,
+            text=True,
         )
         assert decode.returncode == 0 and decode.stderr.strip() == ""
     (subtitle,) = probe(videos["captioned"]).of_type("subtitle")
@@ -253,7 +300,8 @@ def test_caption_starting_where_millisecond_arithmetic_rounds_down_is_drawn_on_i
     # libass is asked for the captions at pts x 0.001 x 1000 truncated: at 8030 that is 8029.
     # Unguarded, the frame stamped at 8.03 s showed the previous cue until the video ended.
     out, plain_out = grey_video_with_and_without(
-        tmp_path, [Cue(7.0, 8.03, ("A rather long first caption",)), Cue(8.03, 9.0, ("Two",))], 9.0)
+        tmp_path, [Cue(7.0, 8.03, ("A rather long first caption",)), Cue(8.03, 9.0, ("Two",))], 9.0
+    )
     first, second = frames_at(out, [8.029, 8.030])
     plain = frames_at(plain_out, [8.03])[0]
     wide, narrow = drawn(first, plain).getbbox(), drawn(second, plain).getbbox()
@@ -296,8 +344,9 @@ def test_thirty_second_narration_with_highlight_adds_one_frame_per_word_and_cue_
     images = render_three(tmp_path / "frames")
     edges = [0.0, 8.0, 15.5, 23.0, duration]
     frames = [(images[i % 3], a, b) for i, (a, b) in enumerate(zip(edges, edges[1:]))]
-    out = assemble_video(frames, write_sine_wav(tmp_path / "n.wav", duration), duration, None, tmp_path / "v.mp4",
-                         burn_in=script)
+    out = assemble_video(
+        frames, write_sine_wav(tmp_path / "n.wav", duration), duration, None, tmp_path / "v.mp4", burn_in=script
+    )
     packets = video_packets(out.path)
     changes = {round(t * 1000) for t in event_times(script.path)}
     moments = {round(e * 1000) for e in edges[:-1]} | {c for c in changes if 0 < c < duration * 1000 - 1}
@@ -309,8 +358,14 @@ def test_thirty_second_narration_with_highlight_adds_one_frame_per_word_and_cue_
 def test_missing_caption_script_is_an_input_error_and_writes_nothing(videos, tmp_path):
     images, audio = videos["images"], videos["root"] / "narration.wav"
     with pytest.raises(InputError, match=r"nowhere\.ass: caption script does not exist"):
-        assemble_video(spans(images), audio, DURATION, None, tmp_path / "v.mp4",
-                       burn_in=CaptionScript(tmp_path / "nowhere.ass", (1.0, 2.0)))
+        assemble_video(
+            spans(images),
+            audio,
+            DURATION,
+            None,
+            tmp_path / "v.mp4",
+            burn_in=CaptionScript(tmp_path / "nowhere.ass", (1.0, 2.0)),
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -319,6 +374,12 @@ def test_ffmpeg_failure_with_captions_leaves_no_file(videos, tmp_path):
     Image.new("RGB", (1921, 1081), "blue").save(odd)  # yuv420p needs even dimensions
     out = tmp_path / "out" / "v.mp4"
     with pytest.raises(FfmpegError, match="divisible by 2"):
-        assemble_video([(odd, 0.0, DURATION)], videos["root"] / "narration.wav", DURATION, None, out,
-                       burn_in=videos["plain_script"])
+        assemble_video(
+            [(odd, 0.0, DURATION)],
+            videos["root"] / "narration.wav",
+            DURATION,
+            None,
+            out,
+            burn_in=videos["plain_script"],
+        )
     assert list(out.parent.iterdir()) == []

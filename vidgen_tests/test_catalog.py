@@ -2,7 +2,6 @@ import re
 
 from vidgen_assets.resources import build_resources, resolved
 from vidgen_assets.storage.catalog import doc_id_for, register, source_path
-from vidgen_assets.storage.duckdb import Database
 
 ID = re.compile(r"^[a-z0-9-]{1,64}$")
 

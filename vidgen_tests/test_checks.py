@@ -18,8 +18,13 @@ from dagster import DagsterEventType, DagsterInstance
 from PIL import Image, ImageChops
 
 from vidgen_assets.checks import (
-    judge_audio, judge_frames_not_blank, judge_frames_present, judge_subtitle_coverage, judge_subtitle_words,
-    judge_video_length, word_match,
+    judge_audio,
+    judge_frames_not_blank,
+    judge_frames_present,
+    judge_subtitle_coverage,
+    judge_subtitle_words,
+    judge_video_length,
+    word_match,
 )
 from vidgen_assets.definitions import ASSET_CHECKS
 from vidgen_assets.media.credits import credits_text
@@ -44,8 +49,14 @@ def made(tmp_path_factory) -> dict:
     result = run_vidgen(data, "make", str(note), "--quiet", "--burn-in", "plain")
     assert result.returncode == 0, result.stderr[-3000:]
     video = Path(result.stdout.strip().splitlines()[-1])
-    return {"data": data, "note": note, "video": video, "doc_id": video.stem, "root": root,
-            "db": Database(data / "vidgen.duckdb")}
+    return {
+        "data": data,
+        "note": note,
+        "video": video,
+        "doc_id": video.stem,
+        "root": root,
+        "db": Database(data / "vidgen.duckdb"),
+    }
 
 
 def check_evaluations(data: Path) -> dict[str, bool]:
@@ -175,8 +186,23 @@ def test_burned_in_plain_captions_are_drawn_in_the_bottom_band_of_the_picture_an
     start, end = re.search(r"^Dialogue: 0,([^,]+),([^,]+),", script, flags=re.M).groups()
     middle = (_seconds(start) + _seconds(end)) / 2
     # The picture on screen then: the last frame stamped at or before it (one frame per change).
-    stamps = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "packet=pts_time",
-                             "-of", "csv=p=0", str(made["video"])], capture_output=True, text=True, check=True).stdout
+    stamps = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "v",
+            "-show_entries",
+            "packet=pts_time",
+            "-of",
+            "csv=p=0",
+            str(made["video"]),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     n = sum(1 for stamp in stamps.split() if float(stamp) <= middle) - 1
     shown = made["root"] / "shown.png"
     ffmpeg("-i", str(made["video"]), "-vf", f"select=eq(n\\,{n})", "-frames:v", "1", str(shown))
@@ -187,7 +213,9 @@ def test_burned_in_plain_captions_are_drawn_in_the_bottom_band_of_the_picture_an
     band = 810  # captions live in the bottom quarter of the 1080 rows
     assert drawn.crop((0, band, 1920, 1080)).histogram()[255] > 2000, "no caption drawn"
     # Above it only H.264's noise around sharp edges (about 500 pixels here, a caption 10,000).
-    assert drawn.crop((0, 0, 1920, band)).histogram()[255] < 0.001 * 1920 * band, "the picture above the captions changed"
+    assert drawn.crop((0, 0, 1920, band)).histogram()[255] < 0.001 * 1920 * band, (
+        "the picture above the captions changed"
+    )
 
 
 def test_the_credits_file_is_published_beside_the_video_with_each_attribution(made):
@@ -214,7 +242,9 @@ def test_a_failing_blocking_check_stops_vidgen_make_and_keeps_the_previous_video
     assert result.returncode == 1
     assert result.stdout.strip() == ""
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("vidgen: error: rock-pools: blocking check audio_not_silent (on narration_audio) failed"), last
+    assert last.startswith("vidgen: error: rock-pools: blocking check audio_not_silent (on narration_audio) failed"), (
+        last
+    )
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in made["video"].parent.iterdir()}
     assert after == before
     assert made["db"].read_one(VideoRow, made["doc_id"]) == row_before

@@ -15,8 +15,9 @@ def test_chunks_respect_the_duration_limit_at_sentence_ends():
 
 def test_chunk_never_ends_mid_sentence():
     # A recognizer split one sentence over three segments; the chunk runs past 8 s to its end.
-    segs = _segments([(0.0, 4.0, "This sentence"), (4.0, 8.5, "goes on and"), (8.5, 11.0, "on."),
-                      (11.5, 13.0, "Short.")])
+    segs = _segments(
+        [(0.0, 4.0, "This sentence"), (4.0, 8.5, "goes on and"), (8.5, 11.0, "on."), (11.5, 13.0, "Short.")]
+    )
     chunks = split_into_chunks(segs, duration_s=13.0, max_seconds=8.0)
     assert chunks[0].segment_idx == (0, 1, 2)
     assert all(ends_sentence(c.text) for c in chunks)

@@ -18,9 +18,16 @@ def test_doctor_lists_every_backend_and_passes_with_the_embedded_defaults(data_d
     result = run_vidgen(data_dir, "doctor")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    for step, backend in [("assembly", "ffmpeg"), ("speech", "piper"), ("speech", "espeak"),
-                          ("transcription", "faster-whisper"), ("transcription", "whisper-timestamped"),
-                          ("text", "embedded"), ("text", "ollama"), ("frames", "builtin")]:
+    for step, backend in [
+        ("assembly", "ffmpeg"),
+        ("speech", "piper"),
+        ("speech", "espeak"),
+        ("transcription", "faster-whisper"),
+        ("transcription", "whisper-timestamped"),
+        ("text", "embedded"),
+        ("text", "ollama"),
+        ("frames", "builtin"),
+    ]:
         assert any(line.split()[1:3] == [step, backend] for line in lines), (step, backend)
     configured = [line for line in lines if "(configured)" in line]
     assert configured and all(line.split()[0] == "ok" for line in configured)
@@ -37,8 +44,11 @@ def test_doctor_fails_when_the_configured_backend_cannot_run(data_dir):
 
 
 def _every_file(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_an_unreachable_ollama_fails_the_run_before_it_changes_anything(data_dir, tmp_path):

@@ -12,7 +12,6 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
 import yaml
 from dagster import DagsterInstance, DagsterRun, DagsterRunStatus
 
@@ -93,7 +92,8 @@ def test_the_instance_config_is_installed_into_an_empty_dagster_home(tmp_path):
     assert (pools.default_pool_limit, pools.pool_granularity.value) == (2, "op")
     queue = instance.get_concurrency_config().run_queue_config
     assert queue.tag_concurrency_limits == [
-        {"key": "dagster/partition", "value": {"applyLimitPerUniqueValue": True}, "limit": 1}]
+        {"key": "dagster/partition", "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
+    ]
     assert pool_limit(instance, "model") == pool_limit(instance, "gpu") == 2
     instance.event_log_storage.set_concurrency_slots("gpu", 1)  # `dagster instance concurrency set gpu 1`
     assert pool_limit(instance, "model") == 2 and pool_limit(instance, "gpu") == 1
@@ -126,7 +126,9 @@ def test_a_model_step_shares_the_cores_with_the_model_steps_of_other_runs_while_
 def test_an_existing_instance_config_keeps_its_settings_and_gains_only_the_concurrency_block(tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
-    (mine / "dagster.yaml").write_text("telemetry:\n  enabled: true\nretention:\n  schedule:\n    purge_after_days: 7\n")
+    (mine / "dagster.yaml").write_text(
+        "telemetry:\n  enabled: true\nretention:\n  schedule:\n    purge_after_days: 7\n"
+    )
     install_instance_config(mine)
     merged = yaml.safe_load((mine / "dagster.yaml").read_text())
     assert merged["telemetry"] == {"enabled": True} and merged["retention"]["schedule"]["purge_after_days"] == 7
@@ -141,8 +143,12 @@ def test_an_existing_instance_config_keeps_its_settings_and_gains_only_the_concu
 def _held_slot(instance: DagsterInstance, pool: str, pid: int, slots: int = 1) -> str:
     """A started `vidgen make` run of process `pid` that holds `slots` slots of `pool` (steps
     `held-0`, `held-1`, ...); its run id."""
-    run = DagsterRun(job_name="__ephemeral_asset_job__", run_id=str(uuid.uuid4()), status=DagsterRunStatus.STARTED,
-                     tags={"vidgen/source": "cli", **{"vidgen/host": os.uname().nodename, "vidgen/pid": str(pid)}})
+    run = DagsterRun(
+        job_name="__ephemeral_asset_job__",
+        run_id=str(uuid.uuid4()),
+        status=DagsterRunStatus.STARTED,
+        tags={"vidgen/source": "cli", **{"vidgen/host": os.uname().nodename, "vidgen/pid": str(pid)}},
+    )
     instance.add_run(run)
     instance.event_log_storage.initialize_concurrency_limit_to_default(pool)
     for n in range(slots):
@@ -167,8 +173,12 @@ def test_vidgen_make_waits_for_a_model_slot_and_frees_one_a_killed_run_kept(data
     gone.wait()
     dead_run = _held_slot(instance, "gpu", gone.pid)
     live_run = _fill_pool(instance, "model", os.getpid())
-    cli = subprocess.Popen([sys.executable, "-m", "vidgen_assets.cli", "make", str(note), "--quiet"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "vidgen_assets.cli", "make", str(note), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         storage = instance.event_log_storage
         deadline = time.monotonic() + 600

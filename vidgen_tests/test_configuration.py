@@ -56,7 +56,8 @@ def test_every_setting_is_documented_with_its_variable_and_flag():
 def test_defaults_are_the_documented_ones():
     res = {key: resolved(r) for key, r in build_resources(environ={}).items()}
     assert {env: getattr(res[resource], field) for env, _, resource, field, _, _ in DOCUMENTED} == {
-        env: default for env, _, _, _, default, _ in DOCUMENTED}
+        env: default for env, _, _, _, default, _ in DOCUMENTED
+    }
 
 
 def test_every_variable_sets_its_own_field(monkeypatch):
@@ -64,7 +65,8 @@ def test_every_variable_sets_its_own_field(monkeypatch):
         monkeypatch.setenv(env, str(other))
     res = {key: resolved(r) for key, r in build_resources().items()}  # from the process environment
     assert {env: getattr(res[resource], field) for env, _, resource, field, _, _ in DOCUMENTED} == {
-        env: other for env, *_, other in DOCUMENTED}
+        env: other for env, *_, other in DOCUMENTED
+    }
 
 
 def test_every_flag_sets_its_own_field_as_doctor_shows_it(data_dir, capsys):
@@ -74,8 +76,9 @@ def test_every_flag_sets_its_own_field_as_doctor_shows_it(data_dir, capsys):
     values = {flag: str(other) for _, flag, *_, other in DOCUMENTED} | {"data-dir": str(data_dir / "elsewhere")}
     assert main(["doctor"] + [arg for flag, value in values.items() for arg in (f"--{flag}", value)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    shown = dict(re.match(r"  (\S+) +(.*?)(?: +\(default\))?$", line).groups()
-                 for line in lines[1 : lines.index("backends:")])
+    shown = dict(
+        re.match(r"  (\S+) +(.*?)(?: +\(default\))?$", line).groups() for line in lines[1 : lines.index("backends:")]
+    )
     assert shown == {env: values[flag] for env, flag, *_ in DOCUMENTED}
 
 
@@ -97,11 +100,14 @@ def test_free_form_values_from_the_environment_are_dagster_env_vars(tmp_path, mo
     assert paths.root == tmp_path / "elsewhere" and paths.cache == tmp_path / "elsewhere" / "cache"
 
 
-@pytest.mark.parametrize("variable, value, valid", [
-    ("VIDGEN_TTS", "pipr", "'piper' or 'espeak'"),
-    ("VIDGEN_BURN_IN", "bold", "'none', 'plain' or 'highlight'"),
-    ("VIDGEN_PICTURES", "stable-diffusion", "'library', 'diffusers', 'automatic1111', 'comfyui' or 'none'"),
-])
+@pytest.mark.parametrize(
+    "variable, value, valid",
+    [
+        ("VIDGEN_TTS", "pipr", "'piper' or 'espeak'"),
+        ("VIDGEN_BURN_IN", "bold", "'none', 'plain' or 'highlight'"),
+        ("VIDGEN_PICTURES", "stable-diffusion", "'library', 'diffusers', 'automatic1111', 'comfyui' or 'none'"),
+    ],
+)
 def test_a_misspelt_choice_is_refused_with_the_valid_names(variable, value, valid):
     with pytest.raises(ValidationError, match=re.escape(valid)):
         build_resources(environ={variable: value})
@@ -109,8 +115,14 @@ def test_a_misspelt_choice_is_refused_with_the_valid_names(variable, value, vali
 
 def test_a_bad_choice_in_the_environment_fails_when_the_definitions_load(data_dir):
     env = {**os.environ, "VIDGEN_LLM": "olama"}
-    result = subprocess.run([sys.executable, "-c", "import vidgen_assets.definitions"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", "import vidgen_assets.definitions"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
     assert "'embedded' or 'ollama'" in result.stderr and "olama" in result.stderr
 
@@ -120,8 +132,9 @@ def test_the_backfill_schedule_ticks_on_the_configured_cron(data_dir):
     crons = []
     for environ in ({}, {"VIDGEN_BACKFILL_CRON": "30 4 * * 1"}):
         env = {k: v for k, v in os.environ.items() if k != "VIDGEN_BACKFILL_CRON"} | environ
-        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                                timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
         assert result.returncode == 0, result.stderr[-2000:]
         crons.append(result.stdout.strip().splitlines()[-1])
     assert crons == ["0 3 * * *", "30 4 * * 1"]
@@ -134,7 +147,7 @@ def test_a_number_that_is_not_one_is_refused():
 
 def test_the_configuration_doc_lists_every_setting_and_no_other():
     doc = (ROOT / "docs" / "configuration.md").read_text()
-    table = doc[doc.index("| variable |"):].split("\n\n", 1)[0]
+    table = doc[doc.index("| variable |") :].split("\n\n", 1)[0]
     documented = set(re.findall(r"`((?:VIDGEN|OLLAMA)_[A-Z_]+)`", table))
     assert documented == {s.env for s in SETTINGS}
 

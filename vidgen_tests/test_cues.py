@@ -113,8 +113,10 @@ def test_short_cue_never_overlaps_the_next_one():
 
 
 def test_long_sentence_without_punctuation_is_split_at_word_boundaries_within_seven_seconds():
-    tokens = ("we kept walking along the river and talked about everything that had happened "
-              "during the long summer we spent in the mountains with our old friends from school").split()
+    tokens = (
+        "we kept walking along the river and talked about everything that had happened "
+        "during the long summer we spent in the mountains with our old friends from school"
+    ).split()
     words, t = [], 0.0
     for token in tokens:
         words.append(Word(token, round(t, 3), round(t + 0.5, 3)))
@@ -127,7 +129,9 @@ def test_long_sentence_without_punctuation_is_split_at_word_boundaries_within_se
 
 
 def test_segment_without_words_is_spread_over_its_span():
-    seg = Segment(2.0, 14.0, "A sentence with no word timings that still needs to be shown on screen in readable pieces.")
+    seg = Segment(
+        2.0, 14.0, "A sentence with no word timings that still needs to be shown on screen in readable pieces."
+    )
     cues = build_cues([seg])
     assert cues[0].start_s == 2.0 and cues[-1].end_s == pytest.approx(14.0)
     assert " ".join(c.text for c in cues) == seg.text

@@ -71,8 +71,9 @@ print(json.dumps({"serve": serving, "definitions": dagster_patches.patched()}))
 def test_vidgen_serve_patches_nothing_and_the_definitions_patch_everything(data_dir):
     """The pages (the upload page reads the stage names) in a fresh process: Dagster untouched.
     Loading the definitions, as a code location or run worker does, applies every patch."""
-    result = subprocess.run([sys.executable, "-c", SERVE_THEN_LOAD], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE_THEN_LOAD], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["serve"] == []

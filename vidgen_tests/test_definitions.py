@@ -12,10 +12,28 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_asset_graph_is_the_nine_documented_assets_in_order():
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"source_documents", "narration_scripts", "narration_audio", "transcripts", "chunks",
-                    "summaries", "image_prompts", "frames", "videos"}
-    order = ["source_documents", "narration_scripts", "narration_audio", "transcripts", "chunks",
-             "summaries", "image_prompts", "frames", "videos"]
+    assert keys == {
+        "source_documents",
+        "narration_scripts",
+        "narration_audio",
+        "transcripts",
+        "chunks",
+        "summaries",
+        "image_prompts",
+        "frames",
+        "videos",
+    }
+    order = [
+        "source_documents",
+        "narration_scripts",
+        "narration_audio",
+        "transcripts",
+        "chunks",
+        "summaries",
+        "image_prompts",
+        "frames",
+        "videos",
+    ]
     for n, (upstream, downstream) in enumerate(zip(order, order[1:])):
         parents = {p.to_user_string() for p in graph.get(downstream_key(downstream)).parent_keys}
         # Each step follows the one before it and reads nothing later (test_lineage checks the rest).
@@ -39,8 +57,14 @@ def test_jobs_sensors_schedules_and_checks_are_registered():
     assert defs.resolve_sensor_def("inbox_sensor") is not None
     assert defs.resolve_schedule_def("backfill_schedule") is not None
     checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
-    assert checks == {"audio_not_silent", "subtitles_say_the_narration", "every_chunk_has_a_frame", "no_blank_frame",
-                      "video_matches_narration", "subtitles_cover_narration"}
+    assert checks == {
+        "audio_not_silent",
+        "subtitles_say_the_narration",
+        "every_chunk_has_a_frame",
+        "no_blank_frame",
+        "video_matches_narration",
+        "subtitles_cover_narration",
+    }
 
 
 def test_gpu_capable_steps_are_in_the_gpu_pool():
@@ -62,7 +86,10 @@ def test_cpu_model_steps_are_in_the_model_pool_and_the_rest_in_none():
 def test_dagster_definitions_validate_accepts_the_workspace(data_dir):
     result = subprocess.run(
         [str(Path(sys.executable).with_name("dagster")), "definitions", "validate", "-w", "workspace.yaml"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -73,4 +100,6 @@ def test_runs_execute_in_process_unless_their_config_asks_for_a_process_per_step
     for job in (defs.resolve_job_def("make_video"), defs.resolve_implicit_global_asset_job_def()):
         assert list(ResolvedRunConfig.build(job, {}).execution.execution_engine_config) == ["in_process"]
         asked = {"execution": {"config": {"multiprocess": {"max_concurrent": 2}}}}
-        assert ResolvedRunConfig.build(job, asked).execution.execution_engine_config["multiprocess"]["max_concurrent"] == 2
+        assert (
+            ResolvedRunConfig.build(job, asked).execution.execution_engine_config["multiprocess"]["max_concurrent"] == 2
+        )

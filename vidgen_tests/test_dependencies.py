@@ -40,6 +40,11 @@ def test_every_declared_dependency_is_used():
     providers = metadata.packages_distributions()
     imported, source = _package_sources()
     imported_dists = {_normal(d) for module in imported for d in providers.get(module, [])}
-    unused = [n for n in names if n not in imported_dists and n not in NOT_IMPORTED
-              and not re.search(rf"[\"']{re.escape(n)}[\"']", source.replace("_", "-").lower())]
+    unused = [
+        n
+        for n in names
+        if n not in imported_dists
+        and n not in NOT_IMPORTED
+        and not re.search(rf"[\"']{re.escape(n)}[\"']", source.replace("_", "-").lower())
+    ]
     assert not unused, f"declared but never imported or named: {unused}"

@@ -48,7 +48,7 @@ def test_vidgen_doctor_prints_one_line_per_row_and_fails_on_a_configured_problem
     assert main(["doctor"]) == 1
     lines = capsys.readouterr().out.splitlines()
     found = report()
-    backend_lines = lines[lines.index("backends:") + 1:]
+    backend_lines = lines[lines.index("backends:") + 1 :]
     assert len(backend_lines) == len(found.backends)
     for line, row in zip(backend_lines, found.backends):
         assert line.split()[:3] == [row.mark, row.step, row.backend] and line.endswith(row.note)
@@ -61,8 +61,10 @@ def _table(page: str, table_id: str) -> list[list[str]]:
     """The cells of each row of the table `table_id`, as text, header row left out."""
     body = re.search(rf'<table id="{table_id}">(.*?)</table>', page, re.S).group(1)
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)[1:]
-    return [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            for row in rows]
+    return [
+        [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in rows
+    ]
 
 
 def test_the_health_page_shows_every_row_of_the_report(data_dir, monkeypatch):
@@ -77,8 +79,9 @@ def test_the_health_page_shows_every_row_of_the_report(data_dir, monkeypatch):
     assert page.status_code == 200
     assert "A configured backend cannot run here" in page.text
     found = report()
-    assert _table(page.text, "backends") == [[r.mark, r.step, r.backend, "yes" if r.configured else "", r.note]
-                                             for r in found.backends]
+    assert _table(page.text, "backends") == [
+        [r.mark, r.step, r.backend, "yes" if r.configured else "", r.note] for r in found.backends
+    ]
     assert any(host in row[4] and row[0] == "FAIL" for row in _table(page.text, "backends"))
     settings = _table(page.text, "settings")
     assert settings == [[s.variable, s.value, "default" if s.default else ""] for s in found.settings]

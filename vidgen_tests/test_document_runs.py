@@ -18,9 +18,9 @@ from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 from vidgen_assets.errors import DocumentBusy
 from vidgen_assets.runs.document_lock import document_lock, holder_elsewhere
 from vidgen_assets.runs.one_per_document import runs_of, start_document_run
+from vidgen_assets.storage.catalog import register
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.paths import Paths
-from vidgen_assets.storage.catalog import register
 from vidgen_assets.storage.versions import new_version
 from vidgen_tests.helpers.cli import database_rows, run_vidgen, snapshot
 
@@ -45,8 +45,10 @@ def _a_job():
 
 
 # A queued run must say where its job comes from, as the UI's runs do.
-_ORIGIN = RemoteJobOrigin(RemoteRepositoryOrigin(
-    InProcessCodeLocationOrigin(LoadableTargetOrigin(python_file=__file__)), "__repository__"), "_a_job")
+_ORIGIN = RemoteJobOrigin(
+    RemoteRepositoryOrigin(InProcessCodeLocationOrigin(LoadableTargetOrigin(python_file=__file__)), "__repository__"),
+    "_a_job",
+)
 
 
 @pytest.fixture
@@ -57,8 +59,12 @@ def instance(tmp_path):
 
 
 def _hold_lock_in_another_process(path: Path) -> subprocess.Popen:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
     assert holder.stdout.readline().strip() == "held"
     return holder
 
@@ -87,14 +93,18 @@ def test_vidgen_make_refuses_while_a_run_of_the_document_is_queued_and_changes_n
     other.write_text("# Another note\n\nIt was registered before.\n")
     register(Database(data_dir / "vidgen.duckdb"), other)  # a database with something in it
     with DagsterInstance.from_config(str(data_dir / "dagster_home")) as inst:
-        queued = inst.create_run_for_job(_a_job, status=DagsterRunStatus.QUEUED, tags={"dagster/partition": "note"},
-                                         remote_job_origin=_ORIGIN)
+        queued = inst.create_run_for_job(
+            _a_job, status=DagsterRunStatus.QUEUED, tags={"dagster/partition": "note"}, remote_job_origin=_ORIGIN
+        )
 
     def files() -> dict[str, str]:
         # DuckDB may rewrite its file's bytes when it opens it: its rows are compared instead.
         # The document's lock file stays (idle, it names nobody: checked below).
-        return {name: digest for name, digest in snapshot(data_dir).items()
-                if name not in ("vidgen.duckdb", "locks/note.lock")}
+        return {
+            name: digest
+            for name, digest in snapshot(data_dir).items()
+            if name not in ("vidgen.duckdb", "locks/note.lock")
+        }
 
     files_before, rows_before = files(), database_rows(data_dir)
     result = run_vidgen(data_dir, "make", str(doc), "--quiet")

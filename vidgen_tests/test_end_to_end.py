@@ -153,7 +153,9 @@ def test_rematerializing_replaces_rows_instead_of_duplicating_them(made):
         assert q(made, f"SELECT count(*) FROM {table}")[0][0] == 1, table
     versions = list((made["data"] / "artifacts" / "open-information-extraction" / "frames").iterdir())
     assert len(versions) == 1, "the earlier run's frames must not linger"
-    assert sorted(versions[0].glob("*.png")) == [Path(p) for (p,) in q(made, "SELECT path FROM frames ORDER BY chunk_idx")]
+    assert sorted(versions[0].glob("*.png")) == [
+        Path(p) for (p,) in q(made, "SELECT path FROM frames ORDER BY chunk_idx")
+    ]
 
 
 def _bad_inputs(folder: Path) -> list[tuple[Path, str]]:
@@ -185,9 +187,13 @@ def test_a_pdf_over_the_page_limit_is_refused(made):
 
 def test_dagster_dev_shows_the_partition_and_materializations_the_cli_made(made):
     with dagster_dev(made["data"]) as port:
-        node = graphql(port, '{ assetNodeOrError(assetKey: {path: ["videos"]}) '
-                             '{ ... on AssetNode { partitionKeys } } }')["assetNodeOrError"]
+        node = graphql(
+            port, '{ assetNodeOrError(assetKey: {path: ["videos"]}) { ... on AssetNode { partitionKeys } } }'
+        )["assetNodeOrError"]
         assert "open-information-extraction" in node["partitionKeys"]
-        asset = graphql(port, '{ assetOrError(assetKey: {path: ["videos"]}) '
-                              '{ ... on Asset { assetMaterializations(limit: 5) { partition } } } }')["assetOrError"]
+        asset = graphql(
+            port,
+            '{ assetOrError(assetKey: {path: ["videos"]}) '
+            "{ ... on Asset { assetMaterializations(limit: 5) { partition } } } }",
+        )["assetOrError"]
         assert {"partition": "open-information-extraction"} in asset["assetMaterializations"]

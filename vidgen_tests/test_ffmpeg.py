@@ -25,7 +25,6 @@ from vidgen_tests.helpers.video import (
     write_sine_wav,
 )
 
-
 SRT = """1
 00:00:00,000 --> 00:00:01,300
 Traditionally, information extraction has focused on narrow requests.
@@ -124,7 +123,9 @@ def test_last_image_is_repeated_in_a_final_frame_ending_at_the_narration_end(vid
 
 def test_video_decodes_without_errors_and_reports_a_frame_rate(video):
     out, _ = video
-    decode = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out), "-f", "null", "-"], capture_output=True, text=True)
+    decode = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(out), "-f", "null", "-"], capture_output=True, text=True
+    )
     assert decode.returncode == 0 and decode.stderr.strip() == ""
     raw = ffmpeg.probe(str(out), select_streams="v")
     (stream,) = raw["streams"]

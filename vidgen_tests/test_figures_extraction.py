@@ -86,7 +86,10 @@ def test_a_crop_holds_no_running_text_of_the_page(read, path):
         # Nor the running head or foot, nor another caption's text.
         for line in pages[caption.page - 1].lines:
             if line.role == "margin" or (line.role == "caption" and line not in caption.lines):
-                assert not _overlaps((line.x0, line.top, line.x1, line.bottom), caption.crop), (caption.label, line.text)
+                assert not _overlaps((line.x0, line.top, line.x1, line.bottom), caption.crop), (
+                    caption.label,
+                    line.text,
+                )
 
 
 def test_a_table_and_the_figure_under_it_each_get_their_own_crop(read):
@@ -114,12 +117,22 @@ def test_a_figure_on_a_page_of_its_own_takes_the_caption_on_the_next_page(tmp_pa
     # Page 2 holds only a drawing; page 3 opens with its caption, a bare label set in smaller
     # type ("Figure 1 Growth ..."), and its text cites "Figure 1 shows", which is no caption.
     path = tmp_path / "colony.pdf"
-    path.write_bytes(make_pdf([
-        (b"", _text(_PROSE, 720)),
-        (b"", b"0.3 g 90 150 430 520 re f 0 g 140 300 80 60 re f"),
-        (b"", _text(["Figure 1 Growth of the colony over five days of culture."], 720, size=8)
-         + _text(["Figure 1 shows that the colony doubled every day for five days, " + _PROSE[0], *_PROSE[1:]], 690)),
-    ]))
+    path.write_bytes(
+        make_pdf(
+            [
+                (b"", _text(_PROSE, 720)),
+                (b"", b"0.3 g 90 150 430 520 re f 0 g 140 300 80 60 re f"),
+                (
+                    b"",
+                    _text(["Figure 1 Growth of the colony over five days of culture."], 720, size=8)
+                    + _text(
+                        ["Figure 1 shows that the colony doubled every day for five days, " + _PROSE[0], *_PROSE[1:]],
+                        690,
+                    ),
+                ),
+            ]
+        )
+    )
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [(f.label, f.page) for f in doc.figures] == [("Figure 1", 2)]
     assert doc.figures[0].caption == "Growth of the colony over five days of culture."
@@ -151,21 +164,24 @@ def test_a_float_continued_over_two_pages_keeps_its_first_part(read):
     assert "Purpose" in inside["Table 1"] and "m1Neutral" in inside["Table 2"]
 
 
-@pytest.mark.parametrize("label_line, label", [
-    ("TABLE II. Yield per plot in the three seasons", "Table II"),
-    ("Table 3 Yield per plot in the three seasons", "Table 3"),
-    ("Fig. 4 | Yield per plot in the three seasons", "Figure 4"),
-    ("Figure 5 - Yield per plot in the three seasons", "Figure 5"),
-    ("FIGURE 6 Yield per plot in the three seasons", "Figure 6"),
-    ("FIG. 7. Yield per plot in the three seasons", "Figure 7"),
-    ("Scheme 2. Yield per plot in the three seasons", "Scheme 2"),
-    ("Chart 1: Yield per plot in the three seasons", "Chart 1"),
-    ("Plate 3 Yield per plot in the three seasons", "Plate 3"),
-    ("Exhibit 4: Yield per plot in the three seasons", "Exhibit 4"),
-    ("Figure S1. Yield per plot in the three seasons", "Figure S1"),
-    ("Supplementary Figure 2. Yield per plot in the three seasons", "Figure S2"),
-    ("Supplementary Table 5: Yield per plot in the three seasons", "Table S5"),
-])
+@pytest.mark.parametrize(
+    "label_line, label",
+    [
+        ("TABLE II. Yield per plot in the three seasons", "Table II"),
+        ("Table 3 Yield per plot in the three seasons", "Table 3"),
+        ("Fig. 4 | Yield per plot in the three seasons", "Figure 4"),
+        ("Figure 5 - Yield per plot in the three seasons", "Figure 5"),
+        ("FIGURE 6 Yield per plot in the three seasons", "Figure 6"),
+        ("FIG. 7. Yield per plot in the three seasons", "Figure 7"),
+        ("Scheme 2. Yield per plot in the three seasons", "Scheme 2"),
+        ("Chart 1: Yield per plot in the three seasons", "Chart 1"),
+        ("Plate 3 Yield per plot in the three seasons", "Plate 3"),
+        ("Exhibit 4: Yield per plot in the three seasons", "Exhibit 4"),
+        ("Figure S1. Yield per plot in the three seasons", "Figure S1"),
+        ("Supplementary Figure 2. Yield per plot in the three seasons", "Figure S2"),
+        ("Supplementary Table 5: Yield per plot in the three seasons", "Table S5"),
+    ],
+)
 def test_caption_styles_of_other_journals_are_read(tmp_path, label_line, label):
     # In smaller type, a table's caption over its rows of numbers, a figure's under its
     # drawing; running text above and below.
@@ -173,7 +189,9 @@ def test_caption_styles_of_other_journals_are_read(tmp_path, label_line, label):
         rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 7)]
         float_ = _text([label_line], 560, size=8) + _text(rows, 540, size=8)
     else:
-        float_ = b"0.3 g 150 480 300 90 re f 0 g\n" + _text(["Plot 1 36.7"], 470, size=8) + _text([label_line], 455, size=8)
+        float_ = (
+            b"0.3 g 150 480 300 90 re f 0 g\n" + _text(["Plot 1 36.7"], 470, size=8) + _text([label_line], 455, size=8)
+        )
     path = tmp_path / "yield.pdf"
     path.write_bytes(make_pdf([(b"", _text(_PROSE, 720) + float_ + _text(_PROSE, 420))]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
@@ -193,11 +211,24 @@ def test_a_table_continued_on_the_next_page_is_shown_and_named_by_its_first_part
     rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 7)]
     more = [f"Pool {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(7, 12)]
     path = tmp_path / "continued.pdf"
-    path.write_bytes(make_pdf([
-        (b"", _text(_PROSE, 720) + _text(["Table 1: Animals counted per plot."], 560, size=8) + _text(rows, 545, size=8)),
-        (b"", _text(["Table 1: Animals counted per plot in the three seasons (continued)"], 720, size=8)
-         + _text(more, 705, size=8) + _text(_PROSE, 600)),
-    ]))
+    path.write_bytes(
+        make_pdf(
+            [
+                (
+                    b"",
+                    _text(_PROSE, 720)
+                    + _text(["Table 1: Animals counted per plot."], 560, size=8)
+                    + _text(rows, 545, size=8),
+                ),
+                (
+                    b"",
+                    _text(["Table 1: Animals counted per plot in the three seasons (continued)"], 720, size=8)
+                    + _text(more, 705, size=8)
+                    + _text(_PROSE, 600),
+                ),
+            ]
+        )
+    )
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [(f.label, f.page, f.caption) for f in doc.figures] == [("Table 1", 1, "Animals counted per plot.")]
     with pdfplumber.open(path) as pdf:
@@ -213,10 +244,14 @@ def test_a_caption_carried_over_takes_the_float_nearest_the_page_break(tmp_path)
     rows = [f"Plot {n}      {10 + n}.5      {20 + n}.1      {30 + n}.7" for n in range(1, 6)]
     table = b"0 g 72 200 300 1 re f 72 128 300 1 re f\n" + _text(rows, 185, size=8)
     path = tmp_path / "carried.pdf"
-    path.write_bytes(make_pdf([
-        (b"", b"0.3 g 72 690 460 80 re f 0 g\n" + _text(_PROSE * 3, 660) + table),
-        (b"", _text(["Table 1: Animals counted per plot."], 720, size=8) + _text(_PROSE * 2, 690)),
-    ]))
+    path.write_bytes(
+        make_pdf(
+            [
+                (b"", b"0.3 g 72 690 460 80 re f 0 g\n" + _text(_PROSE * 3, 660) + table),
+                (b"", _text(["Table 1: Animals counted per plot."], 720, size=8) + _text(_PROSE * 2, 690)),
+            ]
+        )
+    )
     with pdfplumber.open(path) as pdf:
         pages = [read_page(page_objects(page)) for page in pdf.pages]
         caption = read_structure(pages, {})[2][0]
@@ -254,10 +289,17 @@ def test_a_boxed_table_whose_rows_read_like_prose_is_cropped_whole(tmp_path):
 def test_a_caption_in_a_side_column_level_with_the_tick_labels_gets_the_whole_figure(tmp_path):
     # Nature's layout: the caption in a narrow column beside its figure, its lines level with
     # the tick labels of the figure's axes (smaller type, across a wide gap).
-    caption = ["Figure 1 Tide and temperature.", "(a) Height of the tide over", "one day. (b) Temperature of",
-               "the upper pools, mean and", "range over forty pools."]
+    caption = [
+        "Figure 1 Tide and temperature.",
+        "(a) Height of the tide over",
+        "one day. (b) Temperature of",
+        "the upper pools, mean and",
+        "range over forty pools.",
+    ]
     content = _text(_PROSE, 760) + b"0.3 g 250 560 290 130 re f 0 g\n" + _text(caption, 680, size=8)
-    content += b"".join(_text([tick], 680 - 9.6 * i, size=6, x=232) for i, tick in enumerate(["0.8", "0.4", "0", "-0.4", "-0.8"]))
+    content += b"".join(
+        _text([tick], 680 - 9.6 * i, size=6, x=232) for i, tick in enumerate(["0.8", "0.4", "0", "-0.4", "-0.8"])
+    )
     path = tmp_path / "side.pdf"
     path.write_bytes(make_pdf([(b"", content + _text(_PROSE, 530))]))
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
@@ -328,12 +370,21 @@ def test_a_running_head_set_low_on_every_page_is_not_part_of_a_figure(tmp_path):
     # figure on the second page stands right under it.
     head = _text(["Rock pools of the northern shore"], 697, size=9, x=330)
     path = tmp_path / "heads.pdf"
-    path.write_bytes(make_pdf([
-        (b"", head + _text(_PROSE * 2, 660)),
-        (b"", head + b"0.3 g 150 460 300 220 re f 0 g\n" + _text(["Figure 1: Pool temperature through one day."], 445, size=8)
-         + _text(_PROSE, 400)),
-        (b"", head + _text(_PROSE * 2, 660)),
-    ]))
+    path.write_bytes(
+        make_pdf(
+            [
+                (b"", head + _text(_PROSE * 2, 660)),
+                (
+                    b"",
+                    head
+                    + b"0.3 g 150 460 300 220 re f 0 g\n"
+                    + _text(["Figure 1: Pool temperature through one day."], 445, size=8)
+                    + _text(_PROSE, 400),
+                ),
+                (b"", head + _text(_PROSE * 2, 660)),
+            ]
+        )
+    )
     with pdfplumber.open(path) as pdf:
         pages = [read_page(page_objects(page)) for page in pdf.pages]
         caption = read_structure(pages, {})[2][0]
@@ -357,11 +408,18 @@ def test_a_paragraph_opening_with_a_label_is_read_not_taken_for_the_caption(tmp_
 
 
 def test_a_figure_of_the_appendix_after_the_references_is_kept(tmp_path):
-    references = ["References", "[1] A. Author. Rock pools of the northern shore. Journal of Shores, 1999.",
-                  "[2] B. Author. Limpets at low tide. Journal of Shores, 2003."]
-    appendix = b"0.3 g 150 330 300 120 re f 0 g\n" + _text(["Figure 7: Pool temperature through one summer day."], 310, size=8)
+    references = [
+        "References",
+        "[1] A. Author. Rock pools of the northern shore. Journal of Shores, 1999.",
+        "[2] B. Author. Limpets at low tide. Journal of Shores, 2003.",
+    ]
+    appendix = b"0.3 g 150 330 300 120 re f 0 g\n" + _text(
+        ["Figure 7: Pool temperature through one summer day."], 310, size=8
+    )
     path = tmp_path / "appendix.pdf"
-    path.write_bytes(make_pdf([(b"", _text(_PROSE, 720) + _text(references, 620) + _text(["A Appendix"], 520) + appendix)]))
+    path.write_bytes(
+        make_pdf([(b"", _text(_PROSE, 720) + _text(references, 620) + _text(["A Appendix"], 520) + appendix)])
+    )
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [f.label for f in doc.figures] == ["Figure 7"]
     assert doc.figures[0].image_path.exists()

@@ -21,8 +21,7 @@ from vidgen_assets.media.render import picture_box
 from vidgen_assets.partitions import documents
 from vidgen_assets.resources import build_resources
 from vidgen_assets.storage.duckdb import Database
-from vidgen_assets.storage.tables import (ChunkRow, FigureRow, FrameRow, ImagePromptRow, SourceDocumentRow,
-                                          SummaryRow)
+from vidgen_assets.storage.tables import ChunkRow, FigureRow, FrameRow, ImagePromptRow, SourceDocumentRow, SummaryRow
 from vidgen_tests.helpers.picture_servers import FakeAutomatic1111, FakeComfyUI, draw_png, png_pixels, unused_url
 
 DOC = "rock-pools"
@@ -50,16 +49,35 @@ def write_storyboard(root: Path, subjects=SUBJECTS) -> Database:
     image = Image.new("RGB", (400, 300), "white")
     ImageDraw.Draw(image).rectangle((40, 40, 360, 260), outline=(0, 0, 0), width=8)
     image.save(figure)
-    db.replace(DOC, {
-        SourceDocumentRow: [SourceDocumentRow(str(root / "rock-pools.md"), "md", "9f" * 32, 400, TITLE, None,
-                                              " ".join(CHUNKS), json.dumps([]), json.dumps({}))],
-        FigureRow: [FigureRow(0, "Figure 1", "Where the animals live.", 1, str(figure))],
-        ChunkRow: [ChunkRow(i, 4.0 * i, 4.0 * i + 4, text) for i, text in enumerate(CHUNKS)],
-        SummaryRow: [SummaryRow(i, s, "embedded", False) for i, s in
-                     enumerate(["Rock pools", "Crabs hide under stones.", "Anemones sting.", "Where animals live."])],
-        ImagePromptRow: [ImagePromptRow(i, prompt(s), STYLE, "Figure 1" if i == 3 else None)
-                         for i, s in enumerate(subjects)],
-    })
+    db.replace(
+        DOC,
+        {
+            SourceDocumentRow: [
+                SourceDocumentRow(
+                    str(root / "rock-pools.md"),
+                    "md",
+                    "9f" * 32,
+                    400,
+                    TITLE,
+                    None,
+                    " ".join(CHUNKS),
+                    json.dumps([]),
+                    json.dumps({}),
+                )
+            ],
+            FigureRow: [FigureRow(0, "Figure 1", "Where the animals live.", 1, str(figure))],
+            ChunkRow: [ChunkRow(i, 4.0 * i, 4.0 * i + 4, text) for i, text in enumerate(CHUNKS)],
+            SummaryRow: [
+                SummaryRow(i, s, "embedded", False)
+                for i, s in enumerate(
+                    ["Rock pools", "Crabs hide under stones.", "Anemones sting.", "Where animals live."]
+                )
+            ],
+            ImagePromptRow: [
+                ImagePromptRow(i, prompt(s), STYLE, "Figure 1" if i == 3 else None) for i, s in enumerate(subjects)
+            ],
+        },
+    )
     return db
 
 
@@ -70,8 +88,12 @@ def storyboard(tmp_path) -> tuple[Path, Database]:
 
 
 def make_frames(root: Path, **pictures) -> list[FrameRow]:
-    overrides = {"data-dir": str(root), "pictures-width": SIZE[0], "pictures-height": SIZE[1],
-                 **{k.replace("_", "-"): v for k, v in pictures.items()}}
+    overrides = {
+        "data-dir": str(root),
+        "pictures-width": SIZE[0],
+        "pictures-height": SIZE[1],
+        **{k.replace("_", "-"): v for k, v in pictures.items()},
+    }
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(documents.name, [DOC])
     materialize([frames], partition_key=DOC, instance=instance, resources=build_resources(overrides, environ={}))
@@ -100,7 +122,9 @@ def test_automatic1111_pictures_are_drawn_for_each_chunk_without_a_figure_and_co
     title, crab, anemone, figure = rows
     assert server.calls["POST /sdapi/v1/txt2img"] == 2  # not for the title card nor the figure's chunk
     for row, subject in ((crab, SUBJECTS[1]), (anemone, SUBJECTS[2])):
-        drawn = Image.frombytes("RGB", SIZE, png_pixels(draw_png(styled_prompt(request(subject)), request(subject).seed, *SIZE)))
+        drawn = Image.frombytes(
+            "RGB", SIZE, png_pixels(draw_png(styled_prompt(request(subject)), request(subject).seed, *SIZE))
+        )
         assert shown_in(row.path, drawn) < 2
         assert row.picture_source == "automatic1111" and row.picture_description == styled_prompt(request(subject))
         assert Path(row.picture_path).is_file() and row.picture_similarity is None
@@ -131,7 +155,9 @@ def test_comfyui_pictures_are_composed_into_the_frames(storyboard):
         rows = make_frames(root, pictures="comfyui", pictures_url=server.url)
     assert server.calls["POST /prompt"] == 2
     for row, subject in ((rows[1], SUBJECTS[1]), (rows[2], SUBJECTS[2])):
-        drawn = Image.frombytes("RGB", SIZE, png_pixels(draw_png(styled_prompt(request(subject)), request(subject).seed, *SIZE)))
+        drawn = Image.frombytes(
+            "RGB", SIZE, png_pixels(draw_png(styled_prompt(request(subject)), request(subject).seed, *SIZE))
+        )
         assert shown_in(row.path, drawn) < 2 and row.picture_source == "comfyui"
 
 
@@ -199,17 +225,41 @@ def test_the_title_card_shows_the_authors_or_a_key_phrase_never_the_title_twice(
         subtitle = card.text["subtitle"]
     assert subtitle and subtitle.lower() not in TITLE.lower() and subtitle in CHUNKS[0]
     row = db.read_one(SourceDocumentRow, DOC)
-    db.replace(DOC, {SourceDocumentRow: [SourceDocumentRow(**{**row.__dict__, "metadata": json.dumps({"Author": "Ann Tide, Ben Shore"})})]})
+    db.replace(
+        DOC,
+        {
+            SourceDocumentRow: [
+                SourceDocumentRow(**{**row.__dict__, "metadata": json.dumps({"Author": "Ann Tide, Ben Shore"})})
+            ]
+        },
+    )
     rows = make_frames(root, pictures="none")
     with Image.open(rows[0].path) as card:
         assert card.text["subtitle"] == "Ann Tide, Ben Shore"
 
 
 def test_credits_list_only_the_pictures_whose_licence_asks_for_attribution(tmp_path):
-    rows = [FrameRow(1, "a.png", 65.0, 70.0, picture_source="openmoji", picture_licence="CC BY-SA 4.0",
-                     picture_description="crab", picture_attribution="OpenMoji, openmoji.org"),
-            FrameRow(2, "b.png", 70.0, 75.0, picture_source="openclipart", picture_licence="Public domain",
-                     picture_description="anemone")]
+    rows = [
+        FrameRow(
+            1,
+            "a.png",
+            65.0,
+            70.0,
+            picture_source="openmoji",
+            picture_licence="CC BY-SA 4.0",
+            picture_description="crab",
+            picture_attribution="OpenMoji, openmoji.org",
+        ),
+        FrameRow(
+            2,
+            "b.png",
+            70.0,
+            75.0,
+            picture_source="openclipart",
+            picture_licence="Public domain",
+            picture_description="anemone",
+        ),
+    ]
     text = credits_text(rows)
     assert "1:05  crab: OpenMoji, openmoji.org (CC BY-SA 4.0; openmoji)" in text and "anemone" not in text
     assert credits_text(rows[1:]) == ""

@@ -151,24 +151,28 @@ def symbol_font_pdf(tmp_path_factory):
 
 
 def _symbol_font_pdf(path, program: bytes):
-    content = b"\n".join([
-        # A superscript raised by a text rise (Ts), 1.3 pt after its base.
-        b"BT /F1 11 Tf 72 700 Td [(Waves of intracellular Ca) -120] TJ",
-        b"/F1 7 Tf 4 Ts (2) Tj /F2 7 Tf <21> Tj 0 Ts",
-        b"/F1 11 Tf ( rose in every cell we imaged, with n ) Tj /F2 11 Tf <01> Tj /F1 11 Tf ( 5 mice.) Tj ET",
-        b"BT /F1 11 Tf 72 680 Td (Then the Cl) Tj /F1 7 Tf 4 Ts /F3 7 Tf <07> Tj 0 Ts",
-        b"/F1 11 Tf ( current reversed in all of the recorded cells.) Tj ET",
-        # A superscript placed by its own text position, as typesetters do, 1.3 pt after its base
-        # (less than a word space).
-        b"BT /F1 11 Tf 72 660 Td (and Mg) Tj ET",
-        b"BT /F1 7 Tf %.2f 664 Td (2) Tj /F2 7 Tf <21> Tj ET" % (mg := 72 + _helvetica_width("and Mg", 11) + 1.3),
-        b"BT /F1 11 Tf %.2f 660 Td ( blocked the channel in every one of the cells.) Tj ET"
-        % (mg + _helvetica_width("2", 7) + 0.584 * 7),
-    ])
+    content = b"\n".join(
+        [
+            # A superscript raised by a text rise (Ts), 1.3 pt after its base.
+            b"BT /F1 11 Tf 72 700 Td [(Waves of intracellular Ca) -120] TJ",
+            b"/F1 7 Tf 4 Ts (2) Tj /F2 7 Tf <21> Tj 0 Ts",
+            b"/F1 11 Tf ( rose in every cell we imaged, with n ) Tj /F2 11 Tf <01> Tj /F1 11 Tf ( 5 mice.) Tj ET",
+            b"BT /F1 11 Tf 72 680 Td (Then the Cl) Tj /F1 7 Tf 4 Ts /F3 7 Tf <07> Tj 0 Ts",
+            b"/F1 11 Tf ( current reversed in all of the recorded cells.) Tj ET",
+            # A superscript placed by its own text position, as typesetters do, 1.3 pt after its base
+            # (less than a word space).
+            b"BT /F1 11 Tf 72 660 Td (and Mg) Tj ET",
+            b"BT /F1 7 Tf %.2f 664 Td (2) Tj /F2 7 Tf <21> Tj ET" % (mg := 72 + _helvetica_width("and Mg", 11) + 1.3),
+            b"BT /F1 11 Tf %.2f 660 Td ( blocked the channel in every one of the cells.) Tj ET"
+            % (mg + _helvetica_width("2", 7) + 0.584 * 7),
+        ]
+    )
     widths = b"/FirstChar 1 /LastChar 33 /Widths [%s]" % b" ".join([b"584"] * 33)
-    descriptor = (b"<< /Type /FontDescriptor /FontName /ABCDEF+MathematicalPi-One /Flags 4 "
-                  b"/FontBBox [0 0 500 400] /ItalicAngle 0 /Ascent 400 /Descent 0 /CapHeight 400 "
-                  b"/StemV 80 /FontFile3 7 0 R >>")
+    descriptor = (
+        b"<< /Type /FontDescriptor /FontName /ABCDEF+MathematicalPi-One /Flags 4 "
+        b"/FontBBox [0 0 500 400] /ItalicAngle 0 /Ascent 400 /Descent 0 /CapHeight 400 "
+        b"/StemV 80 /FontFile3 7 0 R >>"
+    )
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -225,7 +229,10 @@ def test_an_ion_is_spoken_by_its_element_name_never_letter_by_letter():
     assert to_spoken("Cl− flows out of the cell.") == "chloride ion flows out of the cell."
     # A metal's charge whose sign no glyph map recovered: still the ion, never "C A 2".
     assert to_spoken("A Ca2 wave was seen.") == "A calcium ion wave was seen."
-    assert to_spoken("Intracellular Ca 2 waves and Mg 2 block.") == "Intracellular calcium ion waves and magnesium ion block."
+    assert (
+        to_spoken("Intracellular Ca 2 waves and Mg 2 block.")
+        == "Intracellular calcium ion waves and magnesium ion block."
+    )
     assert to_spoken("Cl2 gas and Ca 25 samples.") == "chlorine 2 gas and Ca 25 samples."  # not a metal; not a charge
     assert to_spoken("Mixed C + D well.") == "Mixed C D well."  # a sum, not carbon
     # A French clinical text (pdfplumber's issue-71 sample) sets the minus as an en dash.

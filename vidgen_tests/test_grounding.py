@@ -8,9 +8,11 @@ from vidgen_assets.language.grounding import degenerate_reason
 from vidgen_assets.language.prompts import image_prompt, prompt_subject, visual_style
 
 TITLE = "Open Information Extraction from the Web"
-CHUNK = ("This paper introduces Open Information Extraction (OIE), a new extraction paradigm where the "
-         "system makes a single data-driven pass over its corpus and extracts a large set of relational "
-         "tuples without requiring any human input.")
+CHUNK = (
+    "This paper introduces Open Information Extraction (OIE), a new extraction paradigm where the "
+    "system makes a single data-driven pass over its corpus and extracts a large set of relational "
+    "tuples without requiring any human input."
+)
 INSTRUCTIONS = "You state the main idea of a passage from a research paper in one short sentence of at most 15 words."
 
 # Real answers the embedded models gave for chunks of the fixture paper while prompts were tuned.
@@ -42,10 +44,14 @@ def test_a_faithful_answer_is_accepted():
 def test_an_answer_that_changes_a_number_is_refused():
     # A real SmolLM2 answer: the chunk says 33%, the answer said 3.3%.
     chunk = "TextRunner achieves an error reduction of 33% on a comparable set of extractions."
-    assert degenerate_reason("TextRunner achieves an error reduction of 3.3% on a comparable set of extractions.",
-                             source=chunk).startswith("states a number")
+    assert degenerate_reason(
+        "TextRunner achieves an error reduction of 3.3% on a comparable set of extractions.", source=chunk
+    ).startswith("states a number")
     assert degenerate_reason("TextRunner cuts errors by 33% on comparable extractions.", source=chunk) is None
-    assert degenerate_reason("The corpus has 9,000,000 pages in all.", source="a 9000000 page corpus with pages in all") is None
+    assert (
+        degenerate_reason("The corpus has 9,000,000 pages in all.", source="a 9000000 page corpus with pages in all")
+        is None
+    )
 
 
 def test_visual_style_is_one_phrase_per_document():

@@ -51,7 +51,8 @@ def test_a_stalled_pdf_copy_is_not_taken_until_it_is_whole(tmp_path):
     inbox.tick()
     scan = inbox.tick()  # the copy stalled over two ticks: settled, but cut off
     assert scan.drops == [] and [r.reason for r in scan.refused] == [
-        f"{paper}: is not a whole PDF (no %%EOF marker at its end): still being copied, or cut off"]
+        f"{paper}: is not a whole PDF (no %%EOF marker at its end): still being copied, or cut off"
+    ]
     assert inbox.tick().refused == []  # reported once
     paper.write_bytes(whole)  # the copy finishes
     inbox.tick()
@@ -104,8 +105,11 @@ def test_junk_is_reported_once_per_content_and_never_taken(tmp_path):
     assert scan.drops == []
     reasons = sorted(r.reason for r in scan.refused)
     assert [r.split(": ", 1)[1] for r in reasons] == [
-        "file is empty", "is a binary file, not text", "unsupported file type '.docx' (supported: .flac .jpeg .jpg "
-        ".m4a .markdown .md .mkv .mov .mp3 .mp4 .ogg .opus .pdf .png .prompt .txt .wav .webm .webp)"]
+        "file is empty",
+        "is a binary file, not text",
+        "unsupported file type '.docx' (supported: .flac .jpeg .jpg "
+        ".m4a .markdown .md .mkv .mov .mp3 .mp4 .ogg .opus .pdf .png .prompt .txt .wav .webm .webp)",
+    ]
     assert inbox.tick().refused == []
     (inbox.folder / "junk.txt").write_text(_note(7))  # fixed: now taken
     inbox.tick()
@@ -120,7 +124,8 @@ def test_the_same_content_under_a_second_name_is_a_duplicate(tmp_path):
     scan = inbox.tick()
     assert [d.path.name for d in scan.drops] == ["paper (1).pdf"]  # the first in name order
     assert [r.reason.split(": ", 1)[1] for r in scan.refused] == [
-        "has the same content as paper (1).pdf, which is already taken; it is not made twice"]
+        "has the same content as paper (1).pdf, which is already taken; it is not made twice"
+    ]
 
 
 def test_hidden_files_and_partial_downloads_are_never_looked_at(tmp_path):

@@ -8,7 +8,8 @@ from vidgen_assets.language.key_phrases import MAX_WORDS, candidate_phrases, fir
 CHUNKS = [
     "Shore crabs hide under stones and seaweed. When a stone is lifted they scuttle sideways and raise their claws.",
     "Sea anemones look like flowers. Their tentacles sting small shrimps and fish that swim too close.",
-    "The paper also introduces TextRunner, a fully implemented, highly scalable OIE system where the tuples are assigned a probability and indexed to support efficient extraction and exploration via user queries.",
+    "The paper also introduces TextRunner, a fully implemented, highly scalable OIE system where the tuples are "
+    "assigned a probability and indexed to support efficient extraction and exploration via user queries.",
     "A short pause is placed between sentences so that the voice has room to breathe.",
 ]
 

@@ -11,10 +11,8 @@ from vidgen_assets.partitions import documents
 from vidgen_assets.resources import build_resources
 from vidgen_assets.storage.catalog import register
 from vidgen_assets.storage.tables import TABLE_OWNERS
-
 from vidgen_tests.helpers.documents import NOTE
 from vidgen_tests.helpers.paths import RECORDING
-
 
 _watching: list | None = None
 
@@ -27,7 +25,9 @@ def _audit(event: str, args: tuple) -> None:
     elif event == "open" and isinstance(args[0], (str, Path)) and (args[1] in (None, "r", "rb")):
         _watching.append(("file", str(Path(args[0]).resolve())))
     elif event == "subprocess.Popen":  # ffmpeg and ffprobe read our files in a child process
-        _watching.extend(("file", str(Path(a).resolve())) for a in args[1] if isinstance(a, (str, Path)) and "/" in str(a))
+        _watching.extend(
+            ("file", str(Path(a).resolve())) for a in args[1] if isinstance(a, (str, Path)) and "/" in str(a)
+        )
 
 
 _hooked = False

@@ -16,11 +16,10 @@ from vidgen_assets.backends.llm import (
     ModelOutputError,
     OllamaModel,
 )
-from vidgen_assets.resources import StorageResource, TextModelResource
 from vidgen_assets.errors import BackendUnavailable, VidgenError
-
-from vidgen_tests.helpers.paths import PAPER
+from vidgen_assets.resources import StorageResource, TextModelResource
 from vidgen_tests.helpers.ollama import FakeOllama
+from vidgen_tests.helpers.paths import PAPER
 
 SCHEMA = {
     "type": "object",
@@ -49,7 +48,9 @@ def smollm2(tmp_path_factory):
 def test_embedded_model_answers_schema_valid_json_for_a_paper_chunk(smollm2):
     chunk = abstract_chunk()
     assert chunk.startswith("Traditionally, Information Extraction (IE) has focused")
-    answer = smollm2.generate_json("You classify a passage of a research paper.", f"Passage: {chunk}", SCHEMA, max_tokens=40)
+    answer = smollm2.generate_json(
+        "You classify a passage of a research paper.", f"Passage: {chunk}", SCHEMA, max_tokens=40
+    )
     assert set(answer) == {"topic", "kind"}
     assert 3 <= len(answer["topic"]) <= 40
     assert answer["kind"] in SCHEMA["properties"]["kind"]["enum"]
@@ -61,13 +62,18 @@ def test_embedded_model_is_deterministic(smollm2):
 
 
 def test_embedded_field_answer_stops_at_the_stop_string(smollm2):
-    text = smollm2.generate_field("You answer in one line.", f"Passage: {abstract_chunk()}\nTopic:", max_tokens=24, stop=("\n",))
+    text = smollm2.generate_field(
+        "You answer in one line.", f"Passage: {abstract_chunk()}\nTopic:", max_tokens=24, stop=("\n",)
+    )
     assert text and "\n" not in text
 
 
 def test_smollm2_prompt_uses_the_chat_template_from_its_gguf(smollm2):
     prompt = smollm2.format_prompt("SYSTEM TEXT", "USER TEXT")
-    assert prompt == "<|im_start|>system\nSYSTEM TEXT<|im_end|>\n<|im_start|>user\nUSER TEXT<|im_end|>\n<|im_start|>assistant\n"
+    assert (
+        prompt
+        == "<|im_start|>system\nSYSTEM TEXT<|im_end|>\n<|im_start|>user\nUSER TEXT<|im_end|>\n<|im_start|>assistant\n"
+    )
 
 
 def test_gemma_prompt_keeps_the_instructions_in_gemma_turns(tmp_path):
@@ -76,7 +82,9 @@ def test_gemma_prompt_keeps_the_instructions_in_gemma_turns(tmp_path):
     gemma = EmbeddedModel("gemma3-270m", cache_dir=tmp_path)
     prompt = gemma.format_prompt("SYSTEM TEXT", "USER TEXT")
     assert prompt == "<start_of_turn>user\nSYSTEM TEXT\n\nUSER TEXT<end_of_turn>\n<start_of_turn>model\n"
-    answer = gemma.generate_json("You classify a passage of a research paper.", f"Passage: {abstract_chunk()}", SCHEMA, max_tokens=40)
+    answer = gemma.generate_json(
+        "You classify a passage of a research paper.", f"Passage: {abstract_chunk()}", SCHEMA, max_tokens=40
+    )
     assert answer["kind"] in SCHEMA["properties"]["kind"]["enum"]
 
 

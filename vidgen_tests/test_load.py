@@ -11,8 +11,16 @@ from dagster import DagsterEventType, DagsterInstance
 
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.tables import (
-    ChunkRow, FrameRow, ImagePromptRow, NarrationAudioRow, ScriptRow, SegmentRow, SourceDocumentRow, SummaryRow,
-    VideoRow, WordRow,
+    ChunkRow,
+    FrameRow,
+    ImagePromptRow,
+    NarrationAudioRow,
+    ScriptRow,
+    SegmentRow,
+    SourceDocumentRow,
+    SummaryRow,
+    VideoRow,
+    WordRow,
 )
 from vidgen_tests.helpers.load import Reader, register_documents, run_at_once, write_notes
 

@@ -11,12 +11,16 @@ from vidgen_assets.sources.markdown import read_markdown, read_text
 from vidgen_assets.sources.read import read_document
 from vidgen_tests.helpers.paths import EXAMPLES, MAX_PAGES
 
+
 def test_markdown_example_reads_into_titled_sections():
     doc = read_document(EXAMPLES / "how-vidgen-works.md", Path("/nonexistent/figures"), MAX_PAGES)
     assert doc.kind == "md"
     assert doc.title == "How a Paper Becomes a Narrated Video"
     assert [s.heading for s in doc.sections] == [
-        "", "From Pages to a Spoken Script", "Speech and Timing", "Chunking into Visual Beats",
+        "",
+        "From Pages to a Spoken Script",
+        "Speech and Timing",
+        "Chunking into Visual Beats",
         "Rendering Frames and Assembly",
     ]
     assert all(s.text and "#" not in s.text for s in doc.sections)
@@ -41,9 +45,7 @@ def test_markdown_syntax_is_stripped(tmp_path):
     assert doc.title == "Notes on Speech"
     assert [s.heading for s in doc.sections] == ["", "Steps", "Deeper"]
     intro, steps, deeper = (s.text for s in doc.sections)
-    assert intro == (
-        "Intro with a link to docs and inline. It has bold, italic, code and struck words."
-    )
+    assert intro == ("Intro with a link to docs and inline. It has bold, italic, code and struck words.")
     assert steps == "First item. Second item, which wraps onto a second line. Numbered item."
     assert deeper == "Last paragraph."
     for debris in ("print", "|", "comment", "footnote", "http", "*", "`", "chart"):
@@ -73,8 +75,11 @@ def test_plain_text_starting_with_a_sentence_keeps_it_as_text(tmp_path):
 
 @pytest.mark.parametrize(
     "content, problem",
-    [(" \n\t\n", "has no text"), ("caf\xe9 latin-1".encode("latin-1"), "is not UTF-8 text"),
-     (b"\x00\x01\x02binary\x00", "is a binary file")],
+    [
+        (" \n\t\n", "has no text"),
+        ("caf\xe9 latin-1".encode("latin-1"), "is not UTF-8 text"),
+        (b"\x00\x01\x02binary\x00", "is a binary file"),
+    ],
     ids=["whitespace", "latin-1", "binary"],
 )
 @pytest.mark.parametrize("suffix", [".txt", ".md"])
@@ -98,5 +103,6 @@ def test_markdown_is_read_as_commonmark_where_line_patterns_go_wrong(tmp_path):
     )
     doc = read_markdown(path)
     assert [(s.heading, s.text) for s in doc.sections] == [
-        ("", "See the page first & then run:"), ("Next", "After the code."),
+        ("", "See the page first & then run:"),
+        ("Next", "After the code."),
     ]

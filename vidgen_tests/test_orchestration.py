@@ -8,26 +8,33 @@ import os
 import shutil
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance, SkipReason, build_schedule_context, build_sensor_context, instance_for_test, materialize
+from dagster import (
+    DagsterInstance,
+    SkipReason,
+    build_schedule_context,
+    build_sensor_context,
+    instance_for_test,
+    materialize,
+)
 from PIL import Image
 
 from vidgen_assets.assets.documents import source_documents
+from vidgen_assets.definitions import defs
 from vidgen_assets.partitions import documents
-from vidgen_assets.storage.catalog import register
 from vidgen_assets.resources import SettingsResource, StorageResource
 from vidgen_assets.sensors import inbox_sensor
-from vidgen_assets.definitions import defs
+from vidgen_assets.storage.catalog import register
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.files import sha256_of
 from vidgen_assets.storage.tables import DocumentRow, SourceDocumentRow
 from vidgen_tests.helpers.paths import FIXTURES, PAPER, RECORDING
 from vidgen_tests.helpers.processes import dagster_dev, graphql
 
-TICK = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
+TICK = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 
 
 def _drop(inbox, name, content: bytes | None = None):
@@ -51,8 +58,9 @@ class Sensor:
     def tick(self):
         # evaluate_tick, as the daemon calls it, also checks each request against the job's
         # partitions, counting those the same tick adds (which needs the instance by reference).
-        with build_sensor_context(instance_ref=self.instance.get_ref(), cursor=self.cursor, resources=self.resources,
-                                  definitions=defs) as context:
+        with build_sensor_context(
+            instance_ref=self.instance.get_ref(), cursor=self.cursor, resources=self.resources, definitions=defs
+        ) as context:
             result = inbox_sensor.evaluate_tick(context)
         self.cursor = result.cursor
         for request in result.dynamic_partitions_requests or []:
@@ -119,8 +127,13 @@ def test_a_hundred_files_at_once_each_valid_content_runs_once_and_junk_gets_no_p
         shutil.copy(pdf, inbox / pdf.name)
     shutil.copy(RECORDING, inbox / "jfk.flac")
     subprocess.run(["ffmpeg", "-v", "error", "-i", str(RECORDING), str(inbox / "jfk.wav")], check=True)
-    junk = {"notes.docx": b"PK\x03\x04 a word document", "empty.md": b"", "binary.txt": bytes(range(256)) * 8,
-            "fake.pdf": b"<html><body>not a PDF</body></html>", "code-only.md": b"```\nprint(1)\n```\n\nhttps://x.org\n"}
+    junk = {
+        "notes.docx": b"PK\x03\x04 a word document",
+        "empty.md": b"",
+        "binary.txt": bytes(range(256)) * 8,
+        "fake.pdf": b"<html><body>not a PDF</body></html>",
+        "code-only.md": b"```\nprint(1)\n```\n\nhttps://x.org\n",
+    }
     for name, content in junk.items():
         _drop(inbox, name, content)
     Image.new("RGB", (64, 64), "teal").save(inbox / "picture.png")
@@ -162,8 +175,16 @@ def test_a_hundred_files_at_once_each_valid_content_runs_once_and_junk_gets_no_p
     assert tick(0).skip_message == "no new or changed file in the inbox"
 
     sha = lambda content: hashlib.sha256(content).hexdigest()  # noqa: E731
-    expected = {*notes.values(), *grown.values(), whole_pdf, RECORDING.read_bytes(), (inbox / "jfk.wav").read_bytes(),
-                *(p.read_bytes() for p in papers), a, b}
+    expected = {
+        *notes.values(),
+        *grown.values(),
+        whole_pdf,
+        RECORDING.read_bytes(),
+        (inbox / "jfk.wav").read_bytes(),
+        *(p.read_bytes() for p in papers),
+        a,
+        b,
+    }
     assert sorted(s for _, s, _ in requested) == sorted([sha(c) for c in expected] + [sha(a)])  # A -> B -> A
     assert len({key for _, _, key in requested}) == len(requested)  # every request is a new run key
     assert not {name for name, _, _ in requested} & {*junk, "picture.png"}
@@ -192,8 +213,9 @@ def test_backfill_requests_documents_without_a_video_and_skips_when_none(data_di
 
 
 def _backfill_tick(instance, storage):
-    with build_schedule_context(instance=instance, resources={"storage": storage},
-                                scheduled_execution_time=TICK) as context:
+    with build_schedule_context(
+        instance=instance, resources={"storage": storage}, scheduled_execution_time=TICK
+    ) as context:
         return defs.resolve_schedule_def("backfill_schedule")(context)
 
 
@@ -214,9 +236,24 @@ def test_a_document_whose_source_changed_is_due_again(data_dir, tmp_path):
     doc = tmp_path / "paper.md"
     doc.write_text("# Paper\n\nFirst.\n")
     doc_id = register(db, doc)
-    db.replace(doc_id, {SourceDocumentRow: [SourceDocumentRow(
-        path=str(doc), kind="md", sha256=sha256_of(doc), size_bytes=doc.stat().st_size, title="Paper",
-        page_count=None, text="First.", sections="[]", metadata="{}")]})
+    db.replace(
+        doc_id,
+        {
+            SourceDocumentRow: [
+                SourceDocumentRow(
+                    path=str(doc),
+                    kind="md",
+                    sha256=sha256_of(doc),
+                    size_bytes=doc.stat().st_size,
+                    title="Paper",
+                    page_count=None,
+                    text="First.",
+                    sections="[]",
+                    metadata="{}",
+                )
+            ]
+        },
+    )
     assert documents_to_refresh(db, [doc_id], with_video={doc_id}).due == []
     doc.write_text("# Paper\n\nSecond.\n")
     assert documents_to_refresh(db, [doc_id], with_video={doc_id}).due == [doc_id]
@@ -224,8 +261,13 @@ def test_a_document_whose_source_changed_is_due_again(data_dir, tmp_path):
 
 def _read_source_document(instance, storage, doc_id):
     """Materialize source_documents of one partition, as a run of the backfill would start."""
-    result = materialize([source_documents], partition_key=doc_id, instance=instance, raise_on_error=False,
-                         resources={"storage": storage, "settings": SettingsResource()})
+    result = materialize(
+        [source_documents],
+        partition_key=doc_id,
+        instance=instance,
+        raise_on_error=False,
+        resources={"storage": storage, "settings": SettingsResource()},
+    )
     return result.success
 
 
@@ -250,7 +292,8 @@ def test_the_backfill_does_not_retry_a_bad_input_until_it_changes_nor_a_deleted_
         assert skipped.skip_message == (
             f"0 of 2 documents are up to date; not retried: links: {bad}: has no sentence to narrate (only headings, "
             "code, links or numbers); add some prose (retried once the file changes); "
-            f"note: its source {good} is gone (drop it into the inbox again to rebuild it)")
+            f"note: its source {good} is gone (drop it into the inbox again to rebuild it)"
+        )
 
         bad.write_text("# Links\n\nThe links were replaced by a sentence worth reading aloud.\n")
         assert [r.partition_key for r in _backfill_tick(instance, storage)] == ["links"]  # changed: tried again
@@ -259,7 +302,7 @@ def test_the_backfill_does_not_retry_a_bad_input_until_it_changes_nor_a_deleted_
         assert cleared.failed_sha256 is None and cleared.failure is None
 
 
-RUNS = '{ runsOrError { ... on Runs { results { status tags { key value } } } } }'
+RUNS = "{ runsOrError { ... on Runs { results { status tags { key value } } } } }"
 
 
 def _sensor_runs(port):
@@ -267,9 +310,11 @@ def _sensor_runs(port):
     return [r for r in runs if {"key": "dagster/sensor_name", "value": "inbox_sensor"} in r["tags"]]
 
 
-TICKS = ('{ sensorOrError(sensorSelector: {repositoryLocationName: "vidgen_assets.definitions", '
-         'repositoryName: "__repository__", sensorName: "inbox_sensor"}) '
-         '{ ... on Sensor { sensorState { ticks(limit: 20) { timestamp status } } } } }')
+TICKS = (
+    '{ sensorOrError(sensorSelector: {repositoryLocationName: "vidgen_assets.definitions", '
+    'repositoryName: "__repository__", sensorName: "inbox_sensor"}) '
+    "{ ... on Sensor { sensorState { ticks(limit: 20) { timestamp status } } } } }"
+)
 
 
 def _sensor_ticks_since(port, since: float) -> list[dict]:
@@ -281,8 +326,11 @@ def _sensor_ticks_since(port, since: float) -> list[dict]:
 def test_a_drop_becomes_a_video_under_dagster_dev_and_is_not_redone_after_a_restart(data_dir):
     """The daemon runs the sensor; its cursor lives in DAGSTER_HOME and survives a restart."""
     with dagster_dev(data_dir) as port:
-        _drop(data_dir / "inbox", "dropped-note.md",
-              b"# A dropped note\n\nThis note was dropped into the inbox. It becomes a short video.\n")
+        _drop(
+            data_dir / "inbox",
+            "dropped-note.md",
+            b"# A dropped note\n\nThis note was dropped into the inbox. It becomes a short video.\n",
+        )
         deadline = time.monotonic() + 300
         while not (runs := _sensor_runs(port)) or runs[0]["status"] not in ("SUCCESS", "FAILURE"):
             assert time.monotonic() < deadline, "the sensor's run did not finish"

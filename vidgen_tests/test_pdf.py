@@ -51,8 +51,14 @@ def test_small_capital_system_names_read_as_the_authors_write_them(paper):
 
 def test_sections_are_found_by_their_numbered_and_bold_headings(paper):
     headings = [s.heading for s in paper.sections]
-    for expected in ["1 Introduction and Motivation", "2 Open IE in TextRunner", "2.1 Self-Supervised Learner",
-                     "3 Experimental Results", "Estimating the Correctness of Facts", "5 Conclusions"]:
+    for expected in [
+        "1 Introduction and Motivation",
+        "2 Open IE in TextRunner",
+        "2.1 Self-Supervised Learner",
+        "3 Experimental Results",
+        "Estimating the Correctness of Facts",
+        "5 Conclusions",
+    ]:
         assert expected in headings
     intro = paper.sections[headings.index("1 Introduction and Motivation")]
     assert intro.text.count("\n\n") >= 5  # paragraphs kept apart
@@ -92,13 +98,20 @@ def test_abstract_is_read_before_the_introduction(paper):
 def test_sentences_crossing_a_column_or_page_break_read_continuously(paper):
     text = paper.text
     # Page 3: left column ends at "between", right column starts at "the noun phrases".
-    assert ("Relations are found by examining the text between the noun phrases and heuristically "
-            "eliminating non-essential phrases") in text
+    assert (
+        "Relations are found by examining the text between the noun phrases and heuristically "
+        "eliminating non-essential phrases"
+    ) in text
     # Page 5: left column ends at "useful for", right column resumes under Figure 1.
-    assert ("Concrete facts are potentially useful for information extraction or question answering, "
-            "while abstract assertions are useful for ontology learning and other applications.") in text
+    assert (
+        "Concrete facts are potentially useful for information extraction or question answering, "
+        "while abstract assertions are useful for ontology learning and other applications."
+    ) in text
     # Page 4 to page 5, across Table 1 at the top of the page.
-    assert "As explained below, we made a series of estimates and approximations in order to address the questions." in text
+    assert (
+        "As explained below, we made a series of estimates and approximations in order to address the questions."
+        in text
+    )
 
 
 def test_figure_and_table_are_cropped_with_their_captions(paper, figures_dir):

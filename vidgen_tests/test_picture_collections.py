@@ -12,7 +12,6 @@ import pytest
 from vidgen_assets.backends.embeddings import TextEmbedder
 from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.library.backend import LibraryPictures
-from vidgen_assets.backends.pictures.library.catalog import NPM_PICTURES_DIR
 from vidgen_assets.backends.pictures.library.index import update_index
 from vidgen_assets.backends.pictures.library.openmoji import OpenMoji
 from vidgen_assets.backends.pictures.library.raster import rasterise_svg, tint_icon
@@ -28,9 +27,19 @@ ICON_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" vie
  stroke="currentColor" stroke-width="2"><path stroke="none" d="M0 0h24v24H0z" fill="none"/><path d="{d}"/></svg>"""
 
 
-def emoji(hexcode, annotation, tags="", group="animals-nature", subgroup="animal-marine", skintone="", author="Ann Artist"):
-    return {"hexcode": hexcode, "annotation": annotation, "tags": tags, "openmoji_tags": "", "group": group,
-            "subgroups": subgroup, "skintone": skintone, "openmoji_author": author}
+def emoji(
+    hexcode, annotation, tags="", group="animals-nature", subgroup="animal-marine", skintone="", author="Ann Artist"
+):
+    return {
+        "hexcode": hexcode,
+        "annotation": annotation,
+        "tags": tags,
+        "openmoji_tags": "",
+        "group": group,
+        "subgroups": subgroup,
+        "skintone": skintone,
+        "openmoji_author": author,
+    }
 
 
 def make_openmoji(root: Path) -> Path:
@@ -59,10 +68,14 @@ def make_tabler(root: Path) -> Path:
     (root / "icons" / "outline").mkdir(parents=True)
     (root / "package.json").write_text(json.dumps({"name": "@tabler/icons", "version": "3.51.0"}))
     (root / "LICENSE").write_text("MIT License\n\nCopyright (c) 2020-2026 Paweł Kuna\n")
-    (root / "icons.json").write_text(json.dumps({
-        name: {"name": name, "category": category, "tags": tags, "styles": {"outline": {}}}
-        for name, (category, tags, _) in icons.items()
-    }))
+    (root / "icons.json").write_text(
+        json.dumps(
+            {
+                name: {"name": name, "category": category, "tags": tags, "styles": {"outline": {}}}
+                for name, (category, tags, _) in icons.items()
+            }
+        )
+    )
     for name, (_, _, d) in icons.items():
         (root / "icons" / "outline" / f"{name}.svg").write_text(ICON_SVG.format(d=d))
     return root
@@ -79,8 +92,12 @@ def test_the_icon_sets_are_indexed_with_their_licences_and_credit_lines(tmp_path
     # Skin-tone variants, brand logos and crossed-out "-off" icons are left out.
     assert (report.added, report.unchanged) == (4, 0)
     with db.connect(read_only=True) as con:
-        rows = {Path(p).stem: (src, kind, lic, att, d) for p, src, kind, lic, att, d in con.execute(
-            "SELECT path, source, kind, licence, attribution, description FROM illustrations").fetchall()}
+        rows = {
+            Path(p).stem: (src, kind, lic, att, d)
+            for p, src, kind, lic, att, d in con.execute(
+                "SELECT path, source, kind, licence, attribution, description FROM illustrations"
+            ).fetchall()
+        }
     assert set(rows) == {"1F980", "1F41D", "microscope", "database"}
     source, kind, licence, attribution, description = rows["1F980"]
     assert (source, kind, licence) == ("openmoji", "svg", "CC BY-SA 4.0")
@@ -110,9 +127,16 @@ def test_a_chunk_gets_the_icon_that_shows_its_subject_with_its_credit(tmp_path, 
         ("Honeybees carry pollen back to the hive.", "a honeybee on a flower"),
         ("The amended statute changes how capital gains are reported.", "a tax form"),
     ]
-    requests = [PictureRequest(f"{p} in a research laboratory, close-up, flat style", "flat style", 1, 640, 360, text=t) for t, p in texts]
+    requests = [
+        PictureRequest(f"{p} in a research laboratory, close-up, flat style", "flat style", 1, 640, 360, text=t)
+        for t, p in texts
+    ]
     microscope, bee, tax = library.pictures(requests)
-    assert microscope.path.name == "microscope.svg" and microscope.licence == "MIT" and "Paweł Kuna" in microscope.attribution
+    assert (
+        microscope.path.name == "microscope.svg"
+        and microscope.licence == "MIT"
+        and "Paweł Kuna" in microscope.attribution
+    )
     assert bee.path.name == "1F41D.svg" and bee.licence == "CC BY-SA 4.0" and "OpenMoji" in bee.attribution
     assert tax is None
 
@@ -134,12 +158,20 @@ def test_an_icon_is_drawn_in_the_ink_that_stands_out_from_the_background(tmp_pat
 def test_real_icon_sets_give_concept_pictures_for_a_paper(tmp_path):
     # A slice of each real package keeps the test short; the full index is benchmarks/pictures.py.
     slices = []
-    for collection, folder, names in (
+    for collection, _folder, names in (
         (OpenMoji(), "color/svg", ["1F52C", "1F9EC", "1F980", "1F41D", "1F5BC", "1F4CA", "1F9E0"]),
-        (TablerIcons(), "icons/outline", ["microscope", "dna", "database", "chart-bar", "network", "brain", "frame", "movie"]),
+        (
+            TablerIcons(),
+            "icons/outline",
+            ["microscope", "dna", "database", "chart-bar", "network", "brain", "frame", "movie"],
+        ),
     ):
         root = tmp_path / collection.package
-        shutil.copytree(collection.root, root, ignore=lambda d, files: [f for f in files if f.endswith(".svg") and Path(f).stem not in names])
+        shutil.copytree(
+            collection.root,
+            root,
+            ignore=lambda d, files, names=names: [f for f in files if f.endswith(".svg") and Path(f).stem not in names],
+        )
         slices.append(type(collection)(root))
     library = LibraryPictures(Database(tmp_path / "vidgen.duckdb"), tmp_path / "cache", bundled=slices)
     # Chunks whose narration is about the thing. Sentences that merely name it are refused now:
@@ -155,7 +187,11 @@ def test_real_icon_sets_give_concept_pictures_for_a_paper(tmp_path):
 
 
 def test_a_missing_icon_set_says_how_to_install_it(tmp_path):
-    library = LibraryPictures(Database(tmp_path / "v.duckdb"), tmp_path / "cache", bundled=[OpenMoji(tmp_path / "no-openmoji"), TablerIcons(tmp_path / "no-tabler")])
+    library = LibraryPictures(
+        Database(tmp_path / "v.duckdb"),
+        tmp_path / "cache",
+        bundled=[OpenMoji(tmp_path / "no-openmoji"), TablerIcons(tmp_path / "no-tabler")],
+    )
     with pytest.raises(BackendUnavailable) as unavailable:
         library.check()
     problem = str(unavailable.value)

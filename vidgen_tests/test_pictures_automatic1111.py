@@ -12,8 +12,9 @@ from vidgen_tests.helpers.picture_servers import FakeAutomatic1111, draw_png, pn
 
 TXT2IMG = "POST /sdapi/v1/txt2img"
 QUICK = RetryPolicy(attempts=3, backoff=0.01, timeout=10)
-LIGHTHOUSE = PictureRequest(prompt="a lighthouse on a cliff", style="watercolour, soft light", seed=1234,
-                            width=96, height=64)
+LIGHTHOUSE = PictureRequest(
+    prompt="a lighthouse on a cliff", style="watercolour, soft light", seed=1234, width=96, height=64
+)
 
 
 def backend(server, retry: RetryPolicy = QUICK) -> Automatic1111Pictures:
@@ -55,11 +56,14 @@ def test_a_server_that_never_answers_in_time_gives_a_clear_error():
     assert f"{server.url}/sdapi/v1/txt2img" in str(failure.value)
 
 
-@pytest.mark.parametrize("fault, problem", [
-    ("no_images", "answered without an image"),
-    ("bad_base64", "not valid base64"),
-    ("not_png", "did not return a readable image"),
-])
+@pytest.mark.parametrize(
+    "fault, problem",
+    [
+        ("no_images", "answered without an image"),
+        ("bad_base64", "not valid base64"),
+        ("not_png", "did not return a readable image"),
+    ],
+)
 def test_a_malformed_answer_is_a_clear_error_and_not_retried(fault, problem):
     with FakeAutomatic1111(faults=[fault]) as server:
         with pytest.raises(PictureGenerationError, match=problem) as failure:

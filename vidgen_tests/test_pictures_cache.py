@@ -17,8 +17,10 @@ from vidgen_tests.helpers.picture_servers import FakeAutomatic1111, FakeComfyUI
 TXT2IMG = "POST /sdapi/v1/txt2img"
 QUICK = RetryPolicy(attempts=2, backoff=0.01, timeout=10)
 SEED = document_seed("sha256-of-a-paper")
-STORYBOARD = [PictureRequest(prompt=subject, style="ink drawing", seed=SEED, width=80, height=48)
-              for subject in ("a telescope", "a map of stars", "a comet")]
+STORYBOARD = [
+    PictureRequest(prompt=subject, style="ink drawing", seed=SEED, width=80, height=48)
+    for subject in ("a telescope", "a map of stars", "a comet")
+]
 
 
 def cached(server, cache_dir, **settings) -> CachedPictures:

@@ -32,7 +32,9 @@ def test_the_basic_workflow_is_queued_polled_and_its_image_fetched():
     positive = workflow[sampler["positive"][0]]["inputs"]["text"]
     assert positive == "an orchard in bloom, woodcut print"
     assert (sampler["seed"], sampler["steps"], sampler["cfg"]) == (77, 9, 5.5)
-    assert [node["class_type"] for node in workflow.values()] == [node["class_type"] for node in DEFAULT_WORKFLOW.values()]
+    assert [node["class_type"] for node in workflow.values()] == [
+        node["class_type"] for node in DEFAULT_WORKFLOW.values()
+    ]
     history_polls = sum(n for call, n in server.calls.items() if call.startswith("GET /history/"))
     assert history_polls == 2  # the run was not finished at the first look
     assert server.calls["GET /view"] == 1
@@ -45,10 +47,25 @@ def test_a_users_workflow_gets_its_placeholders_filled(tmp_path):
         "10": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "{{checkpoint}}"}},
         "11": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{prompt}}, highly detailed", "clip": ["10", 1]}},
         "12": {"class_type": "CLIPTextEncode", "inputs": {"text": "photo", "clip": ["10", 1]}},
-        "13": {"class_type": "EmptyLatentImage", "inputs": {"width": "{{width}}", "height": "{{height}}", "batch_size": 1}},
-        "14": {"class_type": "KSampler", "inputs": {
-            "seed": "{{seed}}", "steps": 30, "cfg": 4, "sampler_name": "dpmpp_2m", "scheduler": "karras", "denoise": 1,
-            "model": ["10", 0], "positive": ["11", 0], "negative": ["12", 0], "latent_image": ["13", 0]}},
+        "13": {
+            "class_type": "EmptyLatentImage",
+            "inputs": {"width": "{{width}}", "height": "{{height}}", "batch_size": 1},
+        },
+        "14": {
+            "class_type": "KSampler",
+            "inputs": {
+                "seed": "{{seed}}",
+                "steps": 30,
+                "cfg": 4,
+                "sampler_name": "dpmpp_2m",
+                "scheduler": "karras",
+                "denoise": 1,
+                "model": ["10", 0],
+                "positive": ["11", 0],
+                "negative": ["12", 0],
+                "latent_image": ["13", 0],
+            },
+        },
         "15": {"class_type": "VAEDecode", "inputs": {"samples": ["14", 0], "vae": ["10", 2]}},
         "16": {"class_type": "SaveImage", "inputs": {"filename_prefix": "mine", "images": ["15", 0]}},
     }
@@ -65,12 +82,21 @@ def test_a_users_workflow_gets_its_placeholders_filled(tmp_path):
     assert picture.image.size == (64, 48)
 
 
-@pytest.mark.parametrize("content, problem", [
-    ({"1": {"class_type": "KSampler", "inputs": {"seed": 1, "text": "{{prompt}}"}}}, r"lacks the placeholders \['\{\{seed\}\}'\]"),
-    ({"1": {"class_type": "KSampler", "inputs": {"seed": "{{seed}}", "text": "{{prompt}} {{mood}}"}}}, "unknown placeholders"),
-    ({"nodes": [], "links": []}, "API format"),
-    ("{not json", "not JSON"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (
+            {"1": {"class_type": "KSampler", "inputs": {"seed": 1, "text": "{{prompt}}"}}},
+            r"lacks the placeholders \['\{\{seed\}\}'\]",
+        ),
+        (
+            {"1": {"class_type": "KSampler", "inputs": {"seed": "{{seed}}", "text": "{{prompt}} {{mood}}"}}},
+            "unknown placeholders",
+        ),
+        ({"nodes": [], "links": []}, "API format"),
+        ("{not json", "not JSON"),
+    ],
+)
 def test_a_bad_workflow_file_is_refused_naming_the_file(tmp_path, content, problem):
     path = tmp_path / "workflow.json"
     path.write_text(content if isinstance(content, str) else json.dumps(content))
@@ -87,11 +113,14 @@ def test_an_unknown_checkpoint_is_refused_at_once_with_the_servers_reason():
     assert "missing.safetensors" in str(failure.value) and "checkpoint name" in str(failure.value)
 
 
-@pytest.mark.parametrize("fault, problem", [
-    ("execution_error", "workflow failed on the server.*KSampler: CUDA out of memory"),
-    ("no_outputs", "finished without an image"),
-    ("not_png", "did not return a readable image"),
-])
+@pytest.mark.parametrize(
+    "fault, problem",
+    [
+        ("execution_error", "workflow failed on the server.*KSampler: CUDA out of memory"),
+        ("no_outputs", "finished without an image"),
+        ("not_png", "did not return a readable image"),
+    ],
+)
 def test_a_run_without_a_usable_image_is_a_clear_error(fault, problem):
     with FakeComfyUI(faults=[fault]) as server:
         with pytest.raises(PictureGenerationError, match=problem) as failure:

@@ -31,8 +31,14 @@ def drawn(tiny_model):
         env.setenv("HF_HUB_OFFLINE", "1")
         backend = StableDiffusionPictures(tiny_model, **FAST)
         assert backend.check() is None
-        return backend.pictures([request("a red kite"), request("the harbour at night"),
-                                 request("a red kite"), request("a red kite", seed=7)])
+        return backend.pictures(
+            [
+                request("a red kite"),
+                request("the harbour at night"),
+                request("a red kite"),
+                request("a red kite", seed=7),
+            ]
+        )
 
 
 def test_a_local_model_folder_draws_one_picture_per_request(drawn):
@@ -57,8 +63,9 @@ def test_a_missing_model_folder_fails_with_what_to_set(tmp_path):
 
 
 def test_a_broken_model_folder_fails_naming_the_folder(tmp_path, offline):
-    (tmp_path / "model_index.json").write_text(json.dumps({"_class_name": "StableDiffusionPipeline",
-                                                           "unet": ["diffusers", "UNet2DConditionModel"]}))
+    (tmp_path / "model_index.json").write_text(
+        json.dumps({"_class_name": "StableDiffusionPipeline", "unet": ["diffusers", "UNet2DConditionModel"]})
+    )
     with pytest.raises(BackendUnavailable, match=f"cannot load the model in {tmp_path}"):
         StableDiffusionPictures(tmp_path, **FAST).pictures([request("a red kite")])
 

@@ -18,8 +18,12 @@ REQUEST = PictureRequest(prompt="a windmill", style="pencil sketch", seed=5, wid
 # (server, backend class, the request that draws, what the backend says to fix when nothing answers)
 BACKENDS = {
     "automatic1111": (FakeAutomatic1111, Automatic1111Pictures, "POST /sdapi/v1/txt2img", "--api"),
-    "comfyui": (FakeComfyUI, lambda url, **kw: ComfyUIPictures(url, poll_interval=0.01, **kw), "POST /prompt",
-                "start ComfyUI"),
+    "comfyui": (
+        FakeComfyUI,
+        lambda url, **kw: ComfyUIPictures(url, poll_interval=0.01, **kw),
+        "POST /prompt",
+        "start ComfyUI",
+    ),
 }
 
 

@@ -22,7 +22,9 @@ from vidgen_assets.backends.pictures.library.raster import rasterise_svg, tint
 from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.storage.duckdb import Database
 
-CRAB_TEXT = "Shore crabs hide under stones and seaweed, and when a stone is lifted they scuttle sideways and raise their claws."
+CRAB_TEXT = (
+    "Shore crabs hide under stones and seaweed, and when a stone is lifted they scuttle sideways and raise their claws."
+)
 TAX_TEXT = "The amended statute changes how capital gains are reported on the annual tax return from next April."
 
 SVG = """<?xml version="1.0" encoding="UTF-8"?>
@@ -64,7 +66,9 @@ def clipart(tmp_path) -> Path:
 
 
 def library(tmp_path: Path, clipart: Path, media: Path | None = None, **options) -> LibraryPictures:
-    return LibraryPictures(Database(tmp_path / "vidgen.duckdb"), tmp_path / "cache", media_dir=media, clipart_dir=clipart, **options)
+    return LibraryPictures(
+        Database(tmp_path / "vidgen.duckdb"), tmp_path / "cache", media_dir=media, clipart_dir=clipart, **options
+    )
 
 
 def request(text: str, prompt: str = "", summary: str = "") -> PictureRequest:
@@ -81,7 +85,12 @@ def test_chunk_about_shore_crabs_gets_the_crab_and_an_unrelated_chunk_gets_nothi
 
 
 def test_every_picture_given_clears_the_threshold_and_a_strict_threshold_gives_none(tmp_path, clipart):
-    texts = [CRAB_TEXT, "She rode her bicycle to work along the canal.", "A violin and a cello played the duet.", TAX_TEXT]
+    texts = [
+        CRAB_TEXT,
+        "She rode her bicycle to work along the canal.",
+        "A violin and a cello played the duet.",
+        TAX_TEXT,
+    ]
     # Four unrelated texts are four documents: asked together, each would be judged against a
     # "document" about crabs, bicycles, music and tax.
     given = [library(tmp_path, clipart).pictures([request(t)])[0] for t in texts]
@@ -89,7 +98,9 @@ def test_every_picture_given_clears_the_threshold_and_a_strict_threshold_gives_n
     # A picture under the threshold is allowed only by an acronym of its chunk ("DNA").
     for text, picture in zip(texts, given):
         if picture:
-            specific = name_words(picture.description) & narration_acronyms(Query(np.zeros((1, 384)), ("text",), (text,)))
+            specific = name_words(picture.description) & narration_acronyms(
+                Query(np.zeros((1, 384)), ("text",), (text,))
+            )
             assert picture.similarity >= (THRESHOLD - RELIEF if specific else THRESHOLD)
     assert library(tmp_path, clipart, threshold=0.95).pictures([request(t) for t in texts]) == [None] * 4
     # The tax chunk does have a best picture; only the threshold keeps it off the screen.
@@ -99,7 +110,9 @@ def test_every_picture_given_clears_the_threshold_and_a_strict_threshold_gives_n
 def test_video_frames_get_a_film_strip_not_a_picture_frame(tmp_path):
     root = tmp_path / "clipart"
     write_svg(root / "office/picture_frame_ann_artist_01.svg", "Picture frame", ["frame", "office"], "#c0a060")
-    write_svg(root / "media/film_frames_ann_artist_01.svg", "Film frames", ["cinema", "film", "movie", "frames"], "#303030")
+    write_svg(
+        root / "media/film_frames_ann_artist_01.svg", "Film frames", ["cinema", "film", "movie", "frames"], "#303030"
+    )
     write_svg(root / "animals/crab_ann_artist_01.svg", "Red crab", ["crab", "animal", "sea"], "#d02020")
     text = "Frames are rendered at the size of the final video and saved as ordinary image files."
     (frames,) = library(tmp_path, root).pictures([request(text)])
@@ -155,7 +168,9 @@ def test_an_index_made_before_pictures_had_names_is_brought_up_to_date(tmp_path,
     report = update_index(db, embedder, [OpenClipart(clipart)])
     assert (report.added, report.changed, report.unchanged) == (0, 5, 0)
     with db.connect(read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM illustrations WHERE name = 'crab' AND name_embedding IS NOT NULL").fetchone() == (1,)
+        assert con.execute(
+            "SELECT count(*) FROM illustrations WHERE name = 'crab' AND name_embedding IS NOT NULL"
+        ).fetchone() == (1,)
 
 
 def test_the_users_own_picture_wins_when_it_matches_well(tmp_path, clipart):
@@ -177,11 +192,25 @@ def test_a_captioned_clip_gives_its_middle_frame(tmp_path, clipart):
     media.mkdir()
     clip = media / "gull.mp4"
     subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "color=c=0x3050a0:s=320x240:d=2",
-         "-pix_fmt", "yuv420p", str(clip)], check=True,
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0x3050a0:s=320x240:d=2",
+            "-pix_fmt",
+            "yuv420p",
+            str(clip),
+        ],
+        check=True,
     )
     (media / "gull.txt").write_text("A herring gull standing on the harbour wall.")
-    (gull,) = library(tmp_path, clipart, media).pictures([request("Gulls walk along the harbour wall looking for scraps of fish.")])
+    (gull,) = library(tmp_path, clipart, media).pictures(
+        [request("Gulls walk along the harbour wall looking for scraps of fish.")]
+    )
     assert gull.source == "media" and gull.path == clip
     r, g, b = gull.image.getpixel((gull.image.width // 2, gull.image.height // 2))
     assert abs(r - 0x30) < 12 and abs(g - 0x50) < 12 and abs(b - 0xA0) < 12
@@ -214,7 +243,9 @@ def test_tinted_clip_art_is_drawn_only_in_the_palette(tmp_path):
 
 
 def test_a_missing_collection_or_folder_says_what_to_install(tmp_path):
-    lib = LibraryPictures(Database(tmp_path / "v.duckdb"), tmp_path / "cache", media_dir=tmp_path / "nope", clipart_dir=tmp_path / "none")
+    lib = LibraryPictures(
+        Database(tmp_path / "v.duckdb"), tmp_path / "cache", media_dir=tmp_path / "nope", clipart_dir=tmp_path / "none"
+    )
     with pytest.raises(BackendUnavailable) as unavailable:
         lib.check()
     problem = str(unavailable.value)
@@ -223,7 +254,9 @@ def test_a_missing_collection_or_folder_says_what_to_install(tmp_path):
 
 def test_gpl_clip_art_keeps_its_licence_and_a_credit_line(tmp_path):
     root = tmp_path / "clipart"
-    svg = write_svg(root / "tux_ann_artist.svg", "Tux", ["penguin"], "#000000", "http://creativecommons.org/licenses/GPL/2.0/")
+    svg = write_svg(
+        root / "tux_ann_artist.svg", "Tux", ["penguin"], "#000000", "http://creativecommons.org/licenses/GPL/2.0/"
+    )
     described = OpenClipart(root).describe(OpenClipart(root).entries()[0])
     assert described.licence == "GPL-2.0" and described.attribution == "Tux by Ann Artist, GPL-2.0"
     assert described.text.startswith("tux") and "penguin" in described.text and "ann" not in described.text
@@ -238,7 +271,9 @@ def test_a_chunk_about_a_bicycle_gets_a_bicycle_from_openclipart(tmp_path):
         shutil.copytree(COLLECTION_DIR / folder, subset / folder, symlinks=True)
     # A chunk about bicycles; one about a trip that mentions them ("we cycled to the lake on our
     # old bicycles", 0.54) no longer reaches the threshold.
-    (picture,) = library(tmp_path, subset).pictures([request("A bicycle has two wheels, pedals, a chain and handlebars.")])
+    (picture,) = library(tmp_path, subset).pictures(
+        [request("A bicycle has two wheels, pedals, a chain and handlebars.")]
+    )
     assert picture is not None and ("bicycle" in picture.description or "bike" in picture.description)
     assert picture.licence == PUBLIC_DOMAIN
 
@@ -250,10 +285,19 @@ def test_the_bundled_collections_are_indexed_once_per_environment_not_per_data_d
     library = LibraryPictures(db, tmp_path / "cache")
     report = library.index()
     assert report.added == 0 and report.changed == 0 and report.unchanged > 8000
-    [picture] = library.pictures([PictureRequest(
-        prompt="a shore crab", style="", seed=0, width=64, height=48,
-        text="Shore crabs hide under rocks when the tide goes out.", summary="Crabs shelter under rocks",
-    )])
+    [picture] = library.pictures(
+        [
+            PictureRequest(
+                prompt="a shore crab",
+                style="",
+                seed=0,
+                width=64,
+                height=48,
+                text="Shore crabs hide under rocks when the tide goes out.",
+                summary="Crabs shelter under rocks",
+            )
+        ]
+    )
     assert picture is not None and "crab" in picture.description.lower()
     with db.connect(read_only=True) as con:
         tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -265,7 +309,10 @@ def test_the_bundled_collections_are_indexed_once_per_environment_not_per_data_d
 # the summary and central phrases as the prompt. Every chunk below once got a pun: phone signal
 # bars for cells, a horse for "Ca" waves, a billiard ball for rock pools, the animal for "seal".
 GLIAL_REVIEW = [
-    ("Astrocytes, the most numerous glial cells of the brain, signal to each other through waves of calcium.", "glial cells"),
+    (
+        "Astrocytes, the most numerous glial cells of the brain, signal to each other through waves of calcium.",
+        "glial cells",
+    ),
     ("This rise in intracellular Ca2+ then spreads to neighbouring cells, one after another.", "intracellular Ca2+"),
     ("Ca waves can travel a few hundred micrometres and can involve dozens of astrocytes.", "Ca waves"),
     ("Two routes carry the signal between cells.", "cells"),
@@ -280,7 +327,9 @@ ROCK_POOL_SURVEY = [
     ("Shore crabs were the commonest large animal in the sheltered pools.", "Shore crabs"),
 ]
 PHONE_WORDS = ("phone", "mobile", "signal", "antenna", "cellular", "reception")
-needs_bundled = pytest.mark.skipif(not COLLECTION_DIR.is_dir(), reason="the bundled collections are not installed (make install)")
+needs_bundled = pytest.mark.skipif(
+    not COLLECTION_DIR.is_dir(), reason="the bundled collections are not installed (make install)"
+)
 
 
 def bundled_pictures(tmp_path: Path, chunks: list[tuple[str, str]]) -> list:

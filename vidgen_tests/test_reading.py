@@ -17,8 +17,8 @@ from vidgen_assets.sources.pdf import read_pdf
 from vidgen_assets.sources.pdf.figures import render_crop
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.structure import read_structure
-from vidgen_tests.helpers.pdfs import make_pdf
 from vidgen_tests.helpers.paths import FIXTURES, MAX_PAGES, PAPER
+from vidgen_tests.helpers.pdfs import make_pdf
 
 PAPERS = FIXTURES / "papers"
 # Debian's wamerican and wamerican-huge, installed by `make install`
@@ -55,7 +55,9 @@ def test_tightly_kerned_words_come_apart(denoising):
 def test_narration_words_are_whole_words(denoising, arxiv, plos):
     missing = [path for path in WORD_LISTS if not path.exists()]
     assert not missing, f"{missing} missing: apt-get install wamerican wamerican-huge (see the Makefile)"
-    words = {w.strip().lower() for path in WORD_LISTS for w in path.read_text(encoding="utf-8", errors="ignore").split()}
+    words = {
+        w.strip().lower() for path in WORD_LISTS for w in path.read_text(encoding="utf-8", errors="ignore").split()
+    }
     for doc in (denoising, arxiv, plos):
         paper = re.findall(r"[a-z]+", doc.text.lower())
         counts = {w: paper.count(w) for w in set(paper)}
@@ -99,7 +101,15 @@ def test_arxiv_stamp_running_heads_and_contents_are_not_read(arxiv):
 
 def test_side_column_and_licence_are_not_read(plos):
     text = plos.text
-    for outside in ("Copyright", "Creative Commons", "Editor:", "Received:", "CHINA", "PLOS ONE |", "Competing interests"):
+    for outside in (
+        "Copyright",
+        "Creative Commons",
+        "Editor:",
+        "Received:",
+        "CHINA",
+        "PLOS ONE |",
+        "Competing interests",
+    ):
         assert outside not in text
     # The abstract runs on where the side column used to cut into it.
     assert "accumulated 1.5 fold of higher or lower due to high temperature stress." in text
@@ -109,8 +119,10 @@ def test_every_figure_the_narration_cites_has_an_image(read_paper):
     for path in (PAPER, *sorted(PAPERS.glob("*.pdf"))):
         doc = read_paper(path)
         shown = {f.label for f in doc.figures if f.image_path is not None and f.image_path.exists()}
-        cited = {f"{'Table' if kind == 'Table' else 'Figure'} {number}"
-                 for kind, number in re.findall(r"\b(Figure|Table)s?\s+(\d+)", narration(doc))}
+        cited = {
+            f"{'Table' if kind == 'Table' else 'Figure'} {number}"
+            for kind, number in re.findall(r"\b(Figure|Table)s?\s+(\d+)", narration(doc))
+        }
         assert cited and cited <= shown, (path.name, cited - shown)
 
 
@@ -148,18 +160,25 @@ def test_an_unreadable_page_is_skipped_with_a_warning(tmp_path):
     doc_id = register(storage.database(), path)
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(documents.name, [doc_id])
-    result = materialize([source_documents], partition_key=doc_id, instance=instance,
-                         resources={"storage": storage, "settings": SettingsResource()})
+    result = materialize(
+        [source_documents],
+        partition_key=doc_id,
+        instance=instance,
+        resources={"storage": storage, "settings": SettingsResource()},
+    )
     shown = result.asset_materializations_for_node("source_documents")[0].metadata["warnings"].value
     assert "page 2 skipped: unreadable" in shown
 
 
 def test_line_numbers_of_a_review_copy_are_not_read(tmp_path):
-    sentences = [f"Sentence {word} of the submitted draft runs across the page as usual." for word in
-                 "one two three four five six seven eight nine ten eleven twelve".split()]
+    sentences = [
+        f"Sentence {word} of the submitted draft runs across the page as usual."
+        for word in "one two three four five six seven eight nine ten eleven twelve".split()
+    ]
     stream = b"".join(
         b"BT /F1 10 Tf 40 %d Td (%d) Tj ET BT /F1 10 Tf 90 %d Td (%s) Tj ET\n"
-        % (700 - 14 * i, 101 + i, 700 - 14 * i, sentence.encode()) for i, sentence in enumerate(sentences)
+        % (700 - 14 * i, 101 + i, 700 - 14 * i, sentence.encode())
+        for i, sentence in enumerate(sentences)
     )
     path = tmp_path / "review.pdf"
     path.write_bytes(make_pdf([(b"", stream)]))

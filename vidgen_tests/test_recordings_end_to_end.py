@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from vidgen_tests.helpers.cli import assert_refused, ffprobe, q, run_vidgen, snapshot
 from vidgen_tests.helpers.paths import RECORDING
 from vidgen_tests.helpers.speech import JFK_TEXT, word_error_rate
-from vidgen_tests.helpers.cli import assert_refused, ffprobe, q, run_vidgen, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +17,26 @@ def made(tmp_path_factory):
     data = root / "data"
     # A talk arrives as a video file as often as as audio: the audio track of an MP4.
     talk = root / "jfk-talk.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=320x240:d=11.5",
-                    "-i", str(RECORDING), "-shortest", "-c:v", "libx264", "-c:a", "aac", str(talk)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=gray:s=320x240:d=11.5",
+            "-i",
+            str(RECORDING),
+            "-shortest",
+            "-c:v",
+            "libx264",
+            "-c:a",
+            "aac",
+            str(talk),
+        ],
+        check=True,
+    )
     result = run_vidgen(data, "make", str(talk), "--quiet", "--burn-in", "highlight")
     assert result.returncode == 0, result.stderr[-3000:]
     return {"data": data, "video": Path(result.stdout.strip().splitlines()[-1]), "source": talk}
@@ -58,9 +76,24 @@ def test_every_chunk_is_illustrated_and_ends_at_a_sentence_end(made):
 
 def test_burned_in_captions_add_frames_where_the_spoken_word_changes(made):
     chunks = q(made, "SELECT count(*) FROM chunks")[0][0]
-    out = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-                          "stream=nb_read_frames", "-of", "csv=p=0", str(made["video"])],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-count_frames",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=nb_read_frames",
+            "-of",
+            "csv=p=0",
+            str(made["video"]),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert int(out.strip()) > chunks + 15, "one picture per word change, not one per chunk"
     captions = Path(q(made, "SELECT captions_path FROM videos")[0][0])
     assert captions.is_file() and captions.parent == Path(q(made, "SELECT path FROM videos")[0][0]).parent

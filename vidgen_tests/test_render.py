@@ -14,9 +14,11 @@ from vidgen_assets.media.backgrounds import MOTIFS, contrast_ratio, style_for
 from vidgen_assets.media.render import is_blank, layout_text, render_frame, render_title_card
 
 STYLE = style_for("Open Information Extraction from the Web")
-SLIDE = Slide(section="Introduction", headline="TextRunner", points=(
-    "TextRunner extracts relational tuples from web text in a single pass",
-    "It needs no hand-tagged examples"))
+SLIDE = Slide(
+    section="Introduction",
+    headline="TextRunner",
+    points=("TextRunner extracts relational tuples from web text in a single pass", "It needs no hand-tagged examples"),
+)
 MAGENTA = (230, 40, 200)
 
 
@@ -40,8 +42,9 @@ def test_frame_is_a_1920x1080_png_carrying_prompt_and_key_point(tmp_path):
 
 def test_a_result_number_is_drawn_large_in_the_accent_colour(tmp_path):
     plain = render_frame(SLIDE, "p", STYLE, tmp_path / "plain.png")
-    numbered = render_frame(Slide(SLIDE.section, SLIDE.headline, SLIDE.points, "9,000,000", "tuples"), "p", STYLE,
-                            tmp_path / "numbered.png")
+    numbered = render_frame(
+        Slide(SLIDE.section, SLIDE.headline, SLIDE.points, "9,000,000", "tuples"), "p", STYLE, tmp_path / "numbered.png"
+    )
     # Seven digits at 120 px against none: the accent colour covers visibly more of the frame.
     assert share_of(numbered, STYLE.accent) > share_of(plain, STYLE.accent) + 0.005
 
@@ -85,7 +88,14 @@ def test_figure_is_composed_large_with_its_caption(tmp_path):
         draw.rectangle((60 + i * 70, 550 - i * 45, 100 + i * 70, 550), fill=MAGENTA)
     figure.save(tmp_path / "figure.png")
 
-    with_figure = render_frame(SLIDE, "bar chart", STYLE, tmp_path / "with.png", figure=tmp_path / "figure.png", caption="Figure 1: Precision by corpus size.")
+    with_figure = render_frame(
+        SLIDE,
+        "bar chart",
+        STYLE,
+        tmp_path / "with.png",
+        figure=tmp_path / "figure.png",
+        caption="Figure 1: Precision by corpus size.",
+    )
     without = render_frame(SLIDE, "bar chart", STYLE, tmp_path / "without.png")
 
     def magenta_share(path: Path) -> float:
@@ -109,7 +119,7 @@ def share_of(path: Path, colour: tuple[int, int, int], box: tuple[int, int, int,
         region = im.convert("RGB").crop(box) if box else im.convert("RGB")
     small = region.resize((region.width // 4, region.height // 4), Image.Resampling.NEAREST)
     raw = small.tobytes()
-    hits = sum(1 for i in range(0, len(raw), 3) if all(abs(c - m) < 30 for c, m in zip(raw[i:i + 3], colour)))
+    hits = sum(1 for i in range(0, len(raw), 3) if all(abs(c - m) < 30 for c, m in zip(raw[i : i + 3], colour)))
     return hits / (small.width * small.height)
 
 
@@ -142,7 +152,14 @@ def test_transparent_figure_is_shown_on_white(tmp_path):
     figure = Image.new("RGBA", (1600, 400), (0, 0, 0, 0))
     ImageDraw.Draw(figure).ellipse((100, 50, 1500, 350), fill=(20, 160, 40, 255))
     figure.save(tmp_path / "wide.png")
-    out = render_frame(Slide(headline="A wide table"), "table", STYLE, tmp_path / "f.png", figure=tmp_path / "wide.png", caption="Table 2")
+    out = render_frame(
+        Slide(headline="A wide table"),
+        "table",
+        STYLE,
+        tmp_path / "f.png",
+        figure=tmp_path / "wide.png",
+        caption="Table 2",
+    )
     with Image.open(out) as im:
         # The figure is centred horizontally in the wide layout; its transparent corner is white.
         corner = im.convert("RGB").getpixel((200, 140))
@@ -186,15 +203,25 @@ def test_words_are_not_split_while_a_smaller_size_fits():
 
 def test_long_key_point_stays_inside_the_frame(tmp_path):
     background = render_frame(Slide(), "same prompt", STYLE, tmp_path / "bg.png")
-    crowded = render_frame(Slide("information " * 50, "information " * 100, ("information " * 200,) * 3, "1" * 80,
-                                 "information " * 50), "same prompt", STYLE, tmp_path / "text.png")
+    crowded = render_frame(
+        Slide("information " * 50, "information " * 100, ("information " * 200,) * 3, "1" * 80, "information " * 50),
+        "same prompt",
+        STYLE,
+        tmp_path / "text.png",
+    )
     with Image.open(background) as a, Image.open(crowded) as b:
         left, top, right, bottom = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox()
     assert left >= 32 and top >= 32 and right <= 1920 - 32 and bottom <= 1080 - 32
 
 
 def test_title_card_carries_the_title(tmp_path):
-    out = render_title_card("Open Information Extraction from the Web", "Banko et al., IJCAI 2007", STYLE, "title prompt", tmp_path / "title.png")
+    out = render_title_card(
+        "Open Information Extraction from the Web",
+        "Banko et al., IJCAI 2007",
+        STYLE,
+        "title prompt",
+        tmp_path / "title.png",
+    )
     with Image.open(out) as im:
         assert im.size == (1920, 1080)
         assert im.text["key_point"] == "Open Information Extraction from the Web"

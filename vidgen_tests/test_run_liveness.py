@@ -14,7 +14,13 @@ from pathlib import Path
 from dagster import DagsterInstance, DagsterRunStatus, job, op
 
 from vidgen_assets.runs.liveness import (
-    DATA_DIR_TAG, HOST_TAG, PARTITION_TAG, PID_TAG, SOURCE_TAG, cli_run_tags, reap_dead_runs,
+    DATA_DIR_TAG,
+    HOST_TAG,
+    PARTITION_TAG,
+    PID_TAG,
+    SOURCE_TAG,
+    cli_run_tags,
+    reap_dead_runs,
 )
 from vidgen_assets.storage.paths import Paths
 
@@ -65,8 +71,13 @@ def _started(proc: subprocess.Popen, line: str) -> subprocess.Popen:
 
 
 def _python(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.Popen(
+        [sys.executable, "-c", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def test_the_reaper_fails_exactly_the_runs_whose_process_is_gone_and_frees_their_slots(tmp_path):
@@ -80,9 +91,11 @@ def test_the_reaper_fails_exactly_the_runs_whose_process_is_gone_and_frees_their
     assert killed_worker.wait(timeout=120) == -signal.SIGKILL, killed_worker.stderr.read()[-2000:]
     try:
         with DagsterInstance.from_config(str(home)) as instance:
+
             def run(doc_id: str, tags: dict[str, str]) -> str:
-                return instance.create_run_for_job(_a_job, status=DagsterRunStatus.STARTED,
-                                                   tags={PARTITION_TAG: doc_id, **tags}).run_id
+                return instance.create_run_for_job(
+                    _a_job, status=DagsterRunStatus.STARTED, tags={PARTITION_TAG: doc_id, **tags}
+                ).run_id
 
             cli = cli_run_tags(paths, tmp_path / "doc.md")  # this process's pid: alive by pid
             elsewhere = {SOURCE_TAG: "cli", DATA_DIR_TAG: "/another/data", HOST_TAG: socket.gethostname()}

@@ -43,8 +43,9 @@ def test_paper_script_lasts_three_to_five_minutes_at_165_wpm(paper_script):
 
 
 def test_paper_script_opens_with_the_title(paper_script):
-    assert paper_script[0] == ScriptSentence("Open Information Extraction from the Web.", TITLE_SECTION,
-                                             written="Open Information Extraction from the Web")
+    assert paper_script[0] == ScriptSentence(
+        "Open Information Extraction from the Web.", TITLE_SECTION, written="Open Information Extraction from the Web"
+    )
 
 
 def test_each_spoken_sentence_keeps_the_sentence_as_written_for_the_slides(paper_script):
@@ -66,7 +67,7 @@ def test_paper_script_sentences_are_whole_and_speakable(paper_script):
     for sentence in paper_script[1:]:
         text = sentence.text
         assert len(text.split()) >= 4
-        assert text[0].isupper() or text[0].isdigit() or text[0] in "\"“("
+        assert text[0].isupper() or text[0].isdigit() or text[0] in '"“('
         assert re.search(r"[.!?][\"”’)]*$", text)
         letters = sum(ch.isalpha() for ch in text)
         assert letters >= 0.6 * len(text.replace(" ", ""))
@@ -155,7 +156,10 @@ def test_citations_in_brackets_and_parentheses_are_removed():
 
 
 def test_parentheses_that_are_not_citations_stay():
-    assert to_spoken("It rained (in 2004) and Open IE (OIE) was born.") == "It rained (in 2004) and Open IE (OIE) was born."
+    assert (
+        to_spoken("It rained (in 2004) and Open IE (OIE) was born.")
+        == "It rained (in 2004) and Open IE (OIE) was born."
+    )
 
 
 def test_sentences_that_only_point_to_an_address_are_dropped_whole():
@@ -171,7 +175,9 @@ def test_footnote_markers_are_removed():
 def test_abbreviations_are_spelled_out_for_speech():
     assert to_spoken("Use corpora, e.g., news, i.e., text.") == "Use corpora, for example, news, that is, text."
     assert to_spoken("Banko et al. built it, as Fig. 2 shows.") == "Banko and colleagues built it, as Figure 2 shows."
-    assert to_spoken("It was built by Banko et al. Then it grew.") == "It was built by Banko and colleagues. Then it grew."
+    assert (
+        to_spoken("It was built by Banko et al. Then it grew.") == "It was built by Banko and colleagues. Then it grew."
+    )
 
 
 def test_sentences_that_are_mostly_mathematics_are_dropped():

@@ -53,7 +53,9 @@ def test_an_initial_stays_with_the_name():
 def test_et_al_and_e_g_inside_a_sentence_of_the_open_ie_paper():
     with pdfplumber.open(PAPER) as pdf:
         page = pdf.pages[0]
-        columns = [page.crop((x, 0, x + page.width / 2, page.height)).extract_text(x_tolerance=1) for x in (0, page.width / 2)]
+        columns = [
+            page.crop((x, 0, x + page.width / 2, page.height)).extract_text(x_tolerance=1) for x in (0, page.width / 2)
+        ]
     text = "\n".join(columns)
     sentences = split_sentences(text[text.index("Traditionally") :])
     abstract = sentences[0]
@@ -67,13 +69,13 @@ def test_et_al_and_e_g_inside_a_sentence_of_the_open_ie_paper():
 def test_sentence_split_respects_abbreviations_initials_and_decimals():
     text = (
         "Fig. 2 shows it, e.g. for Dr. Smith and Michael J. Cafarella et al. in the U.S. today. "
-        "The value rose to 3.5 percent! Did it? \"Yes.\" Then it ended"
+        'The value rose to 3.5 percent! Did it? "Yes." Then it ended'
     )
     assert split_sentences(text) == [
         "Fig. 2 shows it, e.g. for Dr. Smith and Michael J. Cafarella et al. in the U.S. today.",
         "The value rose to 3.5 percent!",
         "Did it?",
-        "\"Yes.\"",
+        '"Yes."',
         "Then it ended",
     ]
 
@@ -116,7 +118,10 @@ def test_ends_sentence_follows_the_same_rule_as_the_splitter(text, following, en
 
 
 def test_first_sentence_keeps_a_figure_reference():
-    assert first_sentence("As Fig. 2 shows, TextRunner is fast. It is also accurate.") == "As Fig. 2 shows, TextRunner is fast."
+    assert (
+        first_sentence("As Fig. 2 shows, TextRunner is fast. It is also accurate.")
+        == "As Fig. 2 shows, TextRunner is fast."
+    )
     assert first_sentence("  no stop at all ") == "no stop at all"
     assert first_sentence("") == ""
 
@@ -125,6 +130,9 @@ def test_a_botanical_authority_before_an_aside_does_not_end_the_sentence():
     # A phytochemistry paper: "Roxb." (Roxburgh) names who described the species.
     text = "Phoenix paludosa Roxb. (Family: Arecaceae) is a thorny palm. The leaves are long. It rose. (See Fig. 2.) It fell."
     assert split_sentences(text) == [
-        "Phoenix paludosa Roxb. (Family: Arecaceae) is a thorny palm.", "The leaves are long.", "It rose.",
-        "(See Fig. 2.)", "It fell.",
+        "Phoenix paludosa Roxb. (Family: Arecaceae) is a thorny palm.",
+        "The leaves are long.",
+        "It rose.",
+        "(See Fig. 2.)",
+        "It fell.",
     ]

@@ -21,9 +21,9 @@ from vidgen_assets.language.slides import (
     ungrounded_reason,
     write_slide,
 )
-from vidgen_tests.helpers.paths import FIXTURES, PAPER
 from vidgen_tests.helpers.beats import script_beats
 from vidgen_tests.helpers.ollama import FakeOllama
+from vidgen_tests.helpers.paths import FIXTURES, PAPER
 
 PAPERS = [PAPER, *sorted((FIXTURES / "papers").glob("*.pdf"))]
 
@@ -73,80 +73,122 @@ def test_a_point_keeps_the_numbers_of_its_sentence_when_it_fits(paper_slides):
 # --- pieces, on sentences from papers ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("In this paper, we show that Ca2+ waves propagate between astrocytes.", "Ca2+ waves propagate between astrocytes"),
-    ("This review summarizes how glial cells signal to neurons.", "Glial cells signal to neurons"),
-    ("However, the mapper (see below) emits 40% fewer pairs.", "The mapper emits 40% fewer pairs"),
-    ("We found that limpets seal themselves to the rock at low tide.", "Limpets seal themselves to the rock at low tide"),
-    ("The study area covers 40 pools on the shore.", "The study area covers 40 pools on the shore"),
-    ("The paper also introduces TextRunner, a fully implemented OIE system.", "TextRunner, a fully implemented OIE system"),
-    # From a phytochemistry paper: a compound's number read into the sentence, and a cut that
-    # left a parenthesis open.
-    ("2 The 1H NMR spectrum of compound 1 showed a double doublet.", "The 1H NMR spectrum of compound 1 showed a double doublet"),
-    ("3 The 1H NMR spectrum (400 MHz, CDCl3) of compound 2 was recorded on a Bruker AMX-400 instrument at the university",
-     "The 1H NMR spectrum (400 MHz, CDCl3) of compound 2 was recorded on a Bruker AMX-400 instrument"),
-    ("The 1H NMR spectrum (400 MHz, CDCl3) of compound 1 showed a double doublet (J = 11.5, 4.5 Hz) at δ 3.18, "
-     "typical for H-3 of a lupane triterpene", "The 1H NMR spectrum (400 MHz, CDCl3) of compound 1 showed a double doublet"),
-    ("In 2 groups of 12 mice the dose was halved.", "In 2 groups of 12 mice the dose was halved"),
-    # From an NLP workshop paper's conclusion, and talk about the paper inside a sentence.
-    ("To sum up, in this paper, we described our participation of AVE 2008.", "We described our participation of AVE 2008"),
-    ("Our method, described in this paper, outperforms the baseline by 4%.", "Our method outperforms the baseline by 4%"),
-    ("The work in this study area was hard.", "The work in this study area was hard"),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "In this paper, we show that Ca2+ waves propagate between astrocytes.",
+            "Ca2+ waves propagate between astrocytes",
+        ),
+        ("This review summarizes how glial cells signal to neurons.", "Glial cells signal to neurons"),
+        ("However, the mapper (see below) emits 40% fewer pairs.", "The mapper emits 40% fewer pairs"),
+        (
+            "We found that limpets seal themselves to the rock at low tide.",
+            "Limpets seal themselves to the rock at low tide",
+        ),
+        ("The study area covers 40 pools on the shore.", "The study area covers 40 pools on the shore"),
+        (
+            "The paper also introduces TextRunner, a fully implemented OIE system.",
+            "TextRunner, a fully implemented OIE system",
+        ),
+        # From a phytochemistry paper: a compound's number read into the sentence, and a cut that
+        # left a parenthesis open.
+        (
+            "2 The 1H NMR spectrum of compound 1 showed a double doublet.",
+            "The 1H NMR spectrum of compound 1 showed a double doublet",
+        ),
+        (
+            "3 The 1H NMR spectrum (400 MHz, CDCl3) of compound 2 was recorded on a Bruker AMX-400 instrument at the university",
+            "The 1H NMR spectrum (400 MHz, CDCl3) of compound 2 was recorded on a Bruker AMX-400 instrument",
+        ),
+        (
+            "The 1H NMR spectrum (400 MHz, CDCl3) of compound 1 showed a double doublet (J = 11.5, 4.5 Hz) at δ 3.18, "
+            "typical for H-3 of a lupane triterpene",
+            "The 1H NMR spectrum (400 MHz, CDCl3) of compound 1 showed a double doublet",
+        ),
+        ("In 2 groups of 12 mice the dose was halved.", "In 2 groups of 12 mice the dose was halved"),
+        # From an NLP workshop paper's conclusion, and talk about the paper inside a sentence.
+        (
+            "To sum up, in this paper, we described our participation of AVE 2008.",
+            "We described our participation of AVE 2008",
+        ),
+        (
+            "Our method, described in this paper, outperforms the baseline by 4%.",
+            "Our method outperforms the baseline by 4%",
+        ),
+        ("The work in this study area was hard.", "The work in this study area was hard"),
+    ],
+)
 def test_compress_drops_talk_about_the_paper_connectives_and_plain_asides(sentence, expected):
     assert compress(sentence) == expected
 
 
 def test_compress_keeps_the_clause_with_the_number_when_the_sentence_is_too_long():
-    sentence = ("Because the master pings every worker periodically and re-executes the tasks of failed "
-                "machines on other workers, the job finished in 891 seconds, while the input was one terabyte")
+    sentence = (
+        "Because the master pings every worker periodically and re-executes the tasks of failed "
+        "machines on other workers, the job finished in 891 seconds, while the input was one terabyte"
+    )
     point = compress(sentence)
     assert len(point.split()) <= 18
     assert "891" in point
 
 
-@pytest.mark.parametrize("text, number, label", [
-    ("Crabs were 40% fewer where limpets grazed.", "40%", "fewer"),
-    ("The corpus holds 2.8 billion tokens of web text.", "2.8 billion", "tokens"),
-    ("The sort took 891 seconds on 1800 machines.", "891 seconds", "sort"),
-    ("We surveyed 40 rock pools along the shore.", "40", "rock pools"),
-    ("Precision rose from 0.72 to 0.88 with the new model.", "0.72", "Precision"),
-])
+@pytest.mark.parametrize(
+    "text, number, label",
+    [
+        ("Crabs were 40% fewer where limpets grazed.", "40%", "fewer"),
+        ("The corpus holds 2.8 billion tokens of web text.", "2.8 billion", "tokens"),
+        ("The sort took 891 seconds on 1800 machines.", "891 seconds", "sort"),
+        ("We surveyed 40 rock pools along the shore.", "40", "rock pools"),
+        ("Precision rose from 0.72 to 0.88 with the new model.", "0.72", "Precision"),
+    ],
+)
 def test_a_stated_result_gives_the_number_and_what_it_counts(text, number, label):
     assert extract_number(text) == (number, label)
 
 
-@pytest.mark.parametrize("text", [
-    "Figure 3 shows the architecture of the system.",
-    "In 2004 the system ran at Google.",
-    "The two phases share one master.",
-    "GPT-4 answers questions.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Figure 3 shows the architecture of the system.",
+        "In 2004 the system ran at Google.",
+        "The two phases share one master.",
+        "GPT-4 answers questions.",
+    ],
+)
 def test_references_years_and_small_counts_are_not_results(text):
     assert extract_number(text) == ("", "")
 
 
-@pytest.mark.parametrize("heading, label", [
-    ("3.2 Experimental Results", "Experimental Results"),
-    ("II. RELATED WORK", "Related Work"),
-    ("Abstract", "Abstract"),
-    (TITLE_SECTION, ""),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "heading, label",
+    [
+        ("3.2 Experimental Results", "Experimental Results"),
+        ("II. RELATED WORK", "Related Work"),
+        ("Abstract", "Abstract"),
+        (TITLE_SECTION, ""),
+        ("", ""),
+    ],
+)
 def test_section_labels_lose_their_numbering(heading, label):
     assert section_label(heading) == label
 
 
-CHUNK = ("MapReduce runs on a large cluster of commodity machines. A typical computation processes "
-         "many terabytes of data on 1800 machines, and the sort finished in 891 seconds.")
+CHUNK = (
+    "MapReduce runs on a large cluster of commodity machines. A typical computation processes "
+    "many terabytes of data on 1800 machines, and the sort finished in 891 seconds."
+)
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("This paper presents MapReduce", "talks about the paper"),
-    ("The sort finished in 819 seconds", "states a number the chunk does not (819)"),
-    ("Hadoop sorts terabytes on commodity machines", "names 'Hadoop', which the chunk does not"),
-    ("Neural networks learn representations", "not grounded in the chunk"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("This paper presents MapReduce", "talks about the paper"),
+        ("The sort finished in 819 seconds", "states a number the chunk does not (819)"),
+        ("Hadoop sorts terabytes on commodity machines", "names 'Hadoop', which the chunk does not"),
+        ("Neural networks learn representations", "not grounded in the chunk"),
+    ],
+)
 def test_model_text_is_refused_when_it_invents_or_talks_about_the_paper(text, reason):
     assert ungrounded_reason(text, CHUNK) == reason
 
@@ -170,8 +212,9 @@ def ollama():
 
 
 def test_an_ollama_slide_that_says_what_the_chunk_says_is_shown(ollama):
-    ollama.reply = answering("MapReduce on commodity clusters", ["Terabytes of data on 1800 machines",
-                                                                 "The sort finished in 891 seconds"])
+    ollama.reply = answering(
+        "MapReduce on commodity clusters", ["Terabytes of data on 1800 machines", "The sort finished in 891 seconds"]
+    )
     slide = write_slide(OllamaModel(host=ollama.url, model="llama3.2"), CHUNK, "4 Performance", "MapReduce")
     assert slide.source == "ollama:llama3.2"
     assert slide.problem is None
@@ -183,12 +226,16 @@ def test_an_ollama_slide_that_says_what_the_chunk_says_is_shown(ollama):
     assert request["format"]["required"] == ["headline", "points"]
 
 
-@pytest.mark.parametrize("headline, points, problem", [
-    ("MapReduce sorts fast", ["The sort finished in 620 seconds"], "states a number the chunk does not (620)"),
-    ("This paper presents MapReduce", ["Terabytes of data on 1800 machines"], "talks about the paper"),
-])
+@pytest.mark.parametrize(
+    "headline, points, problem",
+    [
+        ("MapReduce sorts fast", ["The sort finished in 620 seconds"], "states a number the chunk does not (620)"),
+        ("This paper presents MapReduce", ["Terabytes of data on 1800 machines"], "talks about the paper"),
+    ],
+)
 def test_an_ollama_slide_with_an_invented_number_or_paper_talk_is_refused_for_the_extractive_one(
-        ollama, headline, points, problem):
+    ollama, headline, points, problem
+):
     ollama.reply = answering(headline, points)
     slide = write_slide(OllamaModel(host=ollama.url, model="llama3.2"), CHUNK, "4 Performance", "MapReduce")
     extractive = extract_slide(CHUNK, "4 Performance")
@@ -214,12 +261,18 @@ def storyboard_rows(root):
     root.mkdir(parents=True, exist_ok=True)
     db = Database(root / "vidgen.duckdb")
     text = " ".join(t for _, t in NOTE)
-    db.replace(DOC, {
-        SourceDocumentRow: [SourceDocumentRow(str(root / "note.md"), "md", "ab" * 32, 300, "MapReduce", None, text,
-                                              json.dumps([]), json.dumps({}))],
-        ScriptRow: [ScriptRow(i, t, section) for i, (section, t) in enumerate(NOTE)],
-        ChunkRow: [ChunkRow(i, 4.0 * i, 4.0 * i + 4, t, i, i) for i, (_, t) in enumerate(NOTE)],
-    })
+    db.replace(
+        DOC,
+        {
+            SourceDocumentRow: [
+                SourceDocumentRow(
+                    str(root / "note.md"), "md", "ab" * 32, 300, "MapReduce", None, text, json.dumps([]), json.dumps({})
+                )
+            ],
+            ScriptRow: [ScriptRow(i, t, section) for i, (section, t) in enumerate(NOTE)],
+            ChunkRow: [ChunkRow(i, 4.0 * i, 4.0 * i + 4, t, i, i) for i, (_, t) in enumerate(NOTE)],
+        },
+    )
     return db
 
 
@@ -258,8 +311,10 @@ def test_each_frame_records_whether_a_model_wrote_its_text_and_why_it_was_refuse
     assert slides[1].summary == "Terabytes on 1800 machines" and slides[1].problem is None
     assert all(s.section == "Performance" for s in slides)
     frames = db.read(FrameRow, DOC)
-    assert [(f.text_source, bool(f.text_problem)) for f in frames[1:]] == [("ollama:llama3.2", False),
-                                                                           ("extractive", True)]
+    assert [(f.text_source, bool(f.text_problem)) for f in frames[1:]] == [
+        ("ollama:llama3.2", False),
+        ("extractive", True),
+    ]
     assert "in 91 seconds" not in frames[2].text and "in 891 seconds" in frames[2].text
 
 

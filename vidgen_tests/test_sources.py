@@ -17,9 +17,22 @@ from vidgen_tests.helpers.paths import MAX_PAGES, PAPER, RECORDING
 
 @pytest.mark.parametrize(
     "name, kind",
-    [("a.pdf", "pdf"), ("a.PDF", "pdf"), ("a.md", "md"), ("a.markdown", "md"), ("a.txt", "txt"),
-     ("a.wav", "audio"), ("a.flac", "audio"), ("a.opus", "audio"), ("a.mp4", "video"), ("a.MOV", "video"),
-     ("a.png", "image"), ("a.jpeg", "image"), ("a.webp", "image"), ("idea.prompt", "prompt")],
+    [
+        ("a.pdf", "pdf"),
+        ("a.PDF", "pdf"),
+        ("a.md", "md"),
+        ("a.markdown", "md"),
+        ("a.txt", "txt"),
+        ("a.wav", "audio"),
+        ("a.flac", "audio"),
+        ("a.opus", "audio"),
+        ("a.mp4", "video"),
+        ("a.MOV", "video"),
+        ("a.png", "image"),
+        ("a.jpeg", "image"),
+        ("a.webp", "image"),
+        ("idea.prompt", "prompt"),
+    ],
 )
 def test_kind_is_decided_by_extension(tmp_path, name, kind):
     path = tmp_path / name

@@ -43,8 +43,13 @@ def later():
 from vidgen_tests.helpers.cli import run_vidgen
 """
     assert imported_test_modules(source, "vidgen_tests") == [
-        "vidgen_tests.test_cues", "vidgen_tests.test_asr", "vidgen_tests.test_ffmpeg", "vidgen_tests.conftest",
-        "vidgen_tests.test_lineage", "vidgen_tests.test_end_to_end"]
+        "vidgen_tests.test_cues",
+        "vidgen_tests.test_asr",
+        "vidgen_tests.test_ffmpeg",
+        "vidgen_tests.conftest",
+        "vidgen_tests.test_lineage",
+        "vidgen_tests.test_end_to_end",
+    ]
 
 
 def test_no_test_module_helper_or_benchmark_imports_a_test_module():

@@ -12,10 +12,10 @@ import pytest
 from pydantic import ValidationError
 
 from vidgen_assets.backends.tts import EspeakSynthesizer, PiperSynthesizer
+from vidgen_assets.errors import BackendUnavailable
 from vidgen_assets.resources import SpeechResource, StorageResource
-from vidgen_assets.errors import BackendUnavailable, VidgenError
-
 from vidgen_tests.helpers.paths import PAPER
+
 PAUSE_S = 0.25
 
 

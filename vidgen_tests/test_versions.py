@@ -7,7 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from vidgen_assets.storage.duckdb import Database
@@ -15,7 +15,13 @@ from vidgen_assets.storage.files import atomic_path
 from vidgen_assets.storage.paths import FrameFiles, Paths, VideoFiles
 from vidgen_assets.storage.tables import FrameRow, VideoRow
 from vidgen_assets.storage.versions import (
-    VERSION_NAME, named_paths, new_version, publish, publish_video, sweep, version_name,
+    VERSION_NAME,
+    named_paths,
+    new_version,
+    publish,
+    publish_video,
+    sweep,
+    version_name,
 )
 
 
@@ -40,7 +46,7 @@ def _tree(root: Path) -> list[str]:
 
 
 def test_version_names_sort_by_creation_time_and_never_repeat():
-    t = datetime(2025, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc)
+    t = datetime(2025, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
     names = [version_name(t + timedelta(microseconds=n)) for n in range(50)]
     assert names == sorted(names) and all(VERSION_NAME.match(n) for n in names)
     assert len({version_name(t) for _ in range(50)}) == 50
@@ -81,8 +87,11 @@ def test_the_sweep_removes_unnamed_versions_and_partial_files_of_that_document_o
     # A kill inside atomic_path leaves its hidden temporary file, here and under videos/.
     for folder in (kept.directory, paths.artifacts("doc"), paths.videos):
         folder.mkdir(parents=True, exist_ok=True)
-    partials = [kept.directory / ".0002.abcd1234.part.png", paths.artifacts("doc") / ".x.part",
-                paths.videos / ".doc.abcd1234.part.mp4"]
+    partials = [
+        kept.directory / ".0002.abcd1234.part.png",
+        paths.artifacts("doc") / ".x.part",
+        paths.videos / ".doc.abcd1234.part.mp4",
+    ]
     for p in partials:
         p.write_text("half")
     (paths.videos / ".other.abcd1234.part.mp4").write_text("half of another document's video")
@@ -100,8 +109,23 @@ def test_rows_name_every_versioned_file(tmp_path):
     paths, db = Paths(tmp_path), Database(tmp_path / "v.duckdb")
     version = new_version(db, paths, "doc", "videos")
     files = VideoFiles(version.directory, "doc")
-    version.commit({VideoRow: [VideoRow(str(files.mp4), 1.0, 2, 2, 1, str(files.srt), str(files.vtt),
-                                        str(files.thumbnail), str(files.captions))]})
+    version.commit(
+        {
+            VideoRow: [
+                VideoRow(
+                    str(files.mp4),
+                    1.0,
+                    2,
+                    2,
+                    1,
+                    str(files.srt),
+                    str(files.vtt),
+                    str(files.thumbnail),
+                    str(files.captions),
+                )
+            ]
+        }
+    )
     assert named_paths(db, "doc") == {files.mp4, files.srt, files.vtt, files.thumbnail, files.captions}
 
 
@@ -146,8 +170,9 @@ def _killed_while_writing(target: Path) -> None:
 def test_the_partial_file_of_a_process_killed_inside_atomic_path_is_swept(tmp_path):
     paths, db = Paths(tmp_path), Database(tmp_path / "v.duckdb")
     current = _write_frames(paths, db, "doc", ["red"])
-    child = multiprocessing.get_context("fork").Process(target=_killed_while_writing,
-                                                         args=(current.directory / "0001.png",))
+    child = multiprocessing.get_context("fork").Process(
+        target=_killed_while_writing, args=(current.directory / "0001.png",)
+    )
     child.start()
     child.join()
     assert child.exitcode == -signal.SIGKILL

@@ -22,7 +22,7 @@ import duckdb
 import pytest
 
 from vidgen_assets.storage.versions import VERSION_NAME
-from vidgen_tests.helpers.cli import ffprobe, VIDGEN
+from vidgen_tests.helpers.cli import VIDGEN, ffprobe
 
 DOC_ID = "tide-pools"
 FIRST = "# Tide pools\n\nWhen the sea goes out, water stays behind in hollows of the rock.\n"
@@ -39,8 +39,15 @@ def start(data: Path, source: Path, pause: str | None = None, marker: Path | Non
     command = [VIDGEN, "make", str(source), "--quiet"]
     if pause:
         command = [sys.executable, "-m", "vidgen_tests.helpers.observed_storage", pause, str(marker), *command[1:]]
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, cwd=Path(__file__).resolve().parents[1])
+    return subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
 
 
 def finish(proc: subprocess.Popen, timeout: float = 1500) -> tuple[int, str, str]:
@@ -64,9 +71,11 @@ def kill(proc: subprocess.Popen) -> None:
 
 def files(data: Path) -> dict[str, str]:
     """Every output file (relative path -> sha256), the DuckDB file aside."""
-    return {str(p.relative_to(data)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(data.rglob("*"))
-            if p.is_file() and p.relative_to(data).parts[0] not in NOT_OUTPUTS and not p.name.startswith("vidgen.duckdb")}
+    return {
+        str(p.relative_to(data)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(data.rglob("*"))
+        if p.is_file() and p.relative_to(data).parts[0] not in NOT_OUTPUTS and not p.name.startswith("vidgen.duckdb")
+    }
 
 
 def normalized(paths) -> list[str]:
@@ -84,9 +93,18 @@ def rows(data: Path, table: str, columns: str = "*") -> list[tuple]:
 
 def named_files(data: Path) -> set[Path]:
     named = set()
-    for table, column in [("figures", "path"), ("narration_audio", "path"), ("narration_audio", "timings_path"),
-                          ("frames", "path"), ("videos", "path"), ("videos", "srt_path"), ("videos", "vtt_path"),
-                          ("videos", "thumbnail_path"), ("videos", "credits_path"), ("videos", "captions_path")]:
+    for table, column in [
+        ("figures", "path"),
+        ("narration_audio", "path"),
+        ("narration_audio", "timings_path"),
+        ("frames", "path"),
+        ("videos", "path"),
+        ("videos", "srt_path"),
+        ("videos", "vtt_path"),
+        ("videos", "thumbnail_path"),
+        ("videos", "credits_path"),
+        ("videos", "captions_path"),
+    ]:
         named |= {Path(p) for (p,) in rows(data, table, column) if p}
     return named
 
@@ -97,7 +115,9 @@ def versions(data: Path, asset: str) -> list[Path]:
 
 def plays(video: Path) -> float:
     """The video decodes from end to end without an error; returns its length in seconds."""
-    decode = subprocess.run(["ffmpeg", "-v", "error", "-i", str(video), "-f", "null", "-"], capture_output=True, text=True)
+    decode = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(video), "-f", "null", "-"], capture_output=True, text=True
+    )
     assert decode.returncode == 0 and decode.stderr == "", decode.stderr[-2000:]
     return float(ffprobe(video)["format"]["duration"])
 
@@ -119,10 +139,14 @@ def snapshot_rows(data: Path) -> dict[str, list[tuple]]:
 
 def text_rows(data: Path) -> dict[str, list[tuple]]:
     """What two runs of the same document must agree on (speech timing aside)."""
-    return {"script": rows(data, "narration_scripts", "idx, text"), "segments": rows(data, "segments", "idx, text"),
-            "words": rows(data, "words", "idx, word"), "chunks": rows(data, "chunks", "idx, text"),
-            "summaries": rows(data, "summaries", "chunk_idx, summary"),
-            "prompts": rows(data, "image_prompts", "chunk_idx, prompt, style")}
+    return {
+        "script": rows(data, "narration_scripts", "idx, text"),
+        "segments": rows(data, "segments", "idx, text"),
+        "words": rows(data, "words", "idx, word"),
+        "chunks": rows(data, "chunks", "idx, text"),
+        "summaries": rows(data, "summaries", "chunk_idx, summary"),
+        "prompts": rows(data, "image_prompts", "chunk_idx, prompt, style"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -174,13 +198,17 @@ def test_kills_and_a_full_disk_leave_the_previous_version_whole_and_a_rerun_equa
     before_files, before_rows = files(data), snapshot_rows(data)
     limit = 64 * 1024
     full = subprocess.run(
-        [sys.executable, "-c", DISK_FULL_RUN, DOC_ID], capture_output=True, text=True, timeout=900,
+        [sys.executable, "-c", DISK_FULL_RUN, DOC_ID],
+        capture_output=True,
+        text=True,
+        timeout=900,
         env={**os.environ, **SETTINGS, "VIDGEN_DATA_DIR": str(data)},
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
     )
     assert full.returncode != 0
-    assert f"{DOC_ID}.mp4: cannot be written: it reached the file size limit of {limit} bytes" in full.stderr, \
+    assert f"{DOC_ID}.mp4: cannot be written: it reached the file size limit of {limit} bytes" in full.stderr, (
         full.stderr[-3000:]
+    )
     assert_previous_version_whole(data, before_files, before_rows, "videos")
 
     code, out, err = finish(start(data, source))
@@ -193,15 +221,21 @@ def test_kills_and_a_full_disk_leave_the_previous_version_whole_and_a_rerun_equa
     produced, clean_files = files(data), files(clean["data"])
     assert normalized(produced) == normalized(clean_files)
     assert text_rows(data) == text_rows(clean["data"])
-    frame_hashes = [{Path(p).name: files_of[str(Path(p).relative_to(d))] for (p,) in rows(d, "frames", "path")}
-                    for d, files_of in ((data, produced), (clean["data"], clean_files))]
+    frame_hashes = [
+        {Path(p).name: files_of[str(Path(p).relative_to(d))] for (p,) in rows(d, "frames", "path")}
+        for d, files_of in ((data, produced), (clean["data"], clean_files))
+    ]
     assert frame_hashes[0] == frame_hashes[1], "the same storyboard draws the same frames"
     # Every file under artifacts/ is one the rows name (or the frames' contact sheet beside them).
     named = {str(p.relative_to(data)) for p in named_files(data)}
     assert {p for p in produced if p.startswith("artifacts/") and not p.endswith("contact-sheet.jpg")} == named
     # The killed runs are failed in the Dagster instance, not shown as running forever.
-    statuses = subprocess.run([sys.executable, "-c", RUN_STATUSES, str(data / "dagster_home"), DOC_ID],
-                              capture_output=True, text=True, check=True).stdout.split()
+    statuses = subprocess.run(
+        [sys.executable, "-c", RUN_STATUSES, str(data / "dagster_home"), DOC_ID],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert statuses.count("SUCCESS") == 2 and statuses.count("FAILURE") == 3 and len(statuses) == 5, statuses
 
 

@@ -40,8 +40,12 @@ def page(site):
 
 
 def ffprobe_duration(path: Path) -> float:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return float(json.loads(out)["format"]["duration"])
 
 
@@ -116,8 +120,10 @@ def test_clicking_a_chunk_seeks_the_video_there_and_shows_its_frame(page, site, 
             .addEventListener('seeked', () => window.seeked = true, {once: true}); }""")
         beat.click()
         page.wait_for_function("window.seeked === true", timeout=20_000)
-        now = page.evaluate("() => ({time: document.getElementById('player').currentTime, "
-                            "ready: document.getElementById('player').readyState})")
+        now = page.evaluate(
+            "() => ({time: document.getElementById('player').currentTime, "
+            "ready: document.getElementById('player').readyState})"
+        )
         assert abs(now["time"] - start) < 0.002, (n, now, start)
         assert now["ready"] >= 2, "the picture at the new position is decoded"
         assert "active" in beat.get_attribute("class")

@@ -13,7 +13,13 @@ from starlette.testclient import TestClient
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.paths import Paths
 from vidgen_assets.storage.tables import (
-    ChunkRow, FigureRow, FrameRow, ImagePromptRow, SourceDocumentRow, SummaryRow, VideoRow,
+    ChunkRow,
+    FigureRow,
+    FrameRow,
+    ImagePromptRow,
+    SourceDocumentRow,
+    SummaryRow,
+    VideoRow,
 )
 from vidgen_assets.web.app import Site, create_app
 
@@ -32,19 +38,32 @@ def test_the_player_shows_the_storyboard_and_the_papers_figures_with_captions(tm
     video.write_bytes(b"\x00\x00\x00\x18ftypmp42")  # the page needs the file to exist, not to play
     figure = _png(art / "figures" / "figure-1.png", "white")
     frames = [_png(art / "frames" / f"{i:04d}.png", c) for i, c in enumerate(["navy", "teal"])]
-    Database(paths.database).replace("a-paper", {
-        SourceDocumentRow: [SourceDocumentRow("/papers/a-paper.pdf", "pdf", "0" * 64, 1000, "A Paper on Extraction",
-                                              4, "", "[]", "{}")],
-        VideoRow: [VideoRow(str(video), 12.5, 1920, 1080, 14, str(video.with_suffix(".srt")),
-                            str(video.with_suffix(".vtt")), "")],
-        FigureRow: [FigureRow(0, "Figure 1", "Precision against recall.", 3, str(figure))],
-        ChunkRow: [ChunkRow(0, 0.0, 4.25, "A Paper on Extraction."),
-                   ChunkRow(1, 4.25, 12.5, "Figure 1 shows precision against recall.")],
-        SummaryRow: [SummaryRow(0, "A Paper on Extraction"), SummaryRow(1, "Precision falls as recall rises")],
-        ImagePromptRow: [ImagePromptRow(0, "a library at dawn", "plain"),
-                         ImagePromptRow(1, "a balance scale", "plain", figure="Figure 1")],
-        FrameRow: [FrameRow(i, str(f), s, e) for i, (f, s, e) in enumerate(zip(frames, [0.0, 4.25], [4.25, 12.5]))],
-    })
+    Database(paths.database).replace(
+        "a-paper",
+        {
+            SourceDocumentRow: [
+                SourceDocumentRow(
+                    "/papers/a-paper.pdf", "pdf", "0" * 64, 1000, "A Paper on Extraction", 4, "", "[]", "{}"
+                )
+            ],
+            VideoRow: [
+                VideoRow(
+                    str(video), 12.5, 1920, 1080, 14, str(video.with_suffix(".srt")), str(video.with_suffix(".vtt")), ""
+                )
+            ],
+            FigureRow: [FigureRow(0, "Figure 1", "Precision against recall.", 3, str(figure))],
+            ChunkRow: [
+                ChunkRow(0, 0.0, 4.25, "A Paper on Extraction."),
+                ChunkRow(1, 4.25, 12.5, "Figure 1 shows precision against recall."),
+            ],
+            SummaryRow: [SummaryRow(0, "A Paper on Extraction"), SummaryRow(1, "Precision falls as recall rises")],
+            ImagePromptRow: [
+                ImagePromptRow(0, "a library at dawn", "plain"),
+                ImagePromptRow(1, "a balance scale", "plain", figure="Figure 1"),
+            ],
+            FrameRow: [FrameRow(i, str(f), s, e) for i, (f, s, e) in enumerate(zip(frames, [0.0, 4.25], [4.25, 12.5]))],
+        },
+    )
     client = TestClient(create_app(Site(paths, tmp_path / "dagster_home")))
 
     page = client.get("/videos/a-paper")

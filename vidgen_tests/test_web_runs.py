@@ -33,8 +33,9 @@ def test_a_failed_run_names_its_stage_and_the_reason_in_one_line(data_dir):
     doc_id = register(db, broken)
     instance = DagsterInstance.from_config(str(data_dir / "dagster_home"))
     instance.add_dynamic_partitions("documents", [doc_id])
-    result = materialize([source_documents], partition_key=doc_id, instance=instance,
-                         resources=resources, raise_on_error=False)
+    result = materialize(
+        [source_documents], partition_key=doc_id, instance=instance, resources=resources, raise_on_error=False
+    )
     assert not result.success
 
     state = run_state(instance, doc_id, stage_names())

@@ -23,8 +23,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 def tree(root: Path) -> dict[str, tuple[int, int]]:
     """Every file under `root` with its size and mtime: what a request must not change."""
-    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in root.rglob("*") if p.is_file()}
+    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
 
 
 def raw_get(url: str, path: str) -> int:
@@ -46,7 +45,7 @@ def test_a_byte_range_of_the_mp4_is_answered_with_206_and_exactly_those_bytes(si
     assert response.status_code == 206
     assert response.headers["Accept-Ranges"] == "bytes"
     assert response.headers["Content-Range"] == f"bytes {start}-{end}/{len(body)}"
-    assert response.content == body[start:end + 1]
+    assert response.content == body[start : end + 1]
     tail = requests.get(url, headers={"Range": "bytes=-100"}, timeout=30)
     assert tail.status_code == 206 and tail.content == body[-100:]
     whole = requests.get(url, timeout=30)
@@ -75,18 +74,21 @@ def test_the_player_offers_the_mp4_and_the_webvtt_as_downloads_of_the_published_
         assert response.content == published.read_bytes(), label
 
 
-@pytest.mark.parametrize("path", [
-    "/files/vidgen.duckdb",                           # the data directory itself
-    "/files/videos/../vidgen.duckdb",                 # climbing out of videos/
-    "/files/videos/%2e%2e/vidgen.duckdb",             # the same, percent-encoded
-    "/files/videos/..%2fvidgen.duckdb",
-    "/files/artifacts/../../../etc/passwd",
-    "/files/videos/",                                 # no directory listings
-    "/files/artifacts",
-    "/files/inbox/",
-    "/files/dagster_home/dagster.yaml",
-    "/files/videos/%00.mp4",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/files/vidgen.duckdb",  # the data directory itself
+        "/files/videos/../vidgen.duckdb",  # climbing out of videos/
+        "/files/videos/%2e%2e/vidgen.duckdb",  # the same, percent-encoded
+        "/files/videos/..%2fvidgen.duckdb",
+        "/files/artifacts/../../../etc/passwd",
+        "/files/videos/",  # no directory listings
+        "/files/artifacts",
+        "/files/inbox/",
+        "/files/dagster_home/dagster.yaml",
+        "/files/videos/%00.mp4",
+    ],
+)
 def test_only_files_under_videos_and_artifacts_are_served(site, path):
     assert raw_get(site["url"], path) == 404
 
@@ -108,22 +110,30 @@ def test_a_frame_under_artifacts_is_served(site):
 
 def _post(site, name: str | None, content: bytes | None, filename_field: bool = True) -> requests.Response:
     files = {"file": (name, io.BytesIO(content), "application/octet-stream")} if name is not None else None
-    return requests.post(f"{site['url']}/upload", files=files, data={"note": "x"} if files is None else None,
-                         timeout=60, allow_redirects=False)
+    return requests.post(
+        f"{site['url']}/upload",
+        files=files,
+        data={"note": "x"} if files is None else None,
+        timeout=60,
+        allow_redirects=False,
+    )
 
 
-@pytest.mark.parametrize("name, content, status, message", [
-    ("big.txt", b"word " * (UPLOAD_LIMIT_MB * 250_000), 413, "larger than the limit"),
-    ("paper.pdf", b"<html><script>alert(1)</script></html>", 400, "content does not match"),
-    ("notes.md", b"\x89PNG\r\n\x1a\n\x00\x00binary", 400, "content does not match"),
-    ("run.sh", b"#!/bin/sh\nrm -rf /\n", 400, "not accepted"),
-    ("../escape.md", b"# up\n\nOne sentence.\n", 400, "must not contain a path"),
-    ("..\\escape.md", b"# up\n\nOne sentence.\n", 400, "must not contain a path"),
-    ("/etc/cron.d/x.md", b"# abs\n\nOne sentence.\n", 400, "must not contain a path"),
-    (".hidden.md", b"# hidden\n\nOne sentence.\n", 400, "hidden"),
-    ("empty.md", b"", 400, "is empty"),
-    (None, None, 400, "no file was chosen"),
-])
+@pytest.mark.parametrize(
+    "name, content, status, message",
+    [
+        ("big.txt", b"word " * (UPLOAD_LIMIT_MB * 250_000), 413, "larger than the limit"),
+        ("paper.pdf", b"<html><script>alert(1)</script></html>", 400, "content does not match"),
+        ("notes.md", b"\x89PNG\r\n\x1a\n\x00\x00binary", 400, "content does not match"),
+        ("run.sh", b"#!/bin/sh\nrm -rf /\n", 400, "not accepted"),
+        ("../escape.md", b"# up\n\nOne sentence.\n", 400, "must not contain a path"),
+        ("..\\escape.md", b"# up\n\nOne sentence.\n", 400, "must not contain a path"),
+        ("/etc/cron.d/x.md", b"# abs\n\nOne sentence.\n", 400, "must not contain a path"),
+        (".hidden.md", b"# hidden\n\nOne sentence.\n", 400, "hidden"),
+        ("empty.md", b"", 400, "is empty"),
+        (None, None, 400, "no file was chosen"),
+    ],
+)
 def test_a_bad_upload_is_refused_with_a_message_and_nothing_is_written(site, name, content, status, message):
     root = site["data"].parent
     before = tree(root)
@@ -147,11 +157,14 @@ def test_an_upload_never_replaces_another_and_lands_only_in_the_inbox(site):
     assert "same name-2.md" in page and "queued" in page
 
 
-@pytest.mark.parametrize("name, stored", [
-    ("Résumé of a talk.MP3", "Résumé of a talk.mp3"),
-    ("a;b|c$(x).pdf", "a-b-c-x.pdf"),
-    ("report.tar.md", "report.tar.md"),
-])
+@pytest.mark.parametrize(
+    "name, stored",
+    [
+        ("Résumé of a talk.MP3", "Résumé of a talk.mp3"),
+        ("a;b|c$(x).pdf", "a-b-c-x.pdf"),
+        ("report.tar.md", "report.tar.md"),
+    ],
+)
 def test_unusual_characters_are_replaced_but_the_name_stays_recognisable(name, stored):
     assert safe_name(name) == stored
 
@@ -170,7 +183,10 @@ def test_an_upload_the_inbox_would_refuse_is_refused_at_once_and_utf16_text_is_t
     inbox = tmp_path / "inbox"
     with pytest.raises(UploadRejected) as refused:
         save_upload(io.BytesIO(b"# Links\n\nhttps://example.org\n"), "links.md", inbox, max_bytes=4096)
-    assert str(refused.value) == "'links.md' has no sentence to narrate (only headings, code, links or numbers); add some prose"
+    assert (
+        str(refused.value)
+        == "'links.md' has no sentence to narrate (only headings, code, links or numbers); add some prose"
+    )
     with pytest.raises(UploadRejected, match=r"'cut.pdf' is not a whole PDF \(no %%EOF marker at its end\)"):
         save_upload(io.BytesIO(PDF_BYTES[:-7]), "cut.pdf", inbox, max_bytes=4096)
     assert os.listdir(inbox) == []

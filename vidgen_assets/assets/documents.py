@@ -30,33 +30,45 @@ def source_documents(
     path = source_path(db, doc_id)
     version = new_version(db, storage.paths(), doc_id, "source_documents")
     with input_failures_recorded(db, doc_id, path):  # so the backfill waits for the file to change
-        doc = read_source(path, version.directory, settings.max_pages, settings.max_recording_seconds,
-                          settings.max_words)
+        doc = read_source(
+            path, version.directory, settings.max_pages, settings.max_recording_seconds, settings.max_words
+        )
     figures = [
         FigureRow(i, f.label, f.caption, f.page, str(f.image_path) if f.image_path else None)
         for i, f in enumerate(doc.figures)
     ]
-    version.commit({
-        SourceDocumentRow: [SourceDocumentRow(
-            path=str(path), kind=doc.kind, sha256=sha256_of(path), size_bytes=path.stat().st_size,
-            title=doc.title, page_count=doc.page_count, text=doc.text,
-            sections=json.dumps([asdict(s) for s in doc.sections]),
-            metadata=json.dumps(doc.metadata, default=str),
-        )],
-        FigureRow: figures,
-    })
+    version.commit(
+        {
+            SourceDocumentRow: [
+                SourceDocumentRow(
+                    path=str(path),
+                    kind=doc.kind,
+                    sha256=sha256_of(path),
+                    size_bytes=path.stat().st_size,
+                    title=doc.title,
+                    page_count=doc.page_count,
+                    text=doc.text,
+                    sections=json.dumps([asdict(s) for s in doc.sections]),
+                    metadata=json.dumps(doc.metadata, default=str),
+                )
+            ],
+            FigureRow: figures,
+        }
+    )
     warnings = doc.metadata.get("warnings", [])
     for warning in warnings:
         context.log.warning(f"{path.name}: {warning}")
     context.log.info(f"{path.name}: {doc.kind}, {len(doc.sections)} sections, {len(figures)} figures")
-    return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(path)),
-        "kind": doc.kind,
-        "title": doc.title,
-        "pages": doc.page_count or 0,
-        "sections": MetadataValue.md("\n".join(f"- {s.heading or '(untitled)'}" for s in doc.sections) or "(none)"),
-        "figures": len(figures),
-        "words": len(doc.text.split()),
-        "preview": MetadataValue.md(doc.text[:800] or "(recording: text comes from the transcript)"),
-        "warnings": MetadataValue.md("\n".join(f"- {w}" for w in warnings) or "none"),
-    })
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(path)),
+            "kind": doc.kind,
+            "title": doc.title,
+            "pages": doc.page_count or 0,
+            "sections": MetadataValue.md("\n".join(f"- {s.heading or '(untitled)'}" for s in doc.sections) or "(none)"),
+            "figures": len(figures),
+            "words": len(doc.text.split()),
+            "preview": MetadataValue.md(doc.text[:800] or "(recording: text comes from the transcript)"),
+            "warnings": MetadataValue.md("\n".join(f"- {w}" for w in warnings) or "none"),
+        }
+    )

@@ -21,8 +21,11 @@ from vidgen_assets.storage.versions import new_version
 
 
 @asset(
-    partitions_def=documents, group_name="frames",
-    deps=["image_prompts", "summaries", "chunks", "source_documents"], kinds={"duckdb", "png"}, **GPU_STEP,
+    partitions_def=documents,
+    group_name="frames",
+    deps=["image_prompts", "summaries", "chunks", "source_documents"],
+    kinds={"duckdb", "png"},
+    **GPU_STEP,
 )
 def frames(context: AssetExecutionContext, storage: StorageResource, pictures: PicturesResource) -> MaterializeResult:
     """A PNG per chunk: a title card first (title and authors), then each chunk's slide (section,
@@ -39,8 +42,12 @@ def frames(context: AssetExecutionContext, storage: StorageResource, pictures: P
     style = style_for(prompts[0].style if prompts else doc.title)
     backend = pictures.picture_backend(db, paths.picture_cache, palette=picture_palette(style))
     plan = plan_frames(
-        doc, db.read_one(SourceDocumentRow, doc_id).sha256, db.read(ChunkRow, doc_id),
-        {s.chunk_idx: s for s in db.read(SummaryRow, doc_id)}, prompts, (pictures.width, pictures.height),
+        doc,
+        db.read_one(SourceDocumentRow, doc_id).sha256,
+        db.read(ChunkRow, doc_id),
+        {s.chunk_idx: s for s in db.read(SummaryRow, doc_id)},
+        prompts,
+        (pictures.width, pictures.height),
         want_pictures=backend.name != "none",
     )
     requests = {f.chunk_idx: f.request for f in plan if f.request is not None}
@@ -58,18 +65,21 @@ def frames(context: AssetExecutionContext, storage: StorageResource, pictures: P
     pictured = [r for r in out if r.picture_source]
     with_image = {f.label for f in doc.figures if f.image_path}
     shown = {r.figure for r in out if r.figure}
-    return MaterializeResult(metadata={
-        "frames": len(out),
-        "with_figure": sum(1 for f in plan if f.figure is not None),
-        "figures_shown": f"{len(shown)} of {len(with_image)}",
-        "figures_not_shown": MetadataValue.json(sorted(with_image - shown)),
-        "text_by_model": sum(1 for r in out if r.text_source not in (None, "extractive")),
-        "picture_backend": backend.name,
-        "with_picture_share": round(len(pictured) / len(plain), 3) if plain else 0.0,
-        "picture_sources": MetadataValue.json({s: sum(r.picture_source == s for r in pictured)
-                                               for s in sorted({r.picture_source for r in pictured})}),
-        "directory": MetadataValue.path(str(version.directory)),
-        "contact_sheet": MetadataValue.path(str(sheet)),
-        "preview": inline_image(sheet),
-        "style": style.name,
-    })
+    return MaterializeResult(
+        metadata={
+            "frames": len(out),
+            "with_figure": sum(1 for f in plan if f.figure is not None),
+            "figures_shown": f"{len(shown)} of {len(with_image)}",
+            "figures_not_shown": MetadataValue.json(sorted(with_image - shown)),
+            "text_by_model": sum(1 for r in out if r.text_source not in (None, "extractive")),
+            "picture_backend": backend.name,
+            "with_picture_share": round(len(pictured) / len(plain), 3) if plain else 0.0,
+            "picture_sources": MetadataValue.json(
+                {s: sum(r.picture_source == s for r in pictured) for s in sorted({r.picture_source for r in pictured})}
+            ),
+            "directory": MetadataValue.path(str(version.directory)),
+            "contact_sheet": MetadataValue.path(str(sheet)),
+            "preview": inline_image(sheet),
+            "style": style.name,
+        }
+    )

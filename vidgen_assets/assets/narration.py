@@ -4,9 +4,9 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from vidgen_assets.assets.wiring import MODEL_STEP, step_threads
 from vidgen_assets.errors import InputError
+from vidgen_assets.language.script import write_script
 from vidgen_assets.media.audio import extract_original_audio, normalize_for_recognition
 from vidgen_assets.media.ffmpeg import probe
-from vidgen_assets.language.script import write_script
 from vidgen_assets.partitions import documents
 from vidgen_assets.progress import StageProgress
 from vidgen_assets.resources import SettingsResource, SpeechResource, StorageResource
@@ -28,26 +28,31 @@ def narration_scripts(
     doc_id = context.partition_key
     db = storage.database()
     doc = load_document(db, doc_id)
-    script = [] if doc.kind in RECORDING_KINDS else write_script(
-        doc, target_seconds=settings.target_seconds, words_per_minute=settings.words_per_minute
+    script = (
+        []
+        if doc.kind in RECORDING_KINDS
+        else write_script(doc, target_seconds=settings.target_seconds, words_per_minute=settings.words_per_minute)
     )
     db.replace(doc_id, {ScriptRow: [ScriptRow(i, s.text, s.section, s.written or None) for i, s in enumerate(script)]})
     words = sum(len(s.text.split()) for s in script)
-    return MaterializeResult(metadata={
-        "sentences": len(script),
-        "words": words,
-        "estimated_minutes": round(words / settings.words_per_minute, 2),
-        "preview": MetadataValue.md(" ".join(s.text for s in script[:12]) or "(recording)"),
-    })
+    return MaterializeResult(
+        metadata={
+            "sentences": len(script),
+            "words": words,
+            "estimated_minutes": round(words / settings.words_per_minute, 2),
+            "preview": MetadataValue.md(" ".join(s.text for s in script[:12]) or "(recording)"),
+        }
+    )
 
 
 @asset(
-    partitions_def=documents, group_name="narration", deps=["narration_scripts", "source_documents"],
-    kinds={"duckdb", "wav"}, **MODEL_STEP,
+    partitions_def=documents,
+    group_name="narration",
+    deps=["narration_scripts", "source_documents"],
+    kinds={"duckdb", "wav"},
+    **MODEL_STEP,
 )
-def narration_audio(
-    context: AssetExecutionContext, storage: StorageResource, tts: SpeechResource
-) -> MaterializeResult:
+def narration_audio(context: AssetExecutionContext, storage: StorageResource, tts: SpeechResource) -> MaterializeResult:
     """The narration as a WAV file: the script synthesized sentence by sentence (so every
     sentence's time is exact), or, for a recording, the original audio plus a 16 kHz copy for
     recognition."""
@@ -73,14 +78,19 @@ def narration_audio(
     info = probe(wav)
     audio = info.of_type("audio")[0]
     duration = audio.duration_s or info.duration_s
-    version.commit({NarrationAudioRow: [NarrationAudioRow(
-        str(wav), duration, audio.sample_rate, backend, voice, timings, recognition
-    )]})
-    return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(wav)),
-        "duration_s": round(duration, 2),
-        "size_bytes": wav.stat().st_size,
-        "backend": backend,
-        "voice": voice,
-    })
-
+    version.commit(
+        {
+            NarrationAudioRow: [
+                NarrationAudioRow(str(wav), duration, audio.sample_rate, backend, voice, timings, recognition)
+            ]
+        }
+    )
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(wav)),
+            "duration_s": round(duration, 2),
+            "size_bytes": wav.stat().st_size,
+            "backend": backend,
+            "voice": voice,
+        }
+    )

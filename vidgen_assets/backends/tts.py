@@ -14,8 +14,9 @@ import subprocess
 import tempfile
 import unicodedata
 import wave
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -23,15 +24,17 @@ from vidgen_assets.backends import Backend
 from vidgen_assets.backends.packaged_models import default_piper_voice, offline
 from vidgen_assets.backends.threads import Threads, threads_now
 from vidgen_assets.errors import BackendUnavailable, VidgenError
+from vidgen_assets.progress import ProgressCallback
 from vidgen_assets.storage.files import atomic_path
 from vidgen_assets.timeline import Segment, Word
-from vidgen_assets.progress import ProgressCallback
 
 
 class SpeechSynthesizer(Backend, Protocol):
     voice: str
 
-    def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None) -> list[Segment]:
+    def synthesize(
+        self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None
+    ) -> list[Segment]:
         """Speak `sentences` into one mono WAV at `wav_path`; one timed Segment per sentence."""
         ...
 
@@ -83,7 +86,9 @@ def _assemble(
             parts.append(pause)
             offset += pause.size
         words = tuple(
-            Word(word, (start + min(a, samples.size)) / sample_rate, (start + min(max(a, b), samples.size)) / sample_rate)
+            Word(
+                word, (start + min(a, samples.size)) / sample_rate, (start + min(max(a, b), samples.size)) / sample_rate
+            )
             for word, (a, b) in zip(text.split(), spans)
         )
         segments.append(Segment(start_s=start / sample_rate, end_s=offset / sample_rate, text=text, words=words))
@@ -143,7 +148,11 @@ class PiperSynthesizer:
         path = self._path()
         for needed in (path, Path(f"{path}.json")):
             if not needed.is_file():
-                raise BackendUnavailable("piper", f"voice file {needed} not found", "pass an existing .onnx voice with its .onnx.json beside it")
+                raise BackendUnavailable(
+                    "piper",
+                    f"voice file {needed} not found",
+                    "pass an existing .onnx voice with its .onnx.json beside it",
+                )
 
     def _path(self) -> Path:
         return self.voice_path if self.voice_path is not None else default_piper_voice()
@@ -169,7 +178,9 @@ class PiperSynthesizer:
                 self._use_threads()
         return self._voice
 
-    def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None) -> list[Segment]:
+    def synthesize(
+        self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None
+    ) -> list[Segment]:
         return _assemble(sentences, self._speak, self.sample_rate, self.sentence_pause_s, wav_path, progress)
 
     @property
@@ -257,9 +268,13 @@ class EspeakSynthesizer:
 
     def check(self) -> None:
         if self._exe is None:
-            raise BackendUnavailable("espeak", "the espeak-ng program is not on PATH", "install it (apt-get install espeak-ng)")
+            raise BackendUnavailable(
+                "espeak", "the espeak-ng program is not on PATH", "install it (apt-get install espeak-ng)"
+            )
 
-    def synthesize(self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None) -> list[Segment]:
+    def synthesize(
+        self, sentences: Sequence[str], wav_path: Path, progress: ProgressCallback | None = None
+    ) -> list[Segment]:
         with tempfile.TemporaryDirectory(prefix="vidgen-espeak-") as tmp:
             out = Path(tmp) / "sentence.wav"
             # The sample rate is the voice's; learn it from a first (tiny) utterance.
@@ -268,7 +283,9 @@ class EspeakSynthesizer:
             def speak(text: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
                 samples, rate = self._run(text, out)
                 if rate != self.sample_rate:
-                    raise VidgenError(f"espeak-ng voice {self.voice} changed sample rate ({rate} != {self.sample_rate})")
+                    raise VidgenError(
+                        f"espeak-ng voice {self.voice} changed sample rate ({rate} != {self.sample_rate})"
+                    )
                 return samples, _spread_words(text.split(), *_voiced_range(samples))
 
             return _assemble(sentences, speak, self.sample_rate, self.sentence_pause_s, wav_path, progress)
@@ -277,7 +294,8 @@ class EspeakSynthesizer:
         # --stdin: text that starts with "-" must not be read as an option. -z: we add our own pause.
         result = subprocess.run(
             [self._exe, "-v", self.voice, "-z", "-b", "1", "-w", str(out), "--stdin"],
-            input=text.encode("utf-8"), capture_output=True,
+            input=text.encode("utf-8"),
+            capture_output=True,
         )
         if result.returncode != 0 or not out.is_file():
             raise VidgenError(f"espeak-ng failed on {text[:40]!r}: {result.stderr.decode(errors='replace').strip()}")

@@ -9,8 +9,8 @@ has more figures than that leaves room for, the least relevant uncited ones are 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -20,7 +20,9 @@ from vidgen_assets.language.key_phrases import Embed
 # ("Supplementary Figure 1"), "Table 1", "Scheme 1", "Chart 1", "Plate 1", "Exhibit 1".
 _MENTION = re.compile(
     r"\b(Supplementary\s+(?:Figures?|Figs?\.?|Tables?)|Figures?|Figs?\.?|Tables?|Schemes?|Charts?|Plates?|Exhibits?)"
-    r"\s+(S?\d+)((?:\s*(?:,|and|&|–|-|to)\s*S?\d+)*)", re.IGNORECASE)
+    r"\s+(S?\d+)((?:\s*(?:,|and|&|–|-|to)\s*S?\d+)*)",
+    re.IGNORECASE,
+)
 PER_CHUNK = 2
 CITED = "cited"
 
@@ -47,7 +49,7 @@ def mentioned_figures(text: str, labels: Iterable[str]) -> list[str]:
 @dataclass(frozen=True)
 class Placement:
     figures: tuple[str, ...]  # at most PER_CHUNK labels, shown one after the other
-    reason: str = ""          # "cited", or how close the caption is to the narration
+    reason: str = ""  # "cited", or how close the caption is to the narration
 
 
 def place_figures(
@@ -97,7 +99,7 @@ def _similarity(captions: Sequence[str], chunks: Sequence[str], embed: Embed | N
     if embed is None or not captions or not chunks:
         return np.zeros((len(captions), len(chunks)), dtype=np.float32)
     vectors = embed([*captions, *chunks])
-    return vectors[: len(captions)] @ vectors[len(captions):].T
+    return vectors[: len(captions)] @ vectors[len(captions) :].T
 
 
 def _monotone_assignment(score: np.ndarray) -> list[int]:

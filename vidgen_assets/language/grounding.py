@@ -7,8 +7,16 @@ import re
 
 # Phrases that betray an answer about the task rather than about the paper.
 _INSTRUCTION_MARKERS = (
-    "main idea", "one sentence", "short sentence", "at most", "summarize", "summary",
-    "the passage", "this passage", "revised version", "json",
+    "main idea",
+    "one sentence",
+    "short sentence",
+    "at most",
+    "summarize",
+    "summary",
+    "the passage",
+    "this passage",
+    "revised version",
+    "json",
 )
 _STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for with from into over under as is are was were be
@@ -18,6 +26,8 @@ _STOPWORDS = frozenset(
     more most other some such only own same also just about above after again against before below
     between during through until up down out off further once here while because new one two""".split()
 )
+
+
 def content_words(text: str) -> set[str]:
     """Lower-cased words that carry meaning (no stopwords, none under 3 letters), crudely stemmed."""
     words = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())
@@ -89,5 +99,3 @@ _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 def _shares_ngram(a: list[str], b: list[str], n: int) -> bool:
     grams = {tuple(b[i : i + n]) for i in range(len(b) - n + 1)}
     return any(tuple(a[i : i + n]) in grams for i in range(len(a) - n + 1))
-
-

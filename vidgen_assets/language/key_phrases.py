@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -34,8 +34,7 @@ STOP_WORDS = frozenset(
     yourself yourselves e g i.e eg ie etc first second third new given get gets got put puts show shows
     shown take takes taken across along alongside away back behind beneath beside besides beyond
     inside outside throughout together already instead still entirely apart two three four five six
-    seven eight nine ten"""
-    .split()
+    seven eight nine ten""".split()
 )
 # Verbs that often follow a subject: a candidate ending in one is a clause, not a noun phrase
 # ("crabs hide", "tide goes"). Their inflected forms are derived below.
@@ -52,8 +51,77 @@ _VERBS = """accept achieve add allow appear apply argue ask attempt base become 
 VERB_FORMS = frozenset(
     form
     for v in _VERBS
-    for form in (v, v + "s", v + "es", v + "ed", v + "d", v + "ing", v[:-1] + "ing", v[:-1] + "ies", v + v[-1] + "ed", v + v[-1] + "ing")
-) | {"goes", "went", "gone", "held", "grew", "grown", "hid", "hidden", "found", "took", "made", "said", "told", "thought", "ran", "ate", "fell", "felt", "kept", "knew", "known", "led", "left", "lay", "lost", "met", "paid", "read", "sat", "sold", "sent", "spoke", "spoken", "stood", "swam", "won", "wrote", "written", "drew", "drawn", "drove", "came", "became", "began", "begun", "brought", "built", "chose", "chosen", "cut", "gave", "given", "rose", "taught", "understood", "wore", "worn"}
+    for form in (
+        v,
+        v + "s",
+        v + "es",
+        v + "ed",
+        v + "d",
+        v + "ing",
+        v[:-1] + "ing",
+        v[:-1] + "ies",
+        v + v[-1] + "ed",
+        v + v[-1] + "ing",
+    )
+) | {
+    "goes",
+    "went",
+    "gone",
+    "held",
+    "grew",
+    "grown",
+    "hid",
+    "hidden",
+    "found",
+    "took",
+    "made",
+    "said",
+    "told",
+    "thought",
+    "ran",
+    "ate",
+    "fell",
+    "felt",
+    "kept",
+    "knew",
+    "known",
+    "led",
+    "left",
+    "lay",
+    "lost",
+    "met",
+    "paid",
+    "read",
+    "sat",
+    "sold",
+    "sent",
+    "spoke",
+    "spoken",
+    "stood",
+    "swam",
+    "won",
+    "wrote",
+    "written",
+    "drew",
+    "drawn",
+    "drove",
+    "came",
+    "became",
+    "began",
+    "begun",
+    "brought",
+    "built",
+    "chose",
+    "chosen",
+    "cut",
+    "gave",
+    "given",
+    "rose",
+    "taught",
+    "understood",
+    "wore",
+    "worn",
+}
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*")
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’—–]|\s-\s")
 

@@ -17,23 +17,45 @@ from __future__ import annotations
 import re
 
 _NAMED = {
-    "Ca2+": "calcium ion", "Na+": "sodium ion", "K+": "potassium ion", "Mg2+": "magnesium ion",
-    "Cl-": "chloride ion", "H+": "hydrogen ion", "Fe2+": "ferrous ion", "Fe3+": "ferric ion",
-    "Zn2+": "zinc ion", "Cu2+": "copper ion", "Mn2+": "manganese ion", "OH-": "hydroxide ion",
-    "H2O": "water", "CO2": "carbon dioxide", "O2": "oxygen", "H2O2": "hydrogen peroxide",
-    "NaCl": "sodium chloride", "CH4": "methane", "NH3": "ammonia", "N2": "nitrogen", "H2": "hydrogen",
-    "NO3-": "nitrate", "SO42-": "sulfate", "PO43-": "phosphate", "HCO3-": "bicarbonate",
+    "Ca2+": "calcium ion",
+    "Na+": "sodium ion",
+    "K+": "potassium ion",
+    "Mg2+": "magnesium ion",
+    "Cl-": "chloride ion",
+    "H+": "hydrogen ion",
+    "Fe2+": "ferrous ion",
+    "Fe3+": "ferric ion",
+    "Zn2+": "zinc ion",
+    "Cu2+": "copper ion",
+    "Mn2+": "manganese ion",
+    "OH-": "hydroxide ion",
+    "H2O": "water",
+    "CO2": "carbon dioxide",
+    "O2": "oxygen",
+    "H2O2": "hydrogen peroxide",
+    "NaCl": "sodium chloride",
+    "CH4": "methane",
+    "NH3": "ammonia",
+    "N2": "nitrogen",
+    "H2": "hydrogen",
+    "NO3-": "nitrate",
+    "SO42-": "sulfate",
+    "PO43-": "phosphate",
+    "HCO3-": "bicarbonate",
 }
-_ELEMENT_NAMES = dict(pair.split(":") for pair in (
-    "H:hydrogen He:helium Li:lithium Be:beryllium B:boron C:carbon N:nitrogen O:oxygen F:fluorine "
-    "Ne:neon Na:sodium Mg:magnesium Al:aluminium Si:silicon P:phosphorus S:sulfur Cl:chlorine "
-    "Ar:argon K:potassium Ca:calcium Sc:scandium Ti:titanium V:vanadium Cr:chromium Mn:manganese "
-    "Fe:iron Co:cobalt Ni:nickel Cu:copper Zn:zinc Ga:gallium Ge:germanium As:arsenic Se:selenium "
-    "Br:bromine Kr:krypton Rb:rubidium Sr:strontium Y:yttrium Zr:zirconium Nb:niobium "
-    "Mo:molybdenum Tc:technetium Ru:ruthenium Rh:rhodium Pd:palladium Ag:silver Cd:cadmium "
-    "In:indium Sn:tin Sb:antimony Te:tellurium I:iodine Xe:xenon Cs:caesium Ba:barium "
-    "La:lanthanum Ce:cerium Pt:platinum Au:gold Hg:mercury Pb:lead Bi:bismuth Rn:radon U:uranium"
-).split())
+_ELEMENT_NAMES = dict(
+    pair.split(":")
+    for pair in (
+        "H:hydrogen He:helium Li:lithium Be:beryllium B:boron C:carbon N:nitrogen O:oxygen F:fluorine "
+        "Ne:neon Na:sodium Mg:magnesium Al:aluminium Si:silicon P:phosphorus S:sulfur Cl:chlorine "
+        "Ar:argon K:potassium Ca:calcium Sc:scandium Ti:titanium V:vanadium Cr:chromium Mn:manganese "
+        "Fe:iron Co:cobalt Ni:nickel Cu:copper Zn:zinc Ga:gallium Ge:germanium As:arsenic Se:selenium "
+        "Br:bromine Kr:krypton Rb:rubidium Sr:strontium Y:yttrium Zr:zirconium Nb:niobium "
+        "Mo:molybdenum Tc:technetium Ru:ruthenium Rh:rhodium Pd:palladium Ag:silver Cd:cadmium "
+        "In:indium Sn:tin Sb:antimony Te:tellurium I:iodine Xe:xenon Cs:caesium Ba:barium "
+        "La:lanthanum Ce:cerium Pt:platinum Au:gold Hg:mercury Pb:lead Bi:bismuth Rn:radon U:uranium"
+    ).split()
+)
 _ELEMENTS = frozenset(_ELEMENT_NAMES)
 _METALS = frozenset(
     "Li Na K Rb Cs Be Mg Ca Sr Ba Al Ga In Sn Pb Bi Sc Ti V Cr Mn Fe Co Ni Cu Zn Y Zr Nb Mo Tc Ru Rh Pd Ag "
@@ -41,7 +63,9 @@ _METALS = frozenset(
 )
 # A metal's charge set apart with its sign lost ("Ca 2 waves"): joined to the symbol. Two-letter
 # symbols only, and a charge of 2 or 3: "K 2" or "V 3" are as likely a label and a number.
-_SPACED_BARE_CHARGE = re.compile(r"(?<![\w\[])(" + "|".join(m for m in _METALS if len(m) == 2) + r") ([23])(?![\w\d.,]\d)(?=\W|$)")
+_SPACED_BARE_CHARGE = re.compile(
+    r"(?<![\w\[])(" + "|".join(m for m in _METALS if len(m) == 2) + r") ([23])(?![\w\d.,]\d)(?=\W|$)"
+)
 # A charge set apart from its element symbol by a space ("Ca 2+", "Na +"): the superscript was
 # placed a little off its base. Without a digit, only a plus or minus sign that no operand
 # follows ("C + D" is a sum).
@@ -49,39 +73,77 @@ _SPACED_CHARGE = re.compile(r"(?<![\w\[])([A-Z][a-z]?) (\d[+−-]|[+−](?!\s*[A
 # Element symbols with counts, then an optional charge: "Ca2+", "H2O", "SO42-".
 _FORMULA = re.compile(r"(?<![\w\[])(\[)?((?:[A-Z][a-z]?\d*){1,6})(\d?[+−–-](?![\w\d]))?(\])?([io](?!\w))?")
 _GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
-    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi",
-    "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
-    "ϵ": "epsilon", "ϑ": "theta", "ϕ": "phi", "ϖ": "pi", "ϱ": "rho", "ς": "sigma",
-    "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "ι": "iota",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "π": "pi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "τ": "tau",
+    "υ": "upsilon",
+    "φ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+    "ϵ": "epsilon",
+    "ϑ": "theta",
+    "ϕ": "phi",
+    "ϖ": "pi",
+    "ϱ": "rho",
+    "ς": "sigma",
+    "Γ": "Gamma",
+    "Δ": "Delta",
+    "Θ": "Theta",
+    "Λ": "Lambda",
+    "Σ": "Sigma",
+    "Φ": "Phi",
+    "Ψ": "Psi",
+    "Ω": "Omega",
 }
 _UNITS = {"l": "litres", "L": "litres", "g": "grams", "m": "metres", "M": "molar", "mol": "moles", "s": "seconds"}
 # Units come first, so that "μmol m^−2 s^−1" is not taken for mathematics.
-_UNIT_FORMS = [(re.compile(pattern), spoken) for pattern, spoken in [
-    (r"(?<![\w^])([a-z]+|L)\^[−-]1\b", r"per \1"),  # "g spike^−1": grams per spike
-    (r"(?<![\w^])([a-z]+|L)\^[−-]2\b", r"per square \1"),
-    (r"[μµ]([lL]|g|m|M|mol|s)\b", lambda m: "micro" + _UNITS[m.group(1)]),
-]]
-_SYMBOLS = [(re.compile(pattern), spoken) for pattern, spoken in [
-    (r"\s*±\s*", " plus or minus "),
-    (r"(?<![\d.])1\s*(?:°|˚)\s*C\b", "1 degree Celsius"),
-    (r"\s*(?:°|˚|C\u030a)\s*C\b|(?<=\d)\s*C\u030a", " degrees Celsius"),
-    (r"\s*(?:°|˚)\s*F\b", " degrees Fahrenheit"),
-    (r"(?<=\d)\s*[°˚]", " degrees"),
-    (r"(?<=[A-Za-z])\^2\b", " squared"),
-    (r"(?<=\d)\^[−-](\d+)", r" to the minus \1"),
-    (r"(?<=\d)\^(\d+)", r" to the power \1"),
-    (r"(?<![\w)])[−](?=\d)", "minus "),
-    (r"(?<=\d)\s*[×x]\s*(?=\d)", " times "),
-    (r"\s*≈\s*", " approximately "),
-    (r"(?<!\S)[~∼]\s*(?=\d)", "about "),
-    (r"\s+=\s+|(?<=\w)=(?=[\w−-])", " equals "),  # "n = 5", "n=5"
-    (r"\s*≠\s*", " is not equal to "),
-    (r"\s+<\s+", " less than "),
-    (r"\s+>\s+", " greater than "),
-    (r"\s*→\s*", " to "),
-    (r"∞", "infinity"),
-]]
+_UNIT_FORMS = [
+    (re.compile(pattern), spoken)
+    for pattern, spoken in [
+        (r"(?<![\w^])([a-z]+|L)\^[−-]1\b", r"per \1"),  # "g spike^−1": grams per spike
+        (r"(?<![\w^])([a-z]+|L)\^[−-]2\b", r"per square \1"),
+        (r"[μµ]([lL]|g|m|M|mol|s)\b", lambda m: "micro" + _UNITS[m.group(1)]),
+    ]
+]
+_SYMBOLS = [
+    (re.compile(pattern), spoken)
+    for pattern, spoken in [
+        (r"\s*±\s*", " plus or minus "),
+        (r"(?<![\d.])1\s*(?:°|˚)\s*C\b", "1 degree Celsius"),
+        (r"\s*(?:°|˚|C\u030a)\s*C\b|(?<=\d)\s*C\u030a", " degrees Celsius"),
+        (r"\s*(?:°|˚)\s*F\b", " degrees Fahrenheit"),
+        (r"(?<=\d)\s*[°˚]", " degrees"),
+        (r"(?<=[A-Za-z])\^2\b", " squared"),
+        (r"(?<=\d)\^[−-](\d+)", r" to the minus \1"),
+        (r"(?<=\d)\^(\d+)", r" to the power \1"),
+        (r"(?<![\w)])[−](?=\d)", "minus "),
+        (r"(?<=\d)\s*[×x]\s*(?=\d)", " times "),
+        (r"\s*≈\s*", " approximately "),
+        (r"(?<!\S)[~∼]\s*(?=\d)", "about "),
+        (r"\s+=\s+|(?<=\w)=(?=[\w−-])", " equals "),  # "n = 5", "n=5"
+        (r"\s*≠\s*", " is not equal to "),
+        (r"\s+<\s+", " less than "),
+        (r"\s+>\s+", " greater than "),
+        (r"\s*→\s*", " to "),
+        (r"∞", "infinity"),
+    ]
+]
 
 
 def say_chemistry(text: str) -> str:

@@ -101,8 +101,11 @@ def _spoken_sentences(paragraph: str) -> list[tuple[str, str]]:
     the written sentence it came from, found by speaking the written sentences one by one. Where
     that speaks differently, the spoken sentence stands for itself."""
     spoken = split_sentences(to_spoken(paragraph))
-    pairs = [(part, _written(sentence)) for sentence in split_sentences(paragraph)
-             for part in split_sentences(to_spoken(sentence))]
+    pairs = [
+        (part, _written(sentence))
+        for sentence in split_sentences(paragraph)
+        for part in split_sentences(to_spoken(sentence))
+    ]
     if [part for part, _ in pairs] == spoken:
         return [(part, written or part) for part, written in pairs]
     return [(part, part) for part in spoken]
@@ -181,9 +184,7 @@ class _Candidate:
     written: str = ""
 
 
-def write_script(
-    doc: Document, target_seconds: float = 240.0, words_per_minute: float = 165.0
-) -> list[ScriptSentence]:
+def write_script(doc: Document, target_seconds: float = 240.0, words_per_minute: float = 165.0) -> list[ScriptSentence]:
     """The narration for `doc`, about `target_seconds` long at `words_per_minute`.
 
     Opens with the title. When the whole document fits (within 10%), all of it is spoken in
@@ -235,8 +236,16 @@ def _candidates(doc: Document) -> list[tuple[str, list[_Candidate]]]:
                 if not _speakable(sentence):
                     continue
                 mentions = 0 if _MENTION.search(sentence) else 1
-                candidates.append(_Candidate(order, (mentions, k, p), sentence, heading, len(sentence.split()),
-                                             written if written != sentence else ""))
+                candidates.append(
+                    _Candidate(
+                        order,
+                        (mentions, k, p),
+                        sentence,
+                        heading,
+                        len(sentence.split()),
+                        written if written != sentence else "",
+                    )
+                )
                 order += 1
         groups.append((category or "other", candidates))
     return groups

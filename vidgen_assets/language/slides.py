@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from vidgen_assets.backends.llm import ModelOutputError, TextModel
 from vidgen_assets.language import key_phrases
@@ -23,7 +23,7 @@ from vidgen_assets.language.sentences import split_sentences
 from vidgen_assets.sources.pdf.repair import WORD_LIST
 
 MAX_POINTS = 3
-POINT_WORDS = 18     # a point a viewer reads in the few seconds a chunk is on screen
+POINT_WORDS = 18  # a point a viewer reads in the few seconds a chunk is on screen
 HEADLINE_WORDS = 7
 EXTRACTIVE = "extractive"
 
@@ -33,11 +33,11 @@ class Slide:
     section: str = ""
     headline: str = ""
     points: tuple[str, ...] = ()
-    number: str = ""        # "40%", "2.8 billion"
+    number: str = ""  # "40%", "2.8 billion"
     number_label: str = ""  # "fewer crabs", "tokens"
     source: str = EXTRACTIVE  # who wrote headline and points
     problem: str | None = None  # why a model's text was refused
-    reply: str | None = None    # the refused text
+    reply: str | None = None  # the refused text
 
     @property
     def text(self) -> str:
@@ -73,7 +73,9 @@ _LOWER_IN_TITLES = frozenset("and the for of in on to a an with from by".split()
 # "We ...", "This review summarizes ..." -> what it summarizes, "The paper also introduces X"
 # -> "X" (but "The study area covers ..." is about a study area: only adverbs may come between).
 _DOC = r"(?:paper|article|work|study|review|report|chapter|section|thesis|manuscript|survey|passage|text|essay|note|letter)"
-_META_PREFIX = re.compile(rf"^(?:in|within|throughout)\s+(?:this|the\s+present|our|the\s+current)\s+{_DOC}\s*,?\s*", re.I)
+_META_PREFIX = re.compile(
+    rf"^(?:in|within|throughout)\s+(?:this|the\s+present|our|the\s+current)\s+{_DOC}\s*,?\s*", re.I
+)
 _META_SUBJECT = re.compile(
     rf"^(?:this|the\s+present|our|the\s+current|the)\s+{_DOC}\s+(?:also\s+|further\s+|here\s+|briefly\s+|then\s+)?"
     r"(?:\w+(?:s|ed))\s+(?:that\s+|how\s+|on\s+)?",
@@ -81,7 +83,9 @@ _META_SUBJECT = re.compile(
 )
 _WE_REPORT = re.compile(
     r"^(?:here,?\s+)?we\s+(?:show|find|found|demonstrate|observe|observed|report|argue|conclude|note|confirm|"
-    r"establish|reveal|suggest|hypothesize|believe|think)\s+that\s+", re.I)
+    r"establish|reveal|suggest|hypothesize|believe|think)\s+that\s+",
+    re.I,
+)
 # Openers that link to the previous sentence; on a slide they point at nothing.
 _CONNECTIVE = re.compile(
     r"^(?:however|moreover|furthermore|in addition|additionally|also|thus|therefore|hence|consequently|"
@@ -90,15 +94,20 @@ _CONNECTIVE = re.compile(
     r"in conclusion|to summarize|importantly|notably|specifically|similarly|likewise|instead|still|"
     r"nevertheless|nonetheless|accordingly|then|now|so|and|but|yet|taken together|together|that said|"
     r"to this end|in practice|in other words|in turn|as such|of course|in fact|at the same time|to sum up|"
-    r"to conclude|all in all|in brief)\s*,\s*", re.I)
+    r"to conclude|all in all|in brief)\s*,\s*",
+    re.I,
+)
 # The same talk inside a sentence: "Our method, described in this paper, ..." -> "Our method ...",
 # "To sum up, in this paper, we ..." -> "We ...".
 _IN_THIS_DOC = rf"(?:(?:described|presented|proposed|reported)\s+)?(?:in|within)\s+(?:this|the\s+present)\s+{_DOC}\b"
-_META_INSIDE = [(re.compile(rf"\s*,\s*{_IN_THIS_DOC}\s*,\s*", re.I), " "),
-                (re.compile(rf"(?:\s*,)?\s*{_IN_THIS_DOC}(?=\s*[.;]|\s*$|\s+we\b)", re.I), "")]
+_META_INSIDE = [
+    (re.compile(rf"\s*,\s*{_IN_THIS_DOC}\s*,\s*", re.I), " "),
+    (re.compile(rf"(?:\s*,)?\s*{_IN_THIS_DOC}(?=\s*[.;]|\s*$|\s+we\b)", re.I), ""),
+]
 _PAREN = re.compile(r"\s*\(([^()]*)\)")
 _TALKS_ABOUT_DOC = re.compile(
-    rf"^(?:in\s+|within\s+)?(?:this|the\s+present|our|the\s+current|the)\s+{_DOC}\b|^(?:the\s+)?authors?\b", re.I)
+    rf"^(?:in\s+|within\s+)?(?:this|the\s+present|our|the\s+current|the)\s+{_DOC}\b|^(?:the\s+)?authors?\b", re.I
+)
 
 
 def talks_about_the_document(text: str) -> bool:
@@ -156,7 +165,9 @@ _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:which|while|whereas|because|
 # slide short of room, the main clause says more.
 _LEAD_IN = re.compile(
     r"^(?:although|though|while|whereas|because|since|if|when|whenever|after|before|once|unless|until|as|"
-    r"given|to|by|for|in|on|at|with|without|from|despite|unlike|like|compared|[a-z]+ing)\b[^,;:]*,\s+", re.I)
+    r"given|to|by|for|in|on|at|with|without|from|despite|unlike|like|compared|[a-z]+ing)\b[^,;:]*,\s+",
+    re.I,
+)
 
 
 def _without_lead_in(text: str) -> str:
@@ -186,7 +197,7 @@ def _keep_clauses(text: str, max_words: int) -> str:
             return _without_open_aside(_cut_words(clauses[0], max_words))
         numbered = next((c for c in clauses if re.search(r"\d", c) and len(c.split()) <= max_words), None)
         return numbered or _cut_words(text, max_words)
-    dropped = clauses[len(kept):]
+    dropped = clauses[len(kept) :]
     numbered = next((c for c in dropped if re.search(r"\d", c)), None)
     if numbered and not any(re.search(r"\d", c) for c in kept):
         while kept and len(" ".join([*kept, numbered]).split()) > max_words:
@@ -208,8 +219,10 @@ def _cut_words(text: str, max_words: int) -> str:
     return " ".join(words)
 
 
-_CUT_BEFORE = frozenset("which that and or but while where whereas because by with without such via using in for from "
-                        "except than including".split())
+_CUT_BEFORE = frozenset(
+    "which that and or but while where whereas because by with without such via using in for from "
+    "except than including".split()
+)
 
 
 def extract_points(text: str, max_points: int = MAX_POINTS) -> tuple[str, ...]:
@@ -247,17 +260,23 @@ def extract_headline(text: str, embed: Embed | None = None, avoid: Sequence[str]
 # --- numbers ----------------------------------------------------------------------------------
 
 _SCALE = r"(?:thousand|million|billion|trillion)"
-_UNIT = (r"(?:%|percent|per\s?cent|-?fold|x\b|×|times\b|ms\b|µs\b|ns\b|s\b|sec\b|seconds\b|minutes\b|min\b|hours\b|"
-         r"h\b|days\b|weeks\b|months\b|years\b|[kMGT]B\b|[kMGT]Hz\b|Hz\b|[kmµn]?m\b|km\b|[mµk]?g\b|kg\b|°C|K\b|"
-         r"[mµn]M\b|mL\b|ml\b|L\b|W\b|kW\b|V\b|dB\b|points?\b|pp\b|Å|°)")
+_UNIT = (
+    r"(?:%|percent|per\s?cent|-?fold|x\b|×|times\b|ms\b|µs\b|ns\b|s\b|sec\b|seconds\b|minutes\b|min\b|hours\b|"
+    r"h\b|days\b|weeks\b|months\b|years\b|[kMGT]B\b|[kMGT]Hz\b|Hz\b|[kmµn]?m\b|km\b|[mµk]?g\b|kg\b|°C|K\b|"
+    r"[mµn]M\b|mL\b|ml\b|L\b|W\b|kW\b|V\b|dB\b|points?\b|pp\b|Å|°)"
+)
 _RESULT_NUMBER = re.compile(
-    rf"(?<![\w.,])(?P<value>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<tail>\s?{_UNIT}|\s{_SCALE}\b)?")
+    rf"(?<![\w.,])(?P<value>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<tail>\s?{_UNIT}|\s{_SCALE}\b)?"
+)
 _NOT_A_RESULT_BEFORE = re.compile(
     r"(?:Figure|Fig\.|Table|Section|Sec\.|Eq\.|Equation|Chapter|Appendix|Algorithm|Step|Phase|version|v|Theorem|"
-    r"Lemma|Definition|Example|line|page|pp\.|p\.|No\.|ref\.|et al\.?,?)\s*$", re.I)
+    r"Lemma|Definition|Example|line|page|pp\.|p\.|No\.|ref\.|et al\.?,?)\s*$",
+    re.I,
+)
 _COMPARATIVES = frozenset(
     "fewer more less higher lower faster slower larger smaller better worse greater increase decrease "
-    "reduction improvement gain drop rise fall speedup".split())
+    "reduction improvement gain drop rise fall speedup".split()
+)
 
 
 def extract_number(text: str) -> tuple[str, str]:
@@ -268,9 +287,13 @@ def extract_number(text: str) -> tuple[str, str]:
     for match in _RESULT_NUMBER.finditer(text):
         value, tail = match.group("value"), (match.group("tail") or "").strip()
         before = text[: match.start()]
-        after = text[match.end():]
-        if (_NOT_A_RESULT_BEFORE.search(before) or re.search(r"(?:[A-Za-z]-?|[±~]\s?)$", before)
-                or re.match(r"\s?[×x]?\s?\d|\.\d", after) or (not tail and re.match(r"[A-Za-z]", after))):
+        after = text[match.end() :]
+        if (
+            _NOT_A_RESULT_BEFORE.search(before)
+            or re.search(r"(?:[A-Za-z]-?|[±~]\s?)$", before)
+            or re.match(r"\s?[×x]?\s?\d|\.\d", after)
+            or (not tail and re.match(r"[A-Za-z]", after))
+        ):
             continue  # "Figure 3", "GPT-4", "x2", "± 0.08", "512 × 512", "36e38", "EC 3.4.15.1"
         label = _label_after(after)
         plain = value.replace(",", "")
@@ -313,9 +336,10 @@ def _verb(word: str) -> bool:
 def _label_before(before: str) -> str:
     tail = re.split(r"[,;:()]", before)[-1].split()
     words = [w.strip(".,;:\"'") for w in tail[-4:]]
-    words = words[max((i + 1 for i, w in enumerate(words) if not w.isalpha()), default=0):]
-    while words and (words[-1].lower() in key_phrases.STOP_WORDS or not words[-1].isalpha()
-                     or _verb(words[-1].lower())):
+    words = words[max((i + 1 for i, w in enumerate(words) if not w.isalpha()), default=0) :]
+    while words and (
+        words[-1].lower() in key_phrases.STOP_WORDS or not words[-1].isalpha() or _verb(words[-1].lower())
+    ):
         words.pop()
     while words and words[0].lower() in key_phrases.STOP_WORDS:
         words.pop(0)
@@ -367,7 +391,8 @@ def ungrounded_reason(text: str, chunk: str) -> str | None:
     for i, word in enumerate(words):
         token = word.strip(".,;:!?\"'()[]")
         capitalized = token[:1].isupper() and (
-            (i > 0 and not words[i - 1].endswith((".", ":"))) or token.lower() not in common_words())
+            (i > 0 and not words[i - 1].endswith((".", ":"))) or token.lower() not in common_words()
+        )
         if (capitalized or _NAMED.fullmatch(token or " ")) and token.lower() not in lower_chunk:
             return f"names {token!r}, which the chunk does not"
     problem = degenerate_reason(text, source=chunk, min_words=2)
@@ -389,8 +414,12 @@ SLIDE_SCHEMA = {
     "type": "object",
     "properties": {
         "headline": {"type": "string", "minLength": 3, "maxLength": 70},
-        "points": {"type": "array", "minItems": 1, "maxItems": MAX_POINTS,
-                   "items": {"type": "string", "minLength": 3, "maxLength": 110}},
+        "points": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_POINTS,
+            "items": {"type": "string", "minLength": 3, "maxLength": 110},
+        },
     },
     "required": ["headline", "points"],
 }
@@ -403,8 +432,9 @@ def write_slide(model: TextModel, text: str, section: str, title: str, embed: Em
     slide = extract_slide(text, section, embed)
     name = getattr(model, "name", "model")
     try:
-        answer = model.generate_json(_SLIDE_SYSTEM, _SLIDE_USER.format(title=title, chunk=text), SLIDE_SCHEMA,
-                                     max_tokens=160)
+        answer = model.generate_json(
+            _SLIDE_SYSTEM, _SLIDE_USER.format(title=title, chunk=text), SLIDE_SCHEMA, max_tokens=160
+        )
     except ModelOutputError as error:
         return replace(slide, source=EXTRACTIVE, problem=f"{name}: {error}")
     headline = " ".join(str(answer["headline"]).split()).rstrip(".")

@@ -57,7 +57,9 @@ def check_recording(path: Path, max_duration_s: float) -> MediaInfo:
             duration = _decoded_seconds(path)
             _check_length(path, duration, limit)
             return replace(info, duration_s=duration)
-        raise InputError(path, f"is truncated or corrupted: its header says {duration:.1f} s but the end does not decode")
+        raise InputError(
+            path, f"is truncated or corrupted: its header says {duration:.1f} s but the end does not decode"
+        )
     return info
 
 

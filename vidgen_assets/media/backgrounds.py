@@ -25,6 +25,7 @@ _PALETTES: tuple[tuple[str, tuple[int, int, int], tuple[int, int, int], tuple[in
     ("chalk", (232, 240, 244), (30, 110, 190), (18, 24, 36)),
 )
 
+
 @dataclass(frozen=True)
 class Style:
     """The document-wide look: palette and background motif."""
@@ -50,7 +51,11 @@ def background(prompt: str, style: Style, size: tuple[int, int]) -> Image.Image:
     width, height = size
     # Radial glow: crop a 16:9 window out of Pillow's 256x256 radial gradient at a seeded place.
     cx, cy = rng.uniform(70, 186), rng.uniform(45, 211)
-    glow_mask = Image.radial_gradient("L").crop((int(cx - 64), int(cy - 36), int(cx + 64), int(cy + 36))).resize(size, Image.Resampling.BILINEAR)
+    glow_mask = (
+        Image.radial_gradient("L")
+        .crop((int(cx - 64), int(cy - 36), int(cx + 64), int(cy + 36)))
+        .resize(size, Image.Resampling.BILINEAR)
+    )
     glow = mix(style.background, style.accent, rng.uniform(0.16, 0.26))
     image = Image.composite(Image.new("RGB", size, style.background), Image.new("RGB", size, glow), glow_mask)
 
@@ -128,11 +133,21 @@ def picture_palette(style: Style) -> tuple[tuple[int, int, int], ...]:
     """
     ground = panel_colour(style)
     if is_dark(style.background):
-        return (ground, mix(style.background, style.accent, 0.55), style.accent,
-                mix(style.accent, style.text, 0.55), style.text)
-    return (ground, style.text, mix(style.text, style.accent, 0.6), style.accent,
-            mix(style.accent, style.background, 0.65), mix(style.background, (255, 255, 255), 0.85))
-
+        return (
+            ground,
+            mix(style.background, style.accent, 0.55),
+            style.accent,
+            mix(style.accent, style.text, 0.55),
+            style.text,
+        )
+    return (
+        ground,
+        style.text,
+        mix(style.text, style.accent, 0.6),
+        style.accent,
+        mix(style.accent, style.background, 0.65),
+        mix(style.background, (255, 255, 255), 0.85),
+    )
 
 
 def mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:

@@ -8,9 +8,9 @@ captions change, so the video can have a frame there and nowhere else.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from PIL import ImageFont
 
@@ -79,25 +79,27 @@ def write_ass(
     margin_side = math.ceil(width * _MARGIN_SIDE)
     margin_v = math.ceil(height * _MARGIN_V)
     fit = _LineFitter(font_size, width - 2 * margin_side - 2 * outline)
-    header = "\n".join([
-        "[Script Info]",
-        "ScriptType: v4.00+",
-        f"PlayResX: {width}",
-        f"PlayResY: {height}",
-        "WrapStyle: 2",  # never wrap: a cue shows its own lines and no more
-        "ScaledBorderAndShadow: yes",
-        "YCbCr Matrix: None",
-        "",
-        "[V4+ Styles]",
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
-        "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, "
-        "Alignment, MarginL, MarginR, MarginV, Encoding",
-        f"Style: Caption,{CAPTION_FONT},{font_size},{_WHITE},{_ACCENT},{_OUTLINE_COLOUR},{_SHADOW_COLOUR},"
-        f"0,0,0,0,100,100,0,0,1,{outline:g},{shadow:g},2,{margin_side},{margin_side},{margin_v},1",
-        "",
-        "[Events]",
-        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
-    ])
+    header = "\n".join(
+        [
+            "[Script Info]",
+            "ScriptType: v4.00+",
+            f"PlayResX: {width}",
+            f"PlayResY: {height}",
+            "WrapStyle: 2",  # never wrap: a cue shows its own lines and no more
+            "ScaledBorderAndShadow: yes",
+            "YCbCr Matrix: None",
+            "",
+            "[V4+ Styles]",
+            "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
+            "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, "
+            "Alignment, MarginL, MarginR, MarginV, Encoding",
+            f"Style: Caption,{CAPTION_FONT},{font_size},{_WHITE},{_ACCENT},{_OUTLINE_COLOUR},{_SHADOW_COLOUR},"
+            f"0,0,0,0,100,100,0,0,1,{outline:g},{shadow:g},2,{margin_side},{margin_side},{margin_v},1",
+            "",
+            "[Events]",
+            "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+        ]
+    )
     events: list[tuple[int, int, str]] = []  # start and end in centiseconds, text
     timed = _spoken_units(cues, words or ()) if highlight else [None] * len(cues)
     for cue, units in zip(cues, timed):
@@ -150,7 +152,7 @@ class _LineFitter:
         widest = max((self.width(line) for line in lines), default=0.0)
         if widest <= self._room:
             return ""
-        return "{\\fs%d}" % max(1, math.floor(self._font_size * self._room / widest))
+        return f"{{\\fs{max(1, math.floor(self._font_size * self._room / widest))}}}"
 
 
 def _centiseconds(seconds: float) -> int:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from vidgen_assets.storage.files import atomic_path
 from vidgen_assets.storage.tables import FrameRow
@@ -15,11 +15,17 @@ def credits_text(frames: Sequence[FrameRow]) -> str:
     lines = []
     for row in frames:
         if row.picture_attribution:
-            lines.append(f"{_clock(row.start_s)}  {row.picture_description}: {row.picture_attribution} "
-                         f"({row.picture_licence}; {row.picture_source})")
+            lines.append(
+                f"{_clock(row.start_s)}  {row.picture_description}: {row.picture_attribution} "
+                f"({row.picture_licence}; {row.picture_source})"
+            )
     if not lines:
         return ""
-    return "Pictures in this video whose licence asks for attribution (time: picture: credit):\n\n" + "\n".join(lines) + "\n"
+    return (
+        "Pictures in this video whose licence asks for attribution (time: picture: credit):\n\n"
+        + "\n".join(lines)
+        + "\n"
+    )
 
 
 def write_credits(frames: Sequence[FrameRow], path: Path) -> Path | None:

@@ -10,10 +10,9 @@ sentence ends, then clause ends and pauses, and avoid leaving an article or prep
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from vidgen_assets.language.sentences import ends_sentence
 from vidgen_assets.timeline import Segment

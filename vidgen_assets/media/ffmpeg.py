@@ -6,10 +6,11 @@ import re
 import shutil
 import struct
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Sequence, TypeVar
+from typing import TypeVar
 
 import ffmpeg
 
@@ -24,15 +25,17 @@ _AUDIO_SHORTFALL_LIMIT_S = 0.5
 # Video timestamps are whole milliseconds: every image switches within 1 ms of its span start.
 _TICKS_PER_S = 1000
 # How every video is encoded: H.264 and AAC in an MP4 that starts playing while it downloads.
-ENCODER_SETTINGS = MappingProxyType({
-    "c:v": "libx264",
-    "preset": "veryfast",
-    "tune": "stillimage",
-    "pix_fmt": "yuv420p",
-    "c:a": "aac",
-    "aac_coder": "fast",
-    "movflags": "+faststart",
-})
+ENCODER_SETTINGS = MappingProxyType(
+    {
+        "c:v": "libx264",
+        "preset": "veryfast",
+        "tune": "stillimage",
+        "pix_fmt": "yuv420p",
+        "c:a": "aac",
+        "aac_coder": "fast",
+        "movflags": "+faststart",
+    }
+)
 # "[libx264 @ 0x55d0c0ffee00] width not divisible by 2": a component saying what went wrong.
 _COMPONENT_LINE = re.compile(r"^\[([^\]@]+?) @ 0x[0-9a-f]+\]\s*")
 _T = TypeVar("_T")
@@ -157,7 +160,9 @@ def assemble_video(
             raise InputError(burn_in.path, "caption script does not exist")
         if not CAPTION_FONTS_DIR.is_dir():
             raise BackendUnavailable(
-                "captions", f"font directory {CAPTION_FONTS_DIR} is missing", "install it: apt-get install fonts-dejavu-core"
+                "captions",
+                f"font directory {CAPTION_FONTS_DIR} is missing",
+                "install it: apt-get install fonts-dejavu-core",
             )
         changes = [round(t * _TICKS_PER_S) for t in burn_in.change_times]
         entries = _split_at_changes(schedule, end_tick, changes)
@@ -169,10 +174,7 @@ def assemble_video(
         # PNG among RGB ones) rebuilds the filter graph and restarts every filter in it; with the
         # fps filter this module used before, that made the whole video show the last image.
         # One graph, whose format filter converts each image as it comes, is all that is needed.
-        video = (
-            ffmpeg.input(str(playlist), format="concat", safe=0, reinit_filter=0)
-            .video.filter("format", "yuv420p")
-        )
+        video = ffmpeg.input(str(playlist), format="concat", safe=0, reinit_filter=0).video.filter("format", "yuv420p")
         if burn_in is not None:
             # A private copy under a plain name: a path is spliced into the filter graph text,
             # where quotes, commas and brackets in a user's directory name would need escaping.
@@ -206,7 +208,8 @@ def assemble_video(
             except FfmpegError as exc:
                 if burn_in is not None and "No such filter: 'ass'" in exc.stderr:
                     raise BackendUnavailable(
-                        "captions", "this ffmpeg was built without libass (it has no 'ass' filter)",
+                        "captions",
+                        "this ffmpeg was built without libass (it has no 'ass' filter)",
                         "install an ffmpeg built with --enable-libass (Debian's and Ubuntu's are)",
                     ) from exc
                 no_room = room_problem(tmp)
@@ -251,7 +254,13 @@ def extract_thumbnail(video: Path, at_s: float, out: Path, width: int = 640) -> 
             .video.filter("select", f"lte(t,{at_s:.6f})")
             .filter("scale", width, -2)
             .output(
-                str(tmp), format="image2", vcodec="mjpeg", update=1, fps_mode="passthrough", enc_time_base=-1, **{"q:v": 3}
+                str(tmp),
+                format="image2",
+                vcodec="mjpeg",
+                update=1,
+                fps_mode="passthrough",
+                enc_time_base=-1,
+                **{"q:v": 3},
             )
         )
         run(stream, out, "ffmpeg failed writing it")
@@ -260,7 +269,9 @@ def extract_thumbnail(video: Path, at_s: float, out: Path, width: int = 640) -> 
     return out
 
 
-def _frame_schedule(frames: Sequence[tuple[Path, float, float]], duration_s: float, out: Path) -> tuple[list[tuple[Path, int]], int]:
+def _frame_schedule(
+    frames: Sequence[tuple[Path, float, float]], duration_s: float, out: Path
+) -> tuple[list[tuple[Path, int]], int]:
     """Check the spans tile 0..duration_s; return the (image, start tick) of each encoded frame and the end tick.
 
     The last image is repeated as a one-tick frame just before the end: the muxer gives the
@@ -275,7 +286,9 @@ def _frame_schedule(frames: Sequence[tuple[Path, float, float]], duration_s: flo
         if not image.is_file():
             raise InputError(image, "frame image does not exist")
         if abs(start - expected_start) > _SPAN_TOLERANCE_S:
-            raise InputError(image, f"frame {i} starts at {start:.3f} s but the previous span ends at {expected_start:.3f} s")
+            raise InputError(
+                image, f"frame {i} starts at {start:.3f} s but the previous span ends at {expected_start:.3f} s"
+            )
         if end <= start:
             raise InputError(image, f"frame {i} has an empty span {start:.3f}-{end:.3f} s")
         if start >= duration_s:
@@ -295,7 +308,9 @@ def _frame_schedule(frames: Sequence[tuple[Path, float, float]], duration_s: flo
     return schedule, end_tick
 
 
-def _split_at_changes(schedule: list[tuple[Path, int]], end_tick: int, change_ticks: list[int]) -> list[tuple[Path, int]]:
+def _split_at_changes(
+    schedule: list[tuple[Path, int]], end_tick: int, change_ticks: list[int]
+) -> list[tuple[Path, int]]:
     """The schedule with each image repeated at every change tick strictly inside its span.
 
     Changes at 0 or from the closing repeat on need no frame of their own: one is there already.
@@ -323,7 +338,11 @@ def _concat_playlist(schedule: list[tuple[Path, int]], end_tick: int) -> str:
     lines = ["ffconcat version 1.0"]
     ticks = [tick for _, tick in schedule] + [end_tick]
     for (image, tick), next_tick in zip(schedule, ticks[1:]):
-        lines += [f"file {_concat_quote(image)}", f"option framerate {_TICKS_PER_S}", f"duration {_seconds(next_tick - tick)}"]
+        lines += [
+            f"file {_concat_quote(image)}",
+            f"option framerate {_TICKS_PER_S}",
+            f"duration {_seconds(next_tick - tick)}",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -7,10 +7,10 @@ the prompt seeds the background's variation, so the same prompt always gives the
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 from PIL import Image, ImageDraw, ImageFont, ImageStat, UnidentifiedImageError
 from PIL.PngImagePlugin import PngInfo
@@ -160,12 +160,20 @@ def layout_text(
 
 def _compose_text_only(image: Image.Image, slide: Slide, style: Style) -> None:
     width, height = image.size
-    _draw_slide(image, slide, style, (int(width * 0.12), int(height * 0.1), int(width * 0.88), int(height * 0.9)),
-                scale=1.25, centre_vertically=True, shrink_to_text=True)
+    _draw_slide(
+        image,
+        slide,
+        style,
+        (int(width * 0.12), int(height * 0.1), int(width * 0.88), int(height * 0.9)),
+        scale=1.25,
+        centre_vertically=True,
+        shrink_to_text=True,
+    )
 
 
-def _compose_beside(image: Image.Image, slide: Slide, figure: Image.Image, caption: str, style: Style,
-                    card_fill: tuple[int, int, int]) -> None:
+def _compose_beside(
+    image: Image.Image, slide: Slide, figure: Image.Image, caption: str, style: Style, card_fill: tuple[int, int, int]
+) -> None:
     caption_h = _CAPTION_H if caption else 0
     fig_area, text_area = _beside_layout(image.size, figure.size, caption_h, bool(slide.text.strip()))
     card = _paste_figure(image, figure, fig_area, card_fill)
@@ -183,6 +191,7 @@ _BULLET = "•"
 
 def _slide_parts(slide: Slide, width: int, scale: float, max_lines: int | None = None) -> list[tuple[str, TextLayout]]:
     """(kind, layout) of each part of the slide at `scale`, in drawing order."""
+
     def sized(kind: str, text: str, bold: bool, indent: int = 0) -> tuple[str, TextLayout]:
         size = max(_MIN_SLIDE_SIZE, int(_SLIDE_SIZES[kind] * scale))
         while kind == "number" and size > _MIN_SLIDE_SIZE and _font(bold, size).getlength(text) > width:
@@ -213,8 +222,15 @@ def _parts_height(parts: list[tuple[str, TextLayout]]) -> int:
     return sum(layout.height for _, layout in parts) + gaps
 
 
-def _draw_slide(image: Image.Image, slide: Slide, style: Style, area: tuple[int, int, int, int], scale: float,
-                centre_vertically: bool, shrink_to_text: bool = False) -> None:
+def _draw_slide(
+    image: Image.Image,
+    slide: Slide,
+    style: Style,
+    area: tuple[int, int, int, int],
+    scale: float,
+    centre_vertically: bool,
+    shrink_to_text: bool = False,
+) -> None:
     """The slide's text on a panel inside `area`, at the largest scale (up to `scale`) that fits."""
     pad = 44
     width, height = area[2] - area[0] - 2 * pad, area[3] - area[1] - 2 * pad
@@ -253,8 +269,9 @@ def _draw_slide(image: Image.Image, slide: Slide, style: Style, area: tuple[int,
         y += layout.height
 
 
-def picture_box(picture_size: tuple[int, int], with_text: bool = True, caption: bool = False,
-                size: tuple[int, int] = FRAME_SIZE) -> tuple[int, int, int, int]:
+def picture_box(
+    picture_size: tuple[int, int], with_text: bool = True, caption: bool = False, size: tuple[int, int] = FRAME_SIZE
+) -> tuple[int, int, int, int]:
     """Where `render_frame` puts a figure or picture of `picture_size`: its pixels' box."""
     fig_area, _ = _beside_layout(size, picture_size, _CAPTION_H if caption else 0, with_text)
     return _fitted(picture_size, fig_area)[0]
@@ -279,24 +296,36 @@ def _beside_layout(size: tuple[int, int], figure_size: tuple[int, int], caption_
     # The side column holds a slide's points far better than the band: the band must buy a
     # clearly larger figure.
     if side_scale >= 0.8 * bottom_scale:
-        return (m, m, int(m + side_fig[0]), int(m + side_fig[1])), (int(width * 0.62 + m // 2), m, width - m, height - m)
+        return (m, m, int(m + side_fig[0]), int(m + side_fig[1])), (
+            int(width * 0.62 + m // 2),
+            m,
+            width - m,
+            height - m,
+        )
     return (m, m, width - m, int(m + bottom_fig[1])), (m, height - m - band_h, width - m, height - m)
 
 
-def _draw_caption(image: Image.Image, caption: str, card: tuple[int, int, int, int], caption_h: int, style: Style) -> None:
+def _draw_caption(
+    image: Image.Image, caption: str, card: tuple[int, int, int, int], caption_h: int, style: Style
+) -> None:
     cap_box = (card[0], card[3] + 16, card[2], card[3] + caption_h)
-    cap_layout = layout_text(caption, cap_box[2] - cap_box[0], cap_box[3] - cap_box[1], bold=False, max_size=30, min_size=20)
+    cap_layout = layout_text(
+        caption, cap_box[2] - cap_box[0], cap_box[3] - cap_box[1], bold=False, max_size=30, min_size=20
+    )
     cap_panel = (cap_box[0], cap_box[1] - 4, cap_box[2], cap_box[1] + cap_layout.height + 12)
     _draw_panel(image, cap_panel, style, radius=10, stripe=False)
-    _draw_lines(ImageDraw.Draw(image), cap_layout, (cap_box[0], cap_box[1] + 2, cap_box[2]), style.text, bold=False, centre=True)
+    _draw_lines(
+        ImageDraw.Draw(image), cap_layout, (cap_box[0], cap_box[1] + 2, cap_box[2]), style.text, bold=False, centre=True
+    )
 
 
 def _edge_colour(picture: Image.Image) -> tuple[int, int, int]:
     """The commonest colour along the picture's border: the ground a drawing sits on."""
     small = picture.resize((64, 64), Image.Resampling.NEAREST)
     w, h = small.size
-    border = [small.getpixel((x, y)) for x in range(w) for y in (0, h - 1)] + \
-             [small.getpixel((x, y)) for y in range(1, h - 1) for x in (0, w - 1)]
+    border = [small.getpixel((x, y)) for x in range(w) for y in (0, h - 1)] + [
+        small.getpixel((x, y)) for y in range(1, h - 1) for x in (0, w - 1)
+    ]
     return max(set(border), key=border.count)
 
 
@@ -312,8 +341,9 @@ def _fitted(figure_size: tuple[int, int], area: tuple[int, int, int, int]):
     return pixels, card
 
 
-def _paste_figure(image: Image.Image, figure: Image.Image, area: tuple[int, int, int, int],
-                  card_fill: tuple[int, int, int]) -> tuple[int, int, int, int]:
+def _paste_figure(
+    image: Image.Image, figure: Image.Image, area: tuple[int, int, int, int], card_fill: tuple[int, int, int]
+) -> tuple[int, int, int, int]:
     """Scale `figure` to fit `area` on a card of `card_fill`; return the card's box."""
     pixels, card = _fitted(figure.size, area)
     new_size = (pixels[2] - pixels[0], pixels[3] - pixels[1])
@@ -347,7 +377,9 @@ def _draw_panel(image: Image.Image, box, style: Style, radius: int = 28, stripe:
         ImageDraw.Draw(image).rounded_rectangle((x0, y0 + radius, x0 + 10, y1 - radius), radius=5, fill=style.accent)
 
 
-def _draw_lines(draw: ImageDraw.ImageDraw, layout: TextLayout, frame: tuple[int, int, int], colour, bold: bool, centre: bool) -> None:
+def _draw_lines(
+    draw: ImageDraw.ImageDraw, layout: TextLayout, frame: tuple[int, int, int], colour, bold: bool, centre: bool
+) -> None:
     left, top, right = frame
     font = _font(bold, layout.font_size)
     for i, line in enumerate(layout.lines):
@@ -364,7 +396,9 @@ def _draw_lines(draw: ImageDraw.ImageDraw, layout: TextLayout, frame: tuple[int,
 def _font_path(bold: bool) -> Path:
     path = FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
     if not path.is_file():
-        raise BackendUnavailable("builtin renderer", f"font {path} is missing", "install it: apt-get install fonts-dejavu-core")
+        raise BackendUnavailable(
+            "builtin renderer", f"font {path} is missing", "install it: apt-get install fonts-dejavu-core"
+        )
     return path
 
 

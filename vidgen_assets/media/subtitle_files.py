@@ -8,12 +8,13 @@ names the file and the problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from vidgen_assets.errors import InputError
 from vidgen_assets.media.cues import Cue
 from vidgen_assets.storage.files import atomic_path
+
 
 def write_srt(cues: Sequence[Cue], path: Path) -> Path:
     """SubRip: numbered cues, `HH:MM:SS,mmm --> HH:MM:SS,mmm`, blank line between cues."""

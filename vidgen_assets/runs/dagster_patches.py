@@ -86,13 +86,17 @@ def _name(owner, attribute: str) -> str:
 def mismatch(version: str = dagster.__version__) -> str | None:
     """What keeps the patches from applying to this Dagster, or None."""
     if version != DAGSTER_VERSION:
-        return (f"Dagster {version} is installed, but vidgen_assets/runs/dagster_patches.py patches Dagster "
-                f"{DAGSTER_VERSION}: check whether the new version still busy-waits for pool slots "
-                "(vidgen_tests/test_dagster_patches.py), then drop or update the patches and DAGSTER_VERSION")
+        return (
+            f"Dagster {version} is installed, but vidgen_assets/runs/dagster_patches.py patches Dagster "
+            f"{DAGSTER_VERSION}: check whether the new version still busy-waits for pool slots "
+            "(vidgen_tests/test_dagster_patches.py), then drop or update the patches and DAGSTER_VERSION"
+        )
     missing = [_name(owner, name) for (owner, name), found in UPSTREAM.items() if not callable(found)]
     if missing:
-        return (f"Dagster {version} has no {', '.join(missing)}, which vidgen_assets/runs/dagster_patches.py "
-                "replaces: update the patches to the installed Dagster")
+        return (
+            f"Dagster {version} has no {', '.join(missing)}, which vidgen_assets/runs/dagster_patches.py "
+            "replaces: update the patches to the installed Dagster"
+        )
     return None
 
 

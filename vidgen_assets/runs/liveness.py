@@ -35,8 +35,13 @@ RUNNING = [DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus
 
 def cli_run_tags(paths: Paths, source: Path) -> dict[str, str]:
     """Tags of a `vidgen make` run in this process: it holds the document lock of this data directory."""
-    return {SOURCE_TAG: FROM_CLI, DATA_DIR_TAG: str(paths.root), FILE_TAG: str(Path(source).resolve()),
-            HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())}
+    return {
+        SOURCE_TAG: FROM_CLI,
+        DATA_DIR_TAG: str(paths.root),
+        FILE_TAG: str(Path(source).resolve()),
+        HOST_TAG: socket.gethostname(),
+        PID_TAG: str(os.getpid()),
+    }
 
 
 def from_cli(run: DagsterRun) -> bool:

@@ -47,8 +47,7 @@ def start_document_run(instance: DagsterInstance, paths: Paths, db: Database, do
     holder = holder_elsewhere(paths.lock(doc_id))
     if holder:
         raise DocumentBusy(doc_id, holder)
-    others = [r for r in runs_of(instance, doc_id, RUNNING)
-              if r.run_id != run_id and not why_dead(instance, r, paths)]
+    others = [r for r in runs_of(instance, doc_id, RUNNING) if r.run_id != run_id and not why_dead(instance, r, paths)]
     if others:
         raise DocumentBusy(doc_id, describe(others[0]))
     return sweep(db, paths, doc_id)

@@ -32,9 +32,7 @@ class Document:
 
     @property
     def text(self) -> str:
-        return "\n\n".join(
-            (f"{s.heading}\n\n{s.text}" if s.heading else s.text) for s in self.sections
-        ).strip()
+        return "\n\n".join((f"{s.heading}\n\n{s.text}" if s.heading else s.text) for s in self.sections).strip()
 
 
 def title_from_file_name(path: Path) -> str:

@@ -39,7 +39,9 @@ def read_source(
         info = check_recording(path, max_recording_seconds)
         check_not_silent(path, source=path)  # here, so a silent file is refused before anything is written
         check_speech(path, info.duration_s)
-        return Document(kind=kind, title=title_from_file_name(path), sections=(), metadata={"duration_s": info.duration_s})
+        return Document(
+            kind=kind, title=title_from_file_name(path), sections=(), metadata={"duration_s": info.duration_s}
+        )
     return read_document(path, figures_dir, max_pages, max_words)
 
 
@@ -70,7 +72,9 @@ def screen_source(path: Path, max_words: int | None = None) -> str:
     path = Path(path)
     kind = detect_kind(path)
     if kind not in READ_KINDS:
-        raise InputError(path, f"{kind} sources are not made into videos yet (drop a PDF, Markdown, text or a recording)")
+        raise InputError(
+            path, f"{kind} sources are not made into videos yet (drop a PDF, Markdown, text or a recording)"
+        )
     if not content_matches(path):
         raise InputError(path, f"is not a {path.suffix[1:].upper()} file: its content does not match its extension")
     if kind == "pdf" and not _ends_like_a_pdf(path):

@@ -30,8 +30,11 @@ def decode_text(path: Path, max_words: int | None = None) -> str:
     try:
         size = path.stat().st_size
         if max_words is not None and size > max_words * BYTES_PER_WORD:
-            raise InputError(path, f"is {size / 1e6:.3g} MB, too large for a text document (the limit is "
-                                   f"{max_words} words; set VIDGEN_MAX_WORDS, or split the file)")
+            raise InputError(
+                path,
+                f"is {size / 1e6:.3g} MB, too large for a text document (the limit is "
+                f"{max_words} words; set VIDGEN_MAX_WORDS, or split the file)",
+            )
         data = path.read_bytes()
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror or error})") from error
@@ -42,7 +45,9 @@ def decode_text(path: Path, max_words: int | None = None) -> str:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
         label = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
-        raise InputError(path, f"is not {label} text (invalid byte at offset {error.start}); save it as UTF-8") from error
+        raise InputError(
+            path, f"is not {label} text (invalid byte at offset {error.start}); save it as UTF-8"
+        ) from error
     if "\x00" in text:
         raise InputError(path, "is a binary file, not text")
     if not text.strip():

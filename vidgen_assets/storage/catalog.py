@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from vidgen_assets.errors import InputError
 from vidgen_assets.storage.duckdb import Database
@@ -67,7 +67,9 @@ def register(db: Database, path: Path) -> str:
 def source_path(db: Database, doc_id: str) -> Path:
     row = db.read_one(DocumentRow, doc_id)
     if row is None:
-        raise InputError(doc_id, "is not a registered document (drop the file into data/inbox/ or run `vidgen make FILE`)")
+        raise InputError(
+            doc_id, "is not a registered document (drop the file into data/inbox/ or run `vidgen make FILE`)"
+        )
     return Path(row.path)
 
 
@@ -86,8 +88,9 @@ def input_failures_recorded(db: Database, doc_id: str, path: Path) -> Iterator[N
 
 def _set_failure(db: Database, doc_id: str, digest: str | None, failure: str | None) -> None:
     with db.connect() as con:
-        con.execute(f"UPDATE {DocumentRow.TABLE} SET failed_sha256 = ?, failure = ? WHERE doc_id = ?",
-                    [digest, failure, doc_id])
+        con.execute(
+            f"UPDATE {DocumentRow.TABLE} SET failed_sha256 = ?, failure = ? WHERE doc_id = ?", [digest, failure, doc_id]
+        )
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence, TypeVar
+from typing import TypeVar
 
 import duckdb
 
@@ -96,8 +97,7 @@ class Database:
                     names = [name for name, _ in columns(record) if name not in _DB_FILLED]
                     if rows:
                         con.executemany(
-                            f"INSERT INTO {record.TABLE} (doc_id, {', '.join(names)}) "
-                            f"VALUES (?{', ?' * len(names)})",
+                            f"INSERT INTO {record.TABLE} (doc_id, {', '.join(names)}) VALUES (?{', ?' * len(names)})",
                             [[doc_id, *[getattr(_checked(row, record), n) for n in names]] for row in rows],
                         )
                 con.execute("COMMIT")

@@ -9,7 +9,13 @@ from vidgen_assets.sources.document import Document, Figure, Section
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.files import atomic_path
 from vidgen_assets.storage.tables import (
-    ChunkRow, FigureRow, ScriptRow, SegmentRow, SourceDocumentRow, TranscriptRow, WordRow,
+    ChunkRow,
+    FigureRow,
+    ScriptRow,
+    SegmentRow,
+    SourceDocumentRow,
+    TranscriptRow,
+    WordRow,
 )
 from vidgen_assets.timeline import Segment, Word
 
@@ -20,8 +26,7 @@ def load_document(db: Database, doc_id: str) -> Document:
     if row is None:
         raise LookupError(f"{doc_id}: source_documents is not materialized yet")
     figures = tuple(
-        Figure(f.label, f.caption, f.page, Path(f.path) if f.path else None)
-        for f in db.read(FigureRow, doc_id)
+        Figure(f.label, f.caption, f.page, Path(f.path) if f.path else None) for f in db.read(FigureRow, doc_id)
     )
     sections = tuple(Section(**s) for s in json.loads(row.sections))
     return Document(row.kind, row.title, sections, figures, row.page_count, json.loads(row.metadata))
@@ -44,18 +49,22 @@ def chunk_sentences(db: Database, doc_id: str) -> list[tuple[ChunkRow, tuple[str
 
 
 def save_segments(db: Database, doc_id: str, segments: list[Segment], transcript: TranscriptRow) -> None:
-    db.replace(doc_id, {
-        TranscriptRow: [transcript],
-        SegmentRow: [
-            SegmentRow(i, s.start_s, s.end_s, s.text, s.avg_logprob, s.compression_ratio,
-                       s.no_speech_prob, s.confidence)
-            for i, s in enumerate(segments)
-        ],
-        WordRow: [
-            WordRow(n, i, w.word, w.start_s, w.end_s, w.probability)
-            for n, (i, w) in enumerate((i, w) for i, s in enumerate(segments) for w in s.words)
-        ],
-    })
+    db.replace(
+        doc_id,
+        {
+            TranscriptRow: [transcript],
+            SegmentRow: [
+                SegmentRow(
+                    i, s.start_s, s.end_s, s.text, s.avg_logprob, s.compression_ratio, s.no_speech_prob, s.confidence
+                )
+                for i, s in enumerate(segments)
+            ],
+            WordRow: [
+                WordRow(n, i, w.word, w.start_s, w.end_s, w.probability)
+                for n, (i, w) in enumerate((i, w) for i, s in enumerate(segments) for w in s.words)
+            ],
+        },
+    )
 
 
 def load_segments(db: Database, doc_id: str) -> list[Segment]:
@@ -63,8 +72,16 @@ def load_segments(db: Database, doc_id: str) -> list[Segment]:
     for w in db.read(WordRow, doc_id):
         words.setdefault(w.segment_idx, []).append(Word(w.word, w.start_s, w.end_s, w.probability))
     return [
-        Segment(r.start_s, r.end_s, r.text, tuple(words.get(r.idx, ())),
-                r.avg_logprob, r.compression_ratio, r.no_speech_prob, r.confidence)
+        Segment(
+            r.start_s,
+            r.end_s,
+            r.text,
+            tuple(words.get(r.idx, ())),
+            r.avg_logprob,
+            r.compression_ratio,
+            r.no_speech_prob,
+            r.confidence,
+        )
         for r in db.read(SegmentRow, doc_id)
     ]
 
@@ -76,7 +93,4 @@ def save_timings(segments: list[Segment], path: Path) -> Path:
 
 
 def load_timings(path: Path) -> list[Segment]:
-    return [
-        Segment(**{**s, "words": tuple(Word(**w) for w in s["words"])})
-        for s in json.loads(Path(path).read_text())
-    ]
+    return [Segment(**{**s, "words": tuple(Word(**w) for w in s["words"])}) for s in json.loads(Path(path).read_text())]

@@ -159,14 +159,14 @@ class SummaryRow(Record):
     OWNER = "summaries"
     ORDER_BY = "chunk_idx"
     chunk_idx: int
-    summary: str                 # the headline
-    backend: str | None = None   # who wrote the text: "extractive" or the model ("ollama:llama3.2")
+    summary: str  # the headline
+    backend: str | None = None  # who wrote the text: "extractive" or the model ("ollama:llama3.2")
     fallback: bool | None = None  # a model wrote text that failed the grounding check: extractive text used
-    problem: str | None = None   # why the model's text was refused
-    reply: str | None = None     # the refused text, for inspection
-    section: str | None = None   # the paper's heading the chunk belongs to ("Results")
+    problem: str | None = None  # why the model's text was refused
+    reply: str | None = None  # the refused text, for inspection
+    section: str | None = None  # the paper's heading the chunk belongs to ("Results")
     points: str | None = field(default=None, metadata=_sql("JSON"))  # up to three short points
-    number: str | None = None    # a result's number, shown large ("40%")
+    number: str | None = None  # a result's number, shown large ("40%")
     number_label: str | None = None  # what it counts ("fewer crabs")
 
 
@@ -178,9 +178,9 @@ class ImagePromptRow(Record):
     chunk_idx: int
     prompt: str
     style: str
-    figure: str | None = None          # the paper's figure or table the chunk shows ("Figure 2")
-    next_figure: str | None = None     # a second one, shown after the first in the chunk's second half
-    figure_reason: str | None = None   # why: "cited", or "caption closest to the narration (0.52)"
+    figure: str | None = None  # the paper's figure or table the chunk shows ("Figure 2")
+    next_figure: str | None = None  # a second one, shown after the first in the chunk's second half
+    figure_reason: str | None = None  # why: "cited", or "caption closest to the narration (0.52)"
 
 
 @dataclass(frozen=True)
@@ -192,17 +192,17 @@ class FrameRow(Record):
     path: str
     start_s: float
     end_s: float
-    text: str | None = None                 # what the frame says on screen
-    part: int = 0                           # 1: a chunk's second frame (a second figure)
-    figure: str | None = None               # the paper's figure or table shown ("Table 1")
-    text_source: str | None = None          # who wrote the on-screen text: "extractive" or the model
-    text_problem: str | None = None         # why a model's text was refused, when it was
-    picture_source: str | None = None       # the picture backend's source ("openclipart", "media", "diffusers", ...)
+    text: str | None = None  # what the frame says on screen
+    part: int = 0  # 1: a chunk's second frame (a second figure)
+    figure: str | None = None  # the paper's figure or table shown ("Table 1")
+    text_source: str | None = None  # who wrote the on-screen text: "extractive" or the model
+    text_problem: str | None = None  # why a model's text was refused, when it was
+    picture_source: str | None = None  # the picture backend's source ("openclipart", "media", "diffusers", ...)
     picture_licence: str | None = None
     picture_similarity: float | None = None  # library only: how well the picture matched the chunk
-    picture_path: str | None = None          # the collection's file, or the cached generated PNG
+    picture_path: str | None = None  # the collection's file, or the cached generated PNG
     picture_description: str | None = None
-    picture_attribution: str | None = None   # a credit line when the licence asks for one
+    picture_attribution: str | None = None  # a credit line when the licence asks for one
 
 
 @dataclass(frozen=True)
@@ -223,8 +223,19 @@ class VideoRow(Record):
 
 
 RECORDS: tuple[type[Record], ...] = (
-    DocumentRow, SourceDocumentRow, FigureRow, ScriptRow, NarrationAudioRow, TranscriptRow,
-    SegmentRow, WordRow, ChunkRow, SummaryRow, ImagePromptRow, FrameRow, VideoRow,
+    DocumentRow,
+    SourceDocumentRow,
+    FigureRow,
+    ScriptRow,
+    NarrationAudioRow,
+    TranscriptRow,
+    SegmentRow,
+    WordRow,
+    ChunkRow,
+    SummaryRow,
+    ImagePromptRow,
+    FrameRow,
+    VideoRow,
 )
 
 _SQL_TYPES = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN", datetime: "TIMESTAMP"}
@@ -244,8 +255,11 @@ def columns(record: type[Record]) -> list[tuple[str, str]]:
 def create_table_sql(record: type[Record]) -> str:
     key = "doc_id VARCHAR PRIMARY KEY" if record.ONE_PER_DOCUMENT else "doc_id VARCHAR"
     extra = ", path VARCHAR UNIQUE" if record is DocumentRow else ""
-    cols = [f"{name} {kind} {_DEFAULTS.get(name, '')}".strip() for name, kind in columns(record)
-            if not (record is DocumentRow and name == "path")]
+    cols = [
+        f"{name} {kind} {_DEFAULTS.get(name, '')}".strip()
+        for name, kind in columns(record)
+        if not (record is DocumentRow and name == "path")
+    ]
     return f"CREATE TABLE IF NOT EXISTS {record.TABLE} ({key}{extra}, {', '.join(cols)})"
 
 

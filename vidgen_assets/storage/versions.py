@@ -15,10 +15,10 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
 
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.files import atomic_path
@@ -31,7 +31,7 @@ VERSION_NAME = re.compile(r"^\d{8}T\d{12}Z-[0-9a-f]{6}$")
 def version_name(now: datetime | None = None) -> str:
     """A new version's directory name: its UTC creation time (so names sort by age) and a
     random tail (so two processes never pick the same name)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(3)}"
 
 
@@ -102,8 +102,11 @@ def sweep(db: Database, paths: Paths, doc_id: str) -> list[Path]:
     if artifacts.is_dir():
         for asset_dir in (d for d in artifacts.iterdir() if d.is_dir() and not _is_partial(d)):
             for version in asset_dir.iterdir():
-                if VERSION_NAME.match(version.name) and version.is_dir() and \
-                        not any(p.is_relative_to(version.resolve()) for p in named):
+                if (
+                    VERSION_NAME.match(version.name)
+                    and version.is_dir()
+                    and not any(p.is_relative_to(version.resolve()) for p in named)
+                ):
                     shutil.rmtree(version, ignore_errors=True)
                     removed.append(version)
         removed += _remove_partials(artifacts.rglob(".*"))
@@ -147,7 +150,11 @@ def publish_video(paths: Paths, doc_id: str, row: VideoRow) -> list[Path]:
     the new video also finds its subtitles."""
     if not row.credits_path:  # this version's pictures need no attribution: no stale credits beside it
         paths.published(doc_id, ".credits.txt").unlink(missing_ok=True)
-    files = [(row.srt_path, ".srt"), (row.vtt_path, ".vtt"), (row.thumbnail_path, ".jpg"),
-             (row.credits_path, ".credits.txt"), (row.path, ".mp4")]
+    files = [
+        (row.srt_path, ".srt"),
+        (row.vtt_path, ".vtt"),
+        (row.thumbnail_path, ".jpg"),
+        (row.credits_path, ".credits.txt"),
+        (row.path, ".mp4"),
+    ]
     return [publish(Path(src), paths.published(doc_id, suffix)) for src, suffix in files if src and Path(src).is_file()]
-

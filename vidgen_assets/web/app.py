@@ -32,7 +32,13 @@ from vidgen_assets.web.uploads import ACCEPTED, UploadRejected, save_upload
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.filters["clock"] = lambda s: f"{int(s or 0) // 60}:{int(s or 0) % 60:02d}"
-_KIND_LABELS = {"pdf": "paper (PDF)", "md": "Markdown", "txt": "text", "audio": "recording", "video": "recording (video)"}
+_KIND_LABELS = {
+    "pdf": "paper (PDF)",
+    "md": "Markdown",
+    "txt": "text",
+    "audio": "recording",
+    "video": "recording (video)",
+}
 TEMPLATES.env.filters["kind_label"] = lambda kind: _KIND_LABELS.get(kind, kind or "document")
 _MEDIA_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".mp4": "video/mp4"}
 # Multipart headers and boundaries around the file: a body this much over the limit is still fine.
@@ -99,15 +105,27 @@ def files(request: Request):
     media_type = _MEDIA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
     download = request.query_params.get("download") == "1"
     # FileResponse answers Range requests with 206 and advertises Accept-Ranges: bytes.
-    return FileResponse(path, media_type=media_type, filename=path.name if download else None,
-                        content_disposition_type="attachment" if download else "inline")
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=path.name if download else None,
+        content_disposition_type="attachment" if download else "inline",
+    )
 
 
 def _uploads_page(request: Request, status_code: int = 200, error: str = "", added: str = ""):
     site: Site = request.app.state.site
     uploads = inbox_progress(site.paths.inbox, site.database(), site.dagster_home)
-    return _render(request, "upload.html", status_code, error=error, added=added, uploads=uploads,
-                   accepted=" ".join(sorted(ACCEPTED)), limit_mb=site.max_upload_bytes / 1e6)
+    return _render(
+        request,
+        "upload.html",
+        status_code,
+        error=error,
+        added=added,
+        uploads=uploads,
+        accepted=" ".join(sorted(ACCEPTED)),
+        limit_mb=site.max_upload_bytes / 1e6,
+    )
 
 
 def upload_form(request: Request):
@@ -145,8 +163,9 @@ async def upload(request: Request):
             sent = form.get("file")
             if not isinstance(sent, UploadFile) or not sent.filename:
                 raise UploadRejected("no file was chosen")
-            saved = await run_in_threadpool(save_upload, sent.file, sent.filename, site.paths.inbox,
-                                            site.max_upload_bytes)
+            saved = await run_in_threadpool(
+                save_upload, sent.file, sent.filename, site.paths.inbox, site.max_upload_bytes
+            )
     except UploadRejected as exc:
         return await run_in_threadpool(_uploads_page, request, exc.status, str(exc))
     except HTTPException as exc:  # a malformed multipart body
@@ -160,14 +179,16 @@ def health(request: Request):
 
 
 def create_app(site: Site) -> Starlette:
-    app = Starlette(routes=[
-        Route("/", gallery),
-        Route("/videos/{doc_id}", player),
-        Route("/files/{path:path}", files),
-        Route("/upload", upload_form, methods=["GET"]),
-        Route("/upload", upload, methods=["POST"]),
-        Route("/health", health),
-    ])
+    app = Starlette(
+        routes=[
+            Route("/", gallery),
+            Route("/videos/{doc_id}", player),
+            Route("/files/{path:path}", files),
+            Route("/upload", upload_form, methods=["GET"]),
+            Route("/upload", upload, methods=["POST"]),
+            Route("/health", health),
+        ]
+    )
     app.state.site = site
     return app
 

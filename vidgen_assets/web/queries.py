@@ -101,8 +101,15 @@ def _card(row: tuple) -> VideoCard | None:
     path = Path(path)
     if not path.is_file():
         return None
-    return VideoCard(doc_id, title, kind, duration or 0.0, datetime.fromtimestamp(path.stat().st_mtime),
-                     path, Path(thumbnail) if thumbnail else None)
+    return VideoCard(
+        doc_id,
+        title,
+        kind,
+        duration or 0.0,
+        datetime.fromtimestamp(path.stat().st_mtime),
+        path,
+        Path(thumbnail) if thumbnail else None,
+    )
 
 
 def finished_videos(db: Database) -> list[VideoCard]:
@@ -117,12 +124,16 @@ def video_page(db: Database, doc_id: str) -> VideoPage | None:
     if card is None:
         return None
     width, height, srt, vtt = rows[0][6:]
-    beats = [Beat(idx, start, end, text, summary, prompt, Path(frame) if frame else None, figure)
-             for idx, start, end, text, summary, prompt, frame, figure in _query(db, _BEATS, [doc_id])]
-    figures = [FigureCard(label, caption, page, Path(path))
-               for label, caption, page, path in _query(db, _FIGURES, [doc_id])]
-    return VideoPage(card, width or 0, height or 0, Path(srt) if srt else None,
-                     Path(vtt) if vtt else None, beats, figures)
+    beats = [
+        Beat(idx, start, end, text, summary, prompt, Path(frame) if frame else None, figure)
+        for idx, start, end, text, summary, prompt, frame, figure in _query(db, _BEATS, [doc_id])
+    ]
+    figures = [
+        FigureCard(label, caption, page, Path(path)) for label, caption, page, path in _query(db, _FIGURES, [doc_id])
+    ]
+    return VideoPage(
+        card, width or 0, height or 0, Path(srt) if srt else None, Path(vtt) if vtt else None, beats, figures
+    )
 
 
 def doc_ids_by_source(db: Database) -> dict[str, str]:

@@ -19,13 +19,21 @@ from vidgen_assets.runs.liveness import PARTITION_TAG
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.web.queries import doc_ids_by_source
 
-_STEP_EVENTS = {DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE,
-                DagsterEventType.RUN_FAILURE}
+_STEP_EVENTS = {
+    DagsterEventType.STEP_START,
+    DagsterEventType.STEP_SUCCESS,
+    DagsterEventType.STEP_FAILURE,
+    DagsterEventType.RUN_FAILURE,
+}
 _STATE = {
-    DagsterRunStatus.QUEUED: "queued", DagsterRunStatus.NOT_STARTED: "queued",
-    DagsterRunStatus.STARTING: "running", DagsterRunStatus.STARTED: "running",
-    DagsterRunStatus.SUCCESS: "finished", DagsterRunStatus.FAILURE: "failed",
-    DagsterRunStatus.CANCELING: "canceled", DagsterRunStatus.CANCELED: "canceled",
+    DagsterRunStatus.QUEUED: "queued",
+    DagsterRunStatus.NOT_STARTED: "queued",
+    DagsterRunStatus.STARTING: "running",
+    DagsterRunStatus.STARTED: "running",
+    DagsterRunStatus.SUCCESS: "finished",
+    DagsterRunStatus.FAILURE: "failed",
+    DagsterRunStatus.CANCELING: "canceled",
+    DagsterRunStatus.CANCELED: "canceled",
 }
 
 

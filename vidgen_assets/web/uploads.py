@@ -18,7 +18,12 @@ from typing import BinaryIO
 
 from vidgen_assets.errors import InputError, VidgenError
 from vidgen_assets.sources.kinds import (
-    AUDIO_EXTENSIONS, MARKDOWN_EXTENSIONS, PDF_EXTENSIONS, TEXT_EXTENSIONS, VIDEO_EXTENSIONS, content_matches,
+    AUDIO_EXTENSIONS,
+    MARKDOWN_EXTENSIONS,
+    PDF_EXTENSIONS,
+    TEXT_EXTENSIONS,
+    VIDEO_EXTENSIONS,
+    content_matches,
 )
 from vidgen_assets.sources.read import screen_source
 from vidgen_assets.sources.text import decode_text

@@ -14,7 +14,9 @@ def ass_style(text: str) -> dict[str, str]:
 
 def ass_events(text: str) -> list[tuple[str, str, str]]:
     """(start, end, text) of every Dialogue line."""
-    return [(m[0], m[1], m[2]) for m in re.findall(r"^Dialogue: 0,([^,]+),([^,]+),Caption,,0,0,0,,(.*)$", text, flags=re.M)]
+    return [
+        (m[0], m[1], m[2]) for m in re.findall(r"^Dialogue: 0,([^,]+),([^,]+),Caption,,0,0,0,,(.*)$", text, flags=re.M)
+    ]
 
 
 def centiseconds(stamp: str) -> int:

@@ -3,7 +3,7 @@ shown per chunk, where the audio's exact timings do not matter."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from vidgen_assets.language.script import TITLE_SECTION, ScriptSentence
 

@@ -20,8 +20,12 @@ def run_vidgen(data: Path, *args: str, timeout: float = 1500, **extra_env: str) 
 
 
 def ffprobe(path: Path) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out)
 
 
@@ -36,8 +40,11 @@ def q(made: dict, sql: str) -> list[tuple]:
 
 def snapshot(root: Path) -> dict[str, str]:
     """sha256 of every file under `root` but Dagster's own records: equal snapshots mean nothing changed."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and "dagster_home" not in p.parts}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "dagster_home" not in p.parts
+    }
 
 
 def assert_refused(data: Path, path: Path, problem: str, **env: str) -> None:

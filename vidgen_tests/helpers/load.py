@@ -11,24 +11,51 @@ import traceback
 from pathlib import Path
 
 TOPICS = [
-    ("Rock pools", "When the sea goes out, water stays behind in hollows of the rock. Crabs, anemones "
-                   "and small fish live there until the tide returns. Shore crabs hide under weed by day."),
-    ("Honey bees", "A honey bee tells its sisters where flowers are with a dance. The angle of the dance "
-                   "points the way from the sun. The length of the waggle says how far to fly."),
-    ("Sea ice", "Sea ice forms when the ocean surface freezes in winter. It reflects most of the "
-                "sunlight that falls on it. Less ice means darker water that warms faster."),
-    ("Tree rings", "A tree adds one ring of wood every year. Wide rings mark wet and warm years, narrow "
-                   "rings dry or cold ones. Old beams can be dated by matching their rings."),
-    ("Moss", "Moss has no roots and drinks through its leaves. It can dry out for months and wake "
-             "with the rain. Many small animals live in its wet cushions."),
-    ("Lichens", "A lichen is a fungus and an alga living as one. The alga makes food from light, the "
-                "fungus holds water. Lichens grow on bare rock where nothing else can."),
-    ("Owls", "An owl hears a mouse under snow before it sees it. Its face gathers sound like a dish. "
-             "Soft edges on its feathers make its flight almost silent."),
-    ("Glaciers", "A glacier is snow pressed into ice over many years. It flows downhill slowly under "
-                 "its own weight. As it moves it carves valleys and carries stones far away."),
-    ("Volcanoes", "A volcano is an opening where melted rock reaches the surface. Gas trapped in the "
-                  "rock drives the eruption. Ash from one eruption can cool the whole world for a year."),
+    (
+        "Rock pools",
+        "When the sea goes out, water stays behind in hollows of the rock. Crabs, anemones "
+        "and small fish live there until the tide returns. Shore crabs hide under weed by day.",
+    ),
+    (
+        "Honey bees",
+        "A honey bee tells its sisters where flowers are with a dance. The angle of the dance "
+        "points the way from the sun. The length of the waggle says how far to fly.",
+    ),
+    (
+        "Sea ice",
+        "Sea ice forms when the ocean surface freezes in winter. It reflects most of the "
+        "sunlight that falls on it. Less ice means darker water that warms faster.",
+    ),
+    (
+        "Tree rings",
+        "A tree adds one ring of wood every year. Wide rings mark wet and warm years, narrow "
+        "rings dry or cold ones. Old beams can be dated by matching their rings.",
+    ),
+    (
+        "Moss",
+        "Moss has no roots and drinks through its leaves. It can dry out for months and wake "
+        "with the rain. Many small animals live in its wet cushions.",
+    ),
+    (
+        "Lichens",
+        "A lichen is a fungus and an alga living as one. The alga makes food from light, the "
+        "fungus holds water. Lichens grow on bare rock where nothing else can.",
+    ),
+    (
+        "Owls",
+        "An owl hears a mouse under snow before it sees it. Its face gathers sound like a dish. "
+        "Soft edges on its feathers make its flight almost silent.",
+    ),
+    (
+        "Glaciers",
+        "A glacier is snow pressed into ice over many years. It flows downhill slowly under "
+        "its own weight. As it moves it carves valleys and carries stones far away.",
+    ),
+    (
+        "Volcanoes",
+        "A volcano is an opening where melted rock reaches the surface. Gas trapped in the "
+        "rock drives the eruption. Ash from one eruption can cool the whole world for a year.",
+    ),
 ]
 
 
@@ -55,7 +82,9 @@ def register_documents(paths: list[Path]) -> list[str]:
     ensure_dagster_home(storage.paths())
     doc_ids = [register(storage.database(), p) for p in paths]
     with DagsterInstance.get() as instance:
-        instance.add_dynamic_partitions(documents.name, [d for d in doc_ids if not instance.has_dynamic_partition(documents.name, d)])
+        instance.add_dynamic_partitions(
+            documents.name, [d for d in doc_ids if not instance.has_dynamic_partition(documents.name, d)]
+        )
     return doc_ids
 
 
@@ -69,10 +98,16 @@ def make_video_job(pause_in: str = "", pause_marker: str = ""):
     from vidgen_assets.resources import resolved
     from vidgen_tests.helpers.observed_storage import ObservedStorage
 
-    storage = ObservedStorage(data_dir=resolved(RESOURCES["storage"]).data_dir, pause_in=pause_in,
-                              pause_marker=pause_marker)
-    observed = Definitions(assets=defs.assets, asset_checks=defs.asset_checks, jobs=defs.jobs, executor=defs.executor,
-                           resources={**RESOURCES, "storage": storage})
+    storage = ObservedStorage(
+        data_dir=resolved(RESOURCES["storage"]).data_dir, pause_in=pause_in, pause_marker=pause_marker
+    )
+    observed = Definitions(
+        assets=defs.assets,
+        asset_checks=defs.asset_checks,
+        jobs=defs.jobs,
+        executor=defs.executor,
+        resources={**RESOURCES, "storage": storage},
+    )
     return observed.resolve_job_def("make_video")
 
 
@@ -84,14 +119,24 @@ def _run(doc_id: str, executor: str, answers, pause: tuple[str, str] | None = No
 
     started = time.monotonic()
     pause_in, marker = pause or ("", "")
-    job = build_reconstructable_job("vidgen_tests.helpers.load", "make_video_job",
-                                    reconstructable_kwargs={"pause_in": pause_in, "pause_marker": str(marker)})
+    job = build_reconstructable_job(
+        "vidgen_tests.helpers.load",
+        "make_video_job",
+        reconstructable_kwargs={"pause_in": pause_in, "pause_marker": str(marker)},
+    )
     try:
         with DagsterInstance.get() as instance:
-            result = execute_job(job, instance=instance, tags={PARTITION_TAG: doc_id},
-                                 run_config={"execution": {"config": {executor: {}}}})
-            errors = [str(e.step_failure_data.error.message) for e in result.all_events
-                      if e.is_step_failure and e.step_failure_data and e.step_failure_data.error]
+            result = execute_job(
+                job,
+                instance=instance,
+                tags={PARTITION_TAG: doc_id},
+                run_config={"execution": {"config": {executor: {}}}},
+            )
+            errors = [
+                str(e.step_failure_data.error.message)
+                for e in result.all_events
+                if e.is_step_failure and e.step_failure_data and e.step_failure_data.error
+            ]
             answers.put((doc_id, result.success, time.monotonic() - started, errors, dict(WAITS)))
     except Exception:
         answers.put((doc_id, False, time.monotonic() - started, [traceback.format_exc()], dict(WAITS)))
@@ -152,8 +197,9 @@ class Reader:
     def __init__(self, database: Path, doc_ids: list[str], pages: bool = False, pause_s: float = 0.2):
         context = multiprocessing.get_context("spawn")
         self._stop, self._answers = context.Event(), context.Queue()
-        self._process = context.Process(target=_read_in_a_loop,
-                                        args=(database, doc_ids, pages, pause_s, self._stop, self._answers))
+        self._process = context.Process(
+            target=_read_in_a_loop, args=(database, doc_ids, pages, pause_s, self._stop, self._answers)
+        )
         self._process.start()
 
     def stop(self) -> tuple[int, list[str], dict]:

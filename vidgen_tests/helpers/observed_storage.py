@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from vidgen_assets.resources import StorageResource
 from vidgen_assets.storage.duckdb import Database

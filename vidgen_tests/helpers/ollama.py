@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 
 class FakeOllama:
@@ -36,14 +36,30 @@ class FakeOllama:
                 if body.get("model") not in fake.models:
                     return self._send(404, {"error": f"model '{body.get('model')}' not found"})
                 if self.path == "/api/show":
-                    return self._send(200, {"modelfile": "", "parameters": "", "template": "{{ .Prompt }}",
-                                            "details": {"format": "gguf", "family": "llama"}, "model_info": {},
-                                            "capabilities": ["completion"]})
+                    return self._send(
+                        200,
+                        {
+                            "modelfile": "",
+                            "parameters": "",
+                            "template": "{{ .Prompt }}",
+                            "details": {"format": "gguf", "family": "llama"},
+                            "model_info": {},
+                            "capabilities": ["completion"],
+                        },
+                    )
                 if self.path == "/api/chat":
                     content = fake.reply(body) if callable(fake.reply) else json.dumps(fake.reply)
-                    return self._send(200, {"model": body["model"], "created_at": "2024-01-01T00:00:00Z",
-                                            "message": {"role": "assistant", "content": content},
-                                            "done": True, "done_reason": "stop", "eval_count": 12})
+                    return self._send(
+                        200,
+                        {
+                            "model": body["model"],
+                            "created_at": "2024-01-01T00:00:00Z",
+                            "message": {"role": "assistant", "content": content},
+                            "done": True,
+                            "done_reason": "stop",
+                            "eval_count": 12,
+                        },
+                    )
                 self._send(404, {"error": "not found"})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -22,7 +22,6 @@ from urllib.parse import parse_qs, urlsplit
 from PIL import Image, ImageDraw
 
 
-
 def draw_png(prompt: str, seed: int, width: int, height: int) -> bytes:
     """A real PNG whose colours depend on the prompt and the seed, like a generated picture."""
     digest = hashlib.sha256(f"{prompt}|{seed}".encode()).digest()
@@ -120,15 +119,24 @@ class FakeAutomatic1111(LoopbackServer):
             raise _Answer(422, {"detail": [{"loc": ["body"], "msg": "field required", "type": "value_error.missing"}]})
         fault = self.next_fault()
         if fault == "500":
-            raise _Answer(500, {"error": "OutOfMemoryError", "detail": "", "body": "",
-                                "errors": "CUDA out of memory. Tried to allocate 20.00 MiB"})
+            raise _Answer(
+                500,
+                {
+                    "error": "OutOfMemoryError",
+                    "detail": "",
+                    "body": "",
+                    "errors": "CUDA out of memory. Tried to allocate 20.00 MiB",
+                },
+            )
         if fault == "slow":
             self.closing.wait()  # no answer until the server closes: longer than any client waits
         self.bodies.append(body)
         png = draw_png(body["prompt"], body["seed"], body["width"], body["height"])
-        images = {"no_images": [], "bad_base64": ["this is not base64!"],
-                  "not_png": [base64.b64encode(b"GIF89a but not really").decode()]}.get(
-            fault, [base64.b64encode(png).decode()])
+        images = {
+            "no_images": [],
+            "bad_base64": ["this is not base64!"],
+            "not_png": [base64.b64encode(b"GIF89a but not really").decode()],
+        }.get(fault, [base64.b64encode(png).decode()])
         info = json.dumps({"prompt": body["prompt"], "seed": body["seed"], "all_seeds": [body["seed"]]})
         raise _Answer(200, {"images": images, "parameters": body, "info": info})
 
@@ -168,38 +176,79 @@ class FakeComfyUI(LoopbackServer):
     def _queue(self, body):
         workflow = body.get("prompt") if isinstance(body, dict) else None
         if not isinstance(workflow, dict):
-            raise _Answer(400, {"error": {"type": "no_prompt", "message": "No prompt provided", "details": "",
-                                          "extra_info": {}}, "node_errors": {}})
+            raise _Answer(
+                400,
+                {
+                    "error": {"type": "no_prompt", "message": "No prompt provided", "details": "", "extra_info": {}},
+                    "node_errors": {},
+                },
+            )
         fault = self.next_fault()
         if fault == "500":
             raise _Answer(500, b"500 Internal Server Error", "text/plain")
         nodes = {node["class_type"]: (node_id, node["inputs"]) for node_id, node in workflow.items()}
         problem = self._validate(nodes)
         if problem:
-            raise _Answer(400, {"error": {"type": "prompt_outputs_failed_validation", "message":
-                                          "Prompt outputs failed validation", "details": problem, "extra_info": {}},
-                                "node_errors": {nodes.get("CheckpointLoaderSimple", ("?",))[0]: {"errors": [
-                                    {"type": "value_not_in_list", "message": problem}]}}})
+            raise _Answer(
+                400,
+                {
+                    "error": {
+                        "type": "prompt_outputs_failed_validation",
+                        "message": "Prompt outputs failed validation",
+                        "details": problem,
+                        "extra_info": {},
+                    },
+                    "node_errors": {
+                        nodes.get("CheckpointLoaderSimple", ("?",))[0]: {
+                            "errors": [{"type": "value_not_in_list", "message": problem}]
+                        }
+                    },
+                },
+            )
         self.bodies.append(workflow)
         prompt_id = str(uuid.uuid4())
         sampler = nodes["KSampler"][1]
         text = workflow[sampler["positive"][0]]["inputs"]["text"]
         latent = workflow[sampler["latent_image"][0]]["inputs"]
         filename = f"vidgen_{len(self.files) + 1:05d}_.png"
-        self.files[f"output//{filename}"] = (b"not a png" if fault == "not_png" else
-                                             draw_png(text, sampler["seed"], latent["width"], latent["height"]))
-        outputs = {} if fault in ("execution_error", "no_outputs") else {
-            nodes["SaveImage"][0]: {"images": [{"filename": filename, "subfolder": "", "type": "output"}]}}
+        self.files[f"output//{filename}"] = (
+            b"not a png" if fault == "not_png" else draw_png(text, sampler["seed"], latent["width"], latent["height"])
+        )
+        outputs = (
+            {}
+            if fault in ("execution_error", "no_outputs")
+            else {nodes["SaveImage"][0]: {"images": [{"filename": filename, "subfolder": "", "type": "output"}]}}
+        )
         messages = [["execution_start", {"prompt_id": prompt_id, "timestamp": 0}]]
         if fault == "execution_error":
-            messages.append(["execution_error", {"prompt_id": prompt_id, "node_id": nodes["KSampler"][0],
-                                                 "node_type": "KSampler", "exception_message": "CUDA out of memory\n",
-                                                 "exception_type": "torch.OutOfMemoryError", "traceback": []}])
-        status = {"status_str": "error" if fault == "execution_error" else "success",
-                  "completed": fault != "execution_error", "messages": messages}
-        self.jobs[prompt_id] = {"id": prompt_id, "polls": 0, "entry": {
-            "prompt": [len(self.jobs), prompt_id, workflow, {}, [nodes["SaveImage"][0]]],
-            "outputs": outputs, "status": status, "meta": {}}}
+            messages.append(
+                [
+                    "execution_error",
+                    {
+                        "prompt_id": prompt_id,
+                        "node_id": nodes["KSampler"][0],
+                        "node_type": "KSampler",
+                        "exception_message": "CUDA out of memory\n",
+                        "exception_type": "torch.OutOfMemoryError",
+                        "traceback": [],
+                    },
+                ]
+            )
+        status = {
+            "status_str": "error" if fault == "execution_error" else "success",
+            "completed": fault != "execution_error",
+            "messages": messages,
+        }
+        self.jobs[prompt_id] = {
+            "id": prompt_id,
+            "polls": 0,
+            "entry": {
+                "prompt": [len(self.jobs), prompt_id, workflow, {}, [nodes["SaveImage"][0]]],
+                "outputs": outputs,
+                "status": status,
+                "meta": {},
+            },
+        }
         raise _Answer(200, {"prompt_id": prompt_id, "number": len(self.jobs), "node_errors": {}})
 
     def _validate(self, nodes: dict) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-JFK_TEXT = "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+JFK_TEXT = (
+    "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+)
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:

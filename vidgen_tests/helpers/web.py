@@ -40,9 +40,18 @@ def site(example_video) -> dict:
     data = example_video["data"]
     env = {**os.environ, "VIDGEN_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("vidgen")), "serve", "--port", str(port),
-         "--max-upload-mb", str(UPLOAD_LIMIT_MB)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        [
+            str(Path(sys.executable).with_name("vidgen")),
+            "serve",
+            "--port",
+            str(port),
+            "--max-upload-mb",
+            str(UPLOAD_LIMIT_MB),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
         preexec_fn=reset_signals,
     )
     url = f"http://127.0.0.1:{port}"

@@ -40,4 +40,6 @@ def import_backend(module: str, backend: str, package: str):
     try:
         return __import__(module)
     except ImportError as exc:
-        raise BackendUnavailable(backend, f"the Python package {package} cannot be imported ({exc})", f"pip install {package}") from exc
+        raise BackendUnavailable(
+            backend, f"the Python package {package} cannot be imported ({exc})", f"pip install {package}"
+        ) from exc

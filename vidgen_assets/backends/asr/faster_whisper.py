@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from vidgen_assets.backends.asr.base import Transcript, import_backend
 from vidgen_assets.backends.asr.windows import WINDOW_S, Window, transcribe_in_windows
 from vidgen_assets.backends.packaged_models import assemble_whisper_base, offline, whisper_base_parts
 from vidgen_assets.errors import BackendUnavailable
-from vidgen_assets.timeline import Segment, Word
 from vidgen_assets.progress import ProgressCallback
+from vidgen_assets.timeline import Segment, Word
 
 
 class FasterWhisperTranscriber:
@@ -58,7 +58,9 @@ class FasterWhisperTranscriber:
         if self.device.startswith("cuda"):
             ctranslate2 = import_backend("ctranslate2", self.name, "ctranslate2")
             if ctranslate2.get_cuda_device_count() == 0:
-                raise BackendUnavailable(self.name, "device 'cuda' was asked for but CTranslate2 sees no GPU", "set device to 'cpu'")
+                raise BackendUnavailable(
+                    self.name, "device 'cuda' was asked for but CTranslate2 sees no GPU", "set device to 'cpu'"
+                )
 
     @property
     def model_label(self) -> str:

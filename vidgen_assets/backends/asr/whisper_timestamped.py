@@ -11,8 +11,8 @@ from vidgen_assets.backends.asr.base import Transcript, import_backend
 from vidgen_assets.backends.asr.windows import SAMPLE_RATE, WINDOW_S, Window, transcribe_in_windows
 from vidgen_assets.backends.packaged_models import offline
 from vidgen_assets.errors import BackendUnavailable
-from vidgen_assets.timeline import Segment, Word
 from vidgen_assets.progress import ProgressCallback
+from vidgen_assets.timeline import Segment, Word
 
 
 class WhisperTimestampedTranscriber:
@@ -60,7 +60,9 @@ class WhisperTimestampedTranscriber:
         if self.device is None:
             return "cuda" if torch.cuda.is_available() else "cpu"
         if self.device.startswith("cuda") and not torch.cuda.is_available():
-            raise BackendUnavailable(self.name, "device 'cuda' was asked for but torch sees no GPU", "set device to 'cpu' or leave it unset")
+            raise BackendUnavailable(
+                self.name, "device 'cuda' was asked for but torch sees no GPU", "set device to 'cpu' or leave it unset"
+            )
         return self.device
 
     def load(self):
@@ -106,8 +108,11 @@ class WhisperTimestampedTranscriber:
 
 def _local_checkpoint(model: str | Path) -> Path:
     if not str(model):
-        raise BackendUnavailable("whisper-timestamped", "no local model configured",
-                                 "set VIDGEN_ASR_MODEL to a Whisper .pt file or Hugging Face folder")
+        raise BackendUnavailable(
+            "whisper-timestamped",
+            "no local model configured",
+            "set VIDGEN_ASR_MODEL to a Whisper .pt file or Hugging Face folder",
+        )
     path = Path(model).expanduser()
     if path.is_file():
         return path

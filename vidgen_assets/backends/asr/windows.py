@@ -9,16 +9,16 @@ libraries would otherwise hold the whole waveform and its spectrogram.
 from __future__ import annotations
 
 import wave
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
 from vidgen_assets.backends.asr.base import Transcript
 from vidgen_assets.errors import InputError
-from vidgen_assets.timeline import Segment
 from vidgen_assets.progress import ProgressCallback
+from vidgen_assets.timeline import Segment
 
 SAMPLE_RATE = 16_000
 WINDOW_S = 120.0  # audio held at once: 10-min peak RSS 536 MB vs 784 MB at 300 s, same speed (benchmarks/asr.py)

@@ -8,9 +8,10 @@ renderer composes into the 1920x1080 frame.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from vidgen_assets.backends import Backend
 
@@ -20,24 +21,24 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PictureRequest:
-    prompt: str      # the chunk's image prompt (subject)
-    style: str       # document-wide style
+    prompt: str  # the chunk's image prompt (subject)
+    style: str  # document-wide style
     seed: int
     width: int
     height: int
-    text: str = ""   # the chunk's narration (the library matches on text + summary + prompt)
+    text: str = ""  # the chunk's narration (the library matches on text + summary + prompt)
     summary: str = ""
 
 
 @dataclass(frozen=True)
 class Picture:
-    image: "PIL.Image.Image"  # RGB, any size; the renderer composes it into the 1920x1080 frame
-    source: str               # "openclipart", "media", "diffusers", "automatic1111", "comfyui"
+    image: PIL.Image.Image  # RGB, any size; the renderer composes it into the 1920x1080 frame
+    source: str  # "openclipart", "media", "diffusers", "automatic1111", "comfyui"
     licence: str
     description: str
     similarity: float | None = None
     path: Path | None = None
-    attribution: str = ""     # a credit line when the licence needs one
+    attribution: str = ""  # a credit line when the licence needs one
     from_cache: bool = False  # read from the disk cache of generated pictures, not drawn now
 
 
@@ -46,11 +47,14 @@ class PictureBackend(Backend, Protocol):
     # picture; False: asked once for all, as a library must be to never give two chunks one picture.
     one_at_a_time: bool
 
-    def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]: ...  # one per request, in order; None = nothing suitable
+    def pictures(
+        self, requests: Sequence[PictureRequest]
+    ) -> list[Picture | None]: ...  # one per request, in order; None = nothing suitable
 
 
-def ask_for_pictures(backend: PictureBackend, requests: Mapping[int, PictureRequest],
-                     log: Callable[[str], None] = lambda message: None) -> dict[int, Picture | None]:
+def ask_for_pictures(
+    backend: PictureBackend, requests: Mapping[int, PictureRequest], log: Callable[[str], None] = lambda message: None
+) -> dict[int, Picture | None]:
     """The backend's picture (or None) for each request, by the same key (a chunk index): one
     request at a time, each logged, when the backend asks for that, else all in one call."""
     if not requests:

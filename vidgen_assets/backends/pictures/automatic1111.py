@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Sequence
+from collections.abc import Sequence
 
 import requests
 
 from vidgen_assets.backends.pictures import Picture, PictureRequest
-from vidgen_assets.backends.pictures.generation import (DEFAULT_NEGATIVE_PROMPT, PictureGenerationError,
-                                                        decode_picture, styled_prompt)
+from vidgen_assets.backends.pictures.generation import (
+    DEFAULT_NEGATIVE_PROMPT,
+    PictureGenerationError,
+    decode_picture,
+    styled_prompt,
+)
 from vidgen_assets.backends.pictures.http_client import RetryPolicy, call, json_answer, probe
 
 NAME = "automatic1111"
@@ -28,10 +32,18 @@ class Automatic1111Pictures:
     name = NAME
     one_at_a_time = True
 
-    def __init__(self, url: str = DEFAULT_URL, *, checkpoint: str = "", steps: int = 25,
-                 cfg_scale: float = 7.0, sampler_name: str = "Euler a",
-                 negative_prompt: str = DEFAULT_NEGATIVE_PROMPT, retry: RetryPolicy = RetryPolicy(),
-                 session: requests.Session | None = None):
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        *,
+        checkpoint: str = "",
+        steps: int = 25,
+        cfg_scale: float = 7.0,
+        sampler_name: str = "Euler a",
+        negative_prompt: str = DEFAULT_NEGATIVE_PROMPT,
+        retry: RetryPolicy = RetryPolicy(),
+        session: requests.Session | None = None,
+    ):
         self.url = url.rstrip("/")
         self.checkpoint = checkpoint  # "" keeps the model loaded in the webui
         self.steps = steps
@@ -40,14 +52,17 @@ class Automatic1111Pictures:
         self.negative_prompt = negative_prompt
         self.retry = retry
         self._session = session or requests.Session()
-        self._fix = (f"start the webui with --api so that it listens at {self.url}, "
-                     "or set the automatic1111 URL in the settings")
+        self._fix = (
+            f"start the webui with --api so that it listens at {self.url}, or set the automatic1111 URL in the settings"
+        )
 
     @property
     def identity(self) -> str:
         model = self.checkpoint or f"the model loaded at {self.url}"
-        return (f"{model} sampler={self.sampler_name} steps={self.steps} cfg={self.cfg_scale:g} "
-                f"negative={self.negative_prompt}")
+        return (
+            f"{model} sampler={self.sampler_name} steps={self.steps} cfg={self.cfg_scale:g} "
+            f"negative={self.negative_prompt}"
+        )
 
     def check(self) -> None:
         probe(self._session, f"{self.url}/sdapi/v1/options", NAME, "the AUTOMATIC1111 API", self._fix)

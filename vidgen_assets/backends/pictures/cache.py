@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from PIL import Image, PngImagePlugin
 
@@ -35,8 +35,14 @@ class CachedPictures:
         self.backend.check()
 
     def key(self, request: PictureRequest) -> str:
-        shaped_by = {"backend": self.backend.name, "model": self.backend.identity, "prompt": request.prompt,
-                     "style": request.style, "seed": request.seed, "size": [request.width, request.height]}
+        shaped_by = {
+            "backend": self.backend.name,
+            "model": self.backend.identity,
+            "prompt": request.prompt,
+            "style": request.style,
+            "seed": request.seed,
+            "size": [request.width, request.height],
+        }
         return hashlib.sha256(json.dumps(shaped_by, sort_keys=True).encode("utf-8")).hexdigest()
 
     def path_for(self, request: PictureRequest) -> Path:
@@ -58,14 +64,24 @@ class CachedPictures:
 
 def _write(picture: Picture, path: Path) -> Picture:
     info = PngImagePlugin.PngInfo()
-    for key, value in (("source", picture.source), ("licence", picture.licence),
-                       ("description", picture.description), ("attribution", picture.attribution)):
+    for key, value in (
+        ("source", picture.source),
+        ("licence", picture.licence),
+        ("description", picture.description),
+        ("attribution", picture.attribution),
+    ):
         info.add_itxt(key, value)
     with atomic_path(path) as tmp:
         picture.image.save(tmp, format="PNG", pnginfo=info)
-    return Picture(image=picture.image, source=picture.source, licence=picture.licence,
-                   description=picture.description, similarity=picture.similarity, path=path,
-                   attribution=picture.attribution)
+    return Picture(
+        image=picture.image,
+        source=picture.source,
+        licence=picture.licence,
+        description=picture.description,
+        similarity=picture.similarity,
+        path=path,
+        attribution=picture.attribution,
+    )
 
 
 def _read(path: Path) -> Picture | None:
@@ -78,6 +94,12 @@ def _read(path: Path) -> Picture | None:
             image = opened.convert("RGB")
     except OSError:
         return None  # an unreadable entry is drawn again and replaced
-    return Picture(image=image, source=text.get("source", ""), licence=text.get("licence", ""),
-                   description=text.get("description", ""), path=path, attribution=text.get("attribution", ""),
-                   from_cache=True)
+    return Picture(
+        image=image,
+        source=text.get("source", ""),
+        licence=text.get("licence", ""),
+        description=text.get("description", ""),
+        path=path,
+        attribution=text.get("attribution", ""),
+        from_cache=True,
+    )

@@ -22,14 +22,19 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import requests
 
 from vidgen_assets.backends.pictures import Picture, PictureRequest
-from vidgen_assets.backends.pictures.generation import (DEFAULT_NEGATIVE_PROMPT, PictureGenerationError,
-                                                        decode_picture, styled_prompt)
+from vidgen_assets.backends.pictures.generation import (
+    DEFAULT_NEGATIVE_PROMPT,
+    PictureGenerationError,
+    decode_picture,
+    styled_prompt,
+)
 from vidgen_assets.backends.pictures.http_client import RetryPolicy, call, json_answer, probe
 from vidgen_assets.errors import InputError
 
@@ -44,9 +49,21 @@ DEFAULT_WORKFLOW: dict[str, dict] = {
     "2": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{prompt}}", "clip": ["1", 1]}},
     "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{negative_prompt}}", "clip": ["1", 1]}},
     "4": {"class_type": "EmptyLatentImage", "inputs": {"width": "{{width}}", "height": "{{height}}", "batch_size": 1}},
-    "5": {"class_type": "KSampler", "inputs": {
-        "seed": "{{seed}}", "steps": "{{steps}}", "cfg": "{{cfg}}", "sampler_name": "euler", "scheduler": "normal",
-        "denoise": 1.0, "model": ["1", 0], "positive": ["2", 0], "negative": ["3", 0], "latent_image": ["4", 0]}},
+    "5": {
+        "class_type": "KSampler",
+        "inputs": {
+            "seed": "{{seed}}",
+            "steps": "{{steps}}",
+            "cfg": "{{cfg}}",
+            "sampler_name": "euler",
+            "scheduler": "normal",
+            "denoise": 1.0,
+            "model": ["1", 0],
+            "positive": ["2", 0],
+            "negative": ["3", 0],
+            "latent_image": ["4", 0],
+        },
+    },
     "6": {"class_type": "VAEDecode", "inputs": {"samples": ["5", 0], "vae": ["1", 2]}},
     "7": {"class_type": "SaveImage", "inputs": {"filename_prefix": "vidgen", "images": ["6", 0]}},
 }
@@ -60,14 +77,17 @@ def load_workflow(path: Path) -> dict[str, dict]:
         raise InputError(path, f"cannot read the ComfyUI workflow ({error.strerror})") from None
     except ValueError as error:
         raise InputError(path, f"the ComfyUI workflow is not JSON ({error})") from None
-    if not isinstance(workflow, dict) or "nodes" in workflow or not all(
-            isinstance(node, dict) and "class_type" in node for node in workflow.values()):
-        raise InputError(path, "not an API-format ComfyUI workflow: export it with \"Save (API format)\"")
+    if (
+        not isinstance(workflow, dict)
+        or "nodes" in workflow
+        or not all(isinstance(node, dict) and "class_type" in node for node in workflow.values())
+    ):
+        raise InputError(path, 'not an API-format ComfyUI workflow: export it with "Save (API format)"')
     used = set(_PLACEHOLDER.findall(json.dumps(workflow)))
     if unknown := sorted(used - set(PLACEHOLDERS)):
         raise InputError(path, f"unknown placeholders {unknown}; known ones are {list(PLACEHOLDERS)}")
     if missing := [name for name in REQUIRED_PLACEHOLDERS if name not in used]:
-        raise InputError(path, f"the workflow lacks the placeholders {['{{%s}}' % name for name in missing]}")
+        raise InputError(path, f"the workflow lacks the placeholders {[f'{{{{{name}}}}}' for name in missing]}")
     return workflow
 
 
@@ -91,10 +111,20 @@ class ComfyUIPictures:
     name = NAME
     one_at_a_time = True
 
-    def __init__(self, url: str = DEFAULT_URL, *, checkpoint: str = "v1-5-pruned-emaonly.safetensors",
-                 workflow: Path | None = None, steps: int = 25, cfg: float = 7.0,
-                 negative_prompt: str = DEFAULT_NEGATIVE_PROMPT, retry: RetryPolicy = RetryPolicy(timeout=30.0),
-                 poll_interval: float = 0.5, max_wait: float = 900.0, session: requests.Session | None = None):
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        *,
+        checkpoint: str = "v1-5-pruned-emaonly.safetensors",
+        workflow: Path | None = None,
+        steps: int = 25,
+        cfg: float = 7.0,
+        negative_prompt: str = DEFAULT_NEGATIVE_PROMPT,
+        retry: RetryPolicy = RetryPolicy(timeout=30.0),
+        poll_interval: float = 0.5,
+        max_wait: float = 900.0,
+        session: requests.Session | None = None,
+    ):
         self.url = url.rstrip("/")
         self.checkpoint = checkpoint
         self.workflow_path = Path(workflow) if workflow else None
@@ -111,8 +141,9 @@ class ComfyUIPictures:
     @property
     def identity(self) -> str:
         workflow = hashlib.sha256(json.dumps(self._workflow, sort_keys=True).encode()).hexdigest()[:16]
-        return (f"{self.checkpoint} workflow={workflow} steps={self.steps} cfg={self.cfg:g} "
-                f"negative={self.negative_prompt}")
+        return (
+            f"{self.checkpoint} workflow={workflow} steps={self.steps} cfg={self.cfg:g} negative={self.negative_prompt}"
+        )
 
     def check(self) -> None:
         probe(self._session, f"{self.url}/system_stats", NAME, "ComfyUI", self._fix)
@@ -121,10 +152,19 @@ class ComfyUIPictures:
         return [self._draw(request) for request in requests]
 
     def _draw(self, request: PictureRequest) -> Picture:
-        workflow = fill_workflow(self._workflow, {
-            "prompt": styled_prompt(request), "negative_prompt": self.negative_prompt, "seed": request.seed,
-            "width": request.width, "height": request.height, "checkpoint": self.checkpoint,
-            "steps": self.steps, "cfg": self.cfg})
+        workflow = fill_workflow(
+            self._workflow,
+            {
+                "prompt": styled_prompt(request),
+                "negative_prompt": self.negative_prompt,
+                "seed": request.seed,
+                "width": request.width,
+                "height": request.height,
+                "checkpoint": self.checkpoint,
+                "steps": self.steps,
+                "cfg": self.cfg,
+            },
+        )
         prompt_id = self._queue(workflow)
         image = _first_image(self._wait_for_outputs(prompt_id), f"{self.url}/history/{prompt_id}")
         url = f"{self.url}/view"
@@ -134,8 +174,15 @@ class ComfyUIPictures:
     def _queue(self, workflow: dict) -> str:
         url = f"{self.url}/prompt"
         try:
-            response = call(self._session, "POST", url, backend=NAME, policy=self.retry, fix=self._fix,
-                            json={"prompt": workflow, "client_id": str(uuid.uuid4())})
+            response = call(
+                self._session,
+                "POST",
+                url,
+                backend=NAME,
+                policy=self.retry,
+                fix=self._fix,
+                json={"prompt": workflow, "client_id": str(uuid.uuid4())},
+            )
         except PictureGenerationError as error:
             # A 400 carries {"error": {...}, "node_errors": {...}}: the workflow does not fit the server.
             raise PictureGenerationError(f"{error} (check the checkpoint name and the workflow's nodes)") from None
@@ -153,8 +200,9 @@ class ComfyUIPictures:
             if isinstance(entry, dict):
                 status = entry.get("status") or {}
                 if status.get("status_str") == "error":
-                    raise PictureGenerationError(f"{NAME}: the workflow failed on the server ({url}): "
-                                                 f"{_error_messages(status)}")
+                    raise PictureGenerationError(
+                        f"{NAME}: the workflow failed on the server ({url}): {_error_messages(status)}"
+                    )
                 if entry.get("outputs") or status.get("completed"):
                     return entry.get("outputs") or {}
             if time.monotonic() > deadline:
@@ -167,12 +215,18 @@ class ComfyUIPictures:
 
 def _first_image(outputs: dict, where: str) -> dict:
     """The first saved image among a run's outputs (previews have type "temp")."""
-    images = [image for node in outputs.values() if isinstance(node, dict)
-              for image in node.get("images") or () if isinstance(image, dict) and image.get("filename")]
+    images = [
+        image
+        for node in outputs.values()
+        if isinstance(node, dict)
+        for image in node.get("images") or ()
+        if isinstance(image, dict) and image.get("filename")
+    ]
     images.sort(key=lambda image: image.get("type") != "output")
     if not images:
-        raise PictureGenerationError(f"{NAME}: the run finished without an image ({where}); "
-                                     "does the workflow end in a SaveImage node?")
+        raise PictureGenerationError(
+            f"{NAME}: the run finished without an image ({where}); does the workflow end in a SaveImage node?"
+        )
     return images[0]
 
 

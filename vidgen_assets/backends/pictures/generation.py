@@ -74,5 +74,6 @@ def decode_picture(data: bytes, request: PictureRequest, source: str, where: str
 
 
 def generated_picture(image: Image.Image, request: PictureRequest, source: str) -> Picture:
-    return Picture(image=image.convert("RGB"), source=source, licence=GENERATED_LICENCE,
-                   description=styled_prompt(request))
+    return Picture(
+        image=image.convert("RGB"), source=source, licence=GENERATED_LICENCE, description=styled_prompt(request)
+    )

@@ -19,9 +19,9 @@ from vidgen_assets.errors import BackendUnavailable
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    attempts: int = 3          # tries in all, the first one included
-    backoff: float = 1.0       # seconds before the second try, doubled before each further one
-    timeout: float = 300.0     # seconds to wait for one answer (generating on a CPU is slow)
+    attempts: int = 3  # tries in all, the first one included
+    backoff: float = 1.0  # seconds before the second try, doubled before each further one
+    timeout: float = 300.0  # seconds to wait for one answer (generating on a CPU is slow)
 
     def __post_init__(self) -> None:
         if self.attempts < 1 or self.backoff < 0 or self.timeout <= 0:
@@ -32,8 +32,9 @@ def _worth_retrying(status: int) -> bool:
     return status == 429 or status >= 500
 
 
-def call(session: requests.Session, method: str, url: str, *, backend: str, policy: RetryPolicy,
-         fix: str, **kwargs: Any) -> requests.Response:
+def call(
+    session: requests.Session, method: str, url: str, *, backend: str, policy: RetryPolicy, fix: str, **kwargs: Any
+) -> requests.Response:
     """Send one request, retrying as the policy allows; return a 2xx response or raise.
 
     Raises BackendUnavailable when nothing answers at `url` (with `fix` telling the user what to
@@ -78,7 +79,8 @@ def json_answer(response: requests.Response, backend: str) -> Any:
     except ValueError:
         raise PictureGenerationError(
             f"{backend}: {response.request.method} {response.url} answered with something that is not JSON: "
-            f"{_body_excerpt(response)}") from None
+            f"{_body_excerpt(response)}"
+        ) from None
 
 
 def _body_excerpt(response: requests.Response) -> str:

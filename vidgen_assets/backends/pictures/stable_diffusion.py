@@ -10,13 +10,18 @@ and only when the first picture is drawn.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from vidgen_assets.backends.packaged_models import offline
 from vidgen_assets.backends.pictures import Picture, PictureRequest
-from vidgen_assets.backends.pictures.generation import (DEFAULT_NEGATIVE_PROMPT, generated_picture,
-                                                        snap_to_multiple_of_8, styled_prompt)
+from vidgen_assets.backends.pictures.generation import (
+    DEFAULT_NEGATIVE_PROMPT,
+    generated_picture,
+    snap_to_multiple_of_8,
+    styled_prompt,
+)
 from vidgen_assets.errors import BackendUnavailable
 
 NAME = "diffusers"
@@ -28,8 +33,15 @@ class StableDiffusionPictures:
     name = NAME
     one_at_a_time = True
 
-    def __init__(self, sd_model: Path | None, *, steps: int = 25, guidance_scale: float = 7.0,
-                 negative_prompt: str = DEFAULT_NEGATIVE_PROMPT, device: str | None = None):
+    def __init__(
+        self,
+        sd_model: Path | None,
+        *,
+        steps: int = 25,
+        guidance_scale: float = 7.0,
+        negative_prompt: str = DEFAULT_NEGATIVE_PROMPT,
+        device: str | None = None,
+    ):
         self.sd_model = Path(sd_model) if sd_model else None  # None: not configured
         self.steps = steps
         self.guidance_scale = guidance_scale
@@ -39,21 +51,29 @@ class StableDiffusionPictures:
 
     @property
     def identity(self) -> str:
-        return (f"{self.sd_model.resolve()} steps={self.steps} guidance={self.guidance_scale:g} "
-                f"negative={self.negative_prompt}")
+        return (
+            f"{self.sd_model.resolve()} steps={self.steps} guidance={self.guidance_scale:g} "
+            f"negative={self.negative_prompt}"
+        )
 
     def check(self) -> None:
-        missing = [package for package in ("torch", "diffusers", "transformers")
-                   if importlib.util.find_spec(package) is None]
+        missing = [
+            package for package in ("torch", "diffusers", "transformers") if importlib.util.find_spec(package) is None
+        ]
         if missing:
-            raise BackendUnavailable(NAME, f"the Python packages {missing} are not installed", "pip install diffusers transformers")
+            raise BackendUnavailable(
+                NAME, f"the Python packages {missing} are not installed", "pip install diffusers transformers"
+            )
         if self.sd_model is None:
-            raise BackendUnavailable(NAME, "no model folder configured",
-                                     "set VIDGEN_PICTURES_SD_MODEL to a local Stable Diffusion folder")
+            raise BackendUnavailable(
+                NAME, "no model folder configured", "set VIDGEN_PICTURES_SD_MODEL to a local Stable Diffusion folder"
+            )
         if not (self.sd_model / "model_index.json").is_file():
-            raise BackendUnavailable(NAME, f"{self.sd_model} is not a diffusers model folder (no model_index.json)",
-                                     "set sd_model to a folder saved with save_pretrained, e.g. a downloaded "
-                                     "stable-diffusion-v1-5 snapshot")
+            raise BackendUnavailable(
+                NAME,
+                f"{self.sd_model} is not a diffusers model folder (no model_index.json)",
+                "set sd_model to a folder saved with save_pretrained, e.g. a downloaded stable-diffusion-v1-5 snapshot",
+            )
 
     def pictures(self, requests: Sequence[PictureRequest]) -> list[Picture | None]:
         return [self._draw(request) for request in requests]
@@ -83,8 +103,11 @@ class StableDiffusionPictures:
 
         device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
         if device.startswith("cuda") and not torch.cuda.is_available():
-            raise BackendUnavailable(NAME, f"device {device!r} is configured but torch sees no CUDA GPU",
-                                     "install a CUDA build of torch and the GPU driver, or leave the device unset")
+            raise BackendUnavailable(
+                NAME,
+                f"device {device!r} is configured but torch sees no CUDA GPU",
+                "install a CUDA build of torch and the GPU driver, or leave the device unset",
+            )
         dtype = torch.float16 if device.startswith("cuda") else torch.float32
         offline()  # also for the tokenizer and text encoder transformers loads underneath
         try:
@@ -92,8 +115,11 @@ class StableDiffusionPictures:
             # (SD 1.x, 2.x, XL...), all called with the same text-to-image arguments.
             pipeline = DiffusionPipeline.from_pretrained(str(self.sd_model), dtype=dtype, local_files_only=True)
         except (OSError, ValueError, KeyError) as error:
-            raise BackendUnavailable(NAME, f"cannot load the model in {self.sd_model}: {error}",
-                                     "check that the folder is a complete diffusers model") from None
+            raise BackendUnavailable(
+                NAME,
+                f"cannot load the model in {self.sd_model}: {error}",
+                "check that the folder is a complete diffusers model",
+            ) from None
         pipeline.set_progress_bar_config(disable=True)
         self._pipeline = pipeline.to(device)
         return self._pipeline

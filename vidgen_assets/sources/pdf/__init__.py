@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pdfplumber
 
@@ -107,7 +107,9 @@ def _parse_range(path: Path, first: int, last: int, pdf=None) -> tuple[list[dict
         except Exception as error:  # pdfminer raises many types for one damaged page
             detail = (str(error).strip().splitlines() or ["no detail"])[0][:120]
             warnings.append(f"page {number} skipped: unreadable ({type(error).__name__}: {detail})")
-            raws.append({"number": number, "width": 612.0, "height": 792.0, "chars": [], "graphics": [], "skipped": True})
+            raws.append(
+                {"number": number, "width": 612.0, "height": 792.0, "chars": [], "graphics": [], "skipped": True}
+            )
     return raws, warnings
 
 
@@ -119,11 +121,15 @@ def _check_text_layer(path: Path, raw_pages: list[dict]) -> None:
     if sum(len(raw["chars"]) for raw in readable) < 20:
         found = "has no text layer"
     elif len(scanned) * 2 > len(readable):
-        found = (f"has almost no text layer ({len(scanned)} of {len(readable)} pages are pictures with fewer "
-                 f"than {THIN_PAGE_CHARS} characters of text)")
+        found = (
+            f"has almost no text layer ({len(scanned)} of {len(readable)} pages are pictures with fewer "
+            f"than {THIN_PAGE_CHARS} characters of text)"
+        )
     else:
         return
-    raise InputError(path, f"{found} (scanned?); run OCR on it first (for example ocrmypdf) or drop the text as .md or .txt")
+    raise InputError(
+        path, f"{found} (scanned?); run OCR on it first (for example ocrmypdf) or drop the text as .md or .txt"
+    )
 
 
 def _mostly_picture(raw: dict) -> bool:

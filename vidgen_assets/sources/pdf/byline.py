@@ -14,11 +14,16 @@ _MARKS = re.compile(r"[*†‡§¶#\d]+(?=\s|,|$)|[\u00b9\u00b2\u00b3\u2070-\u20
 # A capitalised word in any Latin script ("Günter", "Łukasz"), an initial ("S.", "J.-P."), a short
 # abbreviated name ("Md.", "Mohd."), or a particle.
 _UPPER, _LETTER = "A-ZÀ-ÖØ-ÞĀ-Ž", "a-zA-Zà-öø-ÿĀ-ž"
-_NAME_WORD = re.compile(rf"^(?:[{_UPPER}][{_LETTER}'’\-]+|[{_UPPER}][a-z]{{1,3}}\.|[{_UPPER}]\.?(?:-?[{_UPPER}]\.)*|"
-                        r"(?:de|da|van|von|der|den|del|la|le|di|bin|al)\b)$")
-_NOT_A_NAME = re.compile(r"@|https?:|www\.|\b(?:university|universit[éà]|institute|department|dept|laborator(?:y|ies)|"
-                         r"school|college|inc|ltd|corporation|centre|center|faculty|academy|hospital|research|"
-                         r"street|road|avenue|usa|uk|china|germany|france|japan|abstract|keywords)\b", re.I)
+_NAME_WORD = re.compile(
+    rf"^(?:[{_UPPER}][{_LETTER}'’\-]+|[{_UPPER}][a-z]{{1,3}}\.|[{_UPPER}]\.?(?:-?[{_UPPER}]\.)*|"
+    r"(?:de|da|van|von|der|den|del|la|le|di|bin|al)\b)$"
+)
+_NOT_A_NAME = re.compile(
+    r"@|https?:|www\.|\b(?:university|universit[éà]|institute|department|dept|laborator(?:y|ies)|"
+    r"school|college|inc|ltd|corporation|centre|center|faculty|academy|hospital|research|"
+    r"street|road|avenue|usa|uk|china|germany|france|japan|abstract|keywords)\b",
+    re.I,
+)
 
 
 # What writing software puts in a PDF's Author field when nobody filled it in.

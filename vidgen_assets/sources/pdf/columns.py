@@ -12,6 +12,7 @@ _LINE_NUMBER = re.compile(r"\d{1,4}")
 def without_line_numbers(segments: list[tuple[int, list[dict]]]) -> list[tuple[int, list[dict]]]:
     """Without the numbers a review copy prints beside every line: bare numbers standing left
     or right of all the text, many to a page."""
+
     def text(seg: list[dict]) -> str:
         return "".join(c["text"] for c in seg)
 
@@ -22,8 +23,7 @@ def without_line_numbers(segments: list[tuple[int, list[dict]]]) -> list[tuple[i
     left = min(seg[0]["x0"] for seg in prose)
     right = max(c["x1"] for seg in prose for c in seg)
     outside = {
-        i for i in numbers
-        if max(c["x1"] for c in segments[i][1]) < left - 3 or segments[i][1][0]["x0"] > right + 3
+        i for i in numbers if max(c["x1"] for c in segments[i][1]) < left - 3 or segments[i][1][0]["x0"] > right + 3
     }
     if len(outside) < 8:
         return segments

@@ -146,7 +146,7 @@ def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) ->
         )
         if not set_apart:
             continue
-        rest = line.text[match.end():]
+        rest = line.text[match.end() :]
         if match.group(5):
             # An algorithm's box is read as a float: its one-line caption heads the box.
             kind, number, strength = "Algorithm", match.group(6), 2
@@ -167,8 +167,13 @@ def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) ->
         block = [line] if kind == "Algorithm" else _caption_lines(pages[line.page - 1], line)
         for member in block:
             member.role = "caption"
-        caption = Caption(label=f"{kind} {number}", page=line.page, lines=block, strength=strength,
-                          continued=bool(_CONTINUED.search(rest)))
+        caption = Caption(
+            label=f"{kind} {number}",
+            page=line.page,
+            lines=block,
+            strength=strength,
+            continued=bool(_CONTINUED.search(rest)),
+        )
         caption.text = CAPTION.sub("", join_lines([m.text for m in block], NO_VOCABULARY)).strip()
         found.append(caption)
     return found
@@ -177,6 +182,7 @@ def _caption_blocks(pages: list[Page], ordered: list[Line], body_size: float) ->
 def _without_sentences_opening_with_a_label(candidates: list[Caption], body_size: float) -> list[Caption]:
     """Where a label has a caption set in its own type, a line of running text that opens with
     the same label ("Table 4. On average, ...") is running text again."""
+
     def own_type(caption: Caption) -> bool:
         first = caption.lines[0]
         return first.bold or bool(first.lead_bold) or abs(first.size - body_size) > 0.3
@@ -203,18 +209,29 @@ def _caption_lines(page: Page, first: Line) -> list[Line]:
         left, right = min(m.x0 for m in block), max(m.x1 for m in block)
 
         def under(l: Line) -> bool:
-            inside = _overlap(l.x0, l.x1, left - 2, right + 2) >= 0.8 * l.width
+            inside = _overlap(l.x0, l.x1, left - 2, right + 2) >= 0.8 * l.width  # noqa: B023 (called in this pass)
             aligned = min(abs(l.x0 - m.x0) for m in block) <= 2
             # A caption's short first line ("Table 1", centred) says little about its width.
             return inside or aligned or (len(block) == 1 and l.column == first.column)
 
-        row = [l for l in lines if l not in block and abs(l.top - last.top) < 0.5 * last.size
-               and 0 <= l.x0 - last.x1 < 3 * last.size and abs(l.size - last.size) <= 0.6
-               and l.column in (last.column, "W")]
+        row = [
+            l
+            for l in lines
+            if l not in block
+            and abs(l.top - last.top) < 0.5 * last.size
+            and 0 <= l.x0 - last.x1 < 3 * last.size
+            and abs(l.size - last.size) <= 0.6
+            and l.column in (last.column, "W")
+        ]
         below = [
-            l for l in lines
-            if l not in block and l.top > last.top + 0.3 * last.size and l.top - last.bottom <= 0.45 * last.size
-            and abs(l.size - last.size) <= 0.6 and not CAPTION.match(l.text) and under(l)
+            l
+            for l in lines
+            if l not in block
+            and l.top > last.top + 0.3 * last.size
+            and l.top - last.bottom <= 0.45 * last.size
+            and abs(l.size - last.size) <= 0.6
+            and not CAPTION.match(l.text)
+            and under(l)
         ]
         if row:
             block.append(row[0])
@@ -260,7 +277,8 @@ class _Layout:
         self.head = max((l.bottom for l in margins if l.bottom < page.height / 2), default=0.0)
         self.foot = min((l.top for l in margins if l.top > page.height / 2), default=page.height)
         self.graphics = [
-            box for box in page.graphics
+            box
+            for box in page.graphics
             if box[3] > self.head + 12 and box[1] < self.foot - 12 and (box[2] - box[0]) * (box[3] - box[1]) > 0
         ]
         self.running = _running_text(page, body_size)
@@ -282,7 +300,10 @@ class _Layout:
         # A numbered heading in larger type may leave a wide gap after its number ("3   The System").
         numbered = line.size > self.body_size + 0.5 and bool(_SECTION_NUMBER.match(line.text))
         headed = (
-            line.bold and line.role == "body" and line.size >= self.body_size and len(words) <= 14
+            line.bold
+            and line.role == "body"
+            and line.size >= self.body_size
+            and len(words) <= 14
             and line.max_gap < (3.0 if numbered else 1.5) * line.size
             and sum(any(ch.isalpha() for ch in w) for w in words) >= 0.6 * len(words)
         )
@@ -296,9 +317,12 @@ class _Layout:
     def items(self, span: tuple[float, float], exclude: list[Line]) -> list[tuple[Box, Line | None]]:
         """Drawings and lines mostly inside the span, not yet taken by a crop."""
         found: list[tuple[Box, Line | None]] = [(box, None) for box in self.graphics]
-        found += [((l.x0, l.top, l.x1, l.bottom), l) for l in self.page.lines if l not in exclude and l.role != "sidebar"]
+        found += [
+            ((l.x0, l.top, l.x1, l.bottom), l) for l in self.page.lines if l not in exclude and l.role != "sidebar"
+        ]
         return [
-            (box, line) for box, line in found
+            (box, line)
+            for box, line in found
             if _overlap(box[0], box[2], *span) >= 0.5 * max(box[2] - box[0], 1.0) and not self.taken(box)
         ]
 
@@ -316,7 +340,8 @@ def _running_text(page: Page, body_size: float) -> set[int]:
     def wordy(line: Line) -> bool:
         words = line.text.split()
         return (
-            len(words) >= 6 and line.max_gap < 1.5 * line.size
+            len(words) >= 6
+            and line.max_gap < 1.5 * line.size
             and sum(any(ch.isalpha() for ch in w) for w in words) >= 0.6 * len(words)
         )
 
@@ -334,8 +359,11 @@ def _running_text(page: Page, body_size: float) -> set[int]:
     full = {column: sorted(w)[int(0.8 * (len(w) - 1))] for column, w in widths.items()}
     prose = [l for l in body if wordy(l) and l.width >= 0.6 * full[l.column]]
     running = {
-        id(l) for l in prose
-        if any(o is not l and next_to(l, o) and o.max_gap < 1.5 * o.size and abs(o.x0 - l.x0) < 3 * l.size for o in body)
+        id(l)
+        for l in prose
+        if any(
+            o is not l and next_to(l, o) and o.max_gap < 1.5 * o.size and abs(o.x0 - l.x0) < 3 * l.size for o in body
+        )
         # A paragraph of one full line reads as a sentence, which a table's header row does not.
         or (l.width >= 0.9 * full[l.column] and len(_FUNCTION_WORDS.intersection(l.text.lower().split())) >= 2)
     }
@@ -354,10 +382,13 @@ def _running_text(page: Page, body_size: float) -> set[int]:
 def _ruled_in(page: Page, line: Line) -> bool:
     """Whether the line sits in a ruled frame, as the cells of a boxed table do (rows of words
     that read like prose): a rule on each side of it, shorter than the page."""
+
     def rule(box: Box) -> bool:
         return (
-            box[2] - box[0] < 2 and box[3] - box[1] < 0.6 * page.height
-            and box[1] <= line.top + 2 and box[3] >= line.bottom - 2
+            box[2] - box[0] < 2
+            and box[3] - box[1] < 0.6 * page.height
+            and box[1] <= line.top + 2
+            and box[3] >= line.bottom - 2
         )
 
     rules = [box for box in page.graphics if rule(box)]
@@ -372,8 +403,14 @@ def _locate_float(layout: _Layout, caption: Caption, body_size: float) -> list:
     span = layout.span(column)
     # Running text level with the caption, beside it: the float sits in the caption's own lane
     # (a figure that text wraps round).
-    if any(id(l) in layout.running and l.column == column and l.top < caption.bottom and l.bottom > caption.top
-           and (l.x1 < caption.x0 or l.x0 > caption.x1) for l in layout.page.lines):
+    if any(
+        id(l) in layout.running
+        and l.column == column
+        and l.top < caption.bottom
+        and l.bottom > caption.top
+        and (l.x1 < caption.x0 or l.x0 > caption.x1)
+        for l in layout.page.lines
+    ):
         span = (caption.x0 - 6, caption.x1 + 6)
     chosen = _stacked(layout, caption, span, kind, body_size)
     if column in ("L", "R"):
@@ -476,18 +513,28 @@ def _beside(layout: _Layout, caption: Caption) -> list:
     sides = {}
     for side in (-1, 1):
         level = [
-            box for box in layout.graphics
-            if box[1] < caption.bottom and box[3] > caption.top and not layout.taken(box)
+            box
+            for box in layout.graphics
+            if box[1] < caption.bottom
+            and box[3] > caption.top
+            and not layout.taken(box)
             and (box[0] >= caption.x1 - 2 if side > 0 else box[2] <= caption.x0 + 2)
         ]
         sides[side] = level
     side = max(sides, key=lambda s: sum((b[2] - b[0]) * (b[3] - b[1]) for b in sides[s]))
     if not sides[side]:
         return []
-    region = (caption.x1, 0.0, layout.page.width, layout.page.height) if side > 0 else (0.0, 0.0, caption.x0, layout.page.height)
+    region = (
+        (caption.x1, 0.0, layout.page.width, layout.page.height)
+        if side > 0
+        else (0.0, 0.0, caption.x0, layout.page.height)
+    )
     pool = [(box, None) for box in layout.graphics if _inside(box, region, 1.0)]
-    pool += [((l.x0, l.top, l.x1, l.bottom), l) for l in layout.page.lines
-             if l not in caption.lines and _inside((l.x0, l.top, l.x1, l.bottom), region, 1.0)]
+    pool += [
+        ((l.x0, l.top, l.x1, l.bottom), l)
+        for l in layout.page.lines
+        if l not in caption.lines and _inside((l.x0, l.top, l.x1, l.bottom), region, 1.0)
+    ]
     return _grow([(box, None) for box in sides[side]], pool, layout, "Figure")
 
 
@@ -572,12 +619,11 @@ def _fall_back_to_region(layout: _Layout, caption: Caption, body_size: float) ->
     column = caption.lines[0].column
     span = layout.span(column)
     lines = [
-        l for l in page.lines
-        if l not in caption.lines and _overlap(l.x0, l.x1, *span) > 0 and layout.stops(l, kind)
+        l for l in page.lines if l not in caption.lines and _overlap(l.x0, l.x1, *span) > 0 and layout.stops(l, kind)
     ]
     up = (max((l.bottom for l in lines if l.bottom <= caption.top + 1), default=layout.head) + 2, caption.top - 2)
     down = (caption.bottom + 2, min((l.top for l in lines if l.top >= caption.bottom - 1), default=layout.foot) - 2)
-    for top, bottom in ((up, down) if kind == "Figure" else (down, up)):
+    for top, bottom in (up, down) if kind == "Figure" else (down, up):
         if bottom - top >= _MIN_REGION:
             box = (span[0], top, span[1], bottom)
             if not layout.taken(box):
@@ -626,17 +672,17 @@ def _without_running_text(layout: _Layout, box: Box, caption: Caption, members: 
     kind = caption.kind
     top, bottom = max(top, layout.head + 1 if layout.head else top), min(bottom, layout.foot - 1)
     for line in layout.page.lines:
-        if line in members or not (
-            line.role == "caption" or (id(line) in layout.running and layout.stops(line, kind))
-        ):
+        if line in members or not (line.role == "caption" or (id(line) in layout.running and layout.stops(line, kind))):
             continue
         pad = 2 if line.role == "caption" else -1  # a caption's descenders stay out of the picture
         if line.x1 <= x0 + 1 or line.x0 >= x1 - 1 or line.bottom + pad <= top or line.top - pad >= bottom:
             continue
         # Cut off on whichever side loses the least of the box.
         cuts = [
-            (line.x1 + 1, top, x1, bottom), (x0, top, line.x0 - 1, bottom),
-            (x0, line.bottom + 2, x1, bottom), (x0, top, x1, line.top - 2),
+            (line.x1 + 1, top, x1, bottom),
+            (x0, top, line.x0 - 1, bottom),
+            (x0, line.bottom + 2, x1, bottom),
+            (x0, top, x1, line.top - 2),
         ]
         x0, top, x1, bottom = max(cuts, key=lambda b: max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1]))
     return (x0, top, x1, bottom)
@@ -644,8 +690,10 @@ def _without_running_text(layout: _Layout, box: Box, caption: Caption, members: 
 
 def _bounds(items: list) -> Box:
     return (
-        min(b[0] for b, _ in items), min(b[1] for b, _ in items),
-        max(b[2] for b, _ in items), max(b[3] for b, _ in items),
+        min(b[0] for b, _ in items),
+        min(b[1] for b, _ in items),
+        max(b[2] for b, _ in items),
+        max(b[3] for b, _ in items),
     )
 
 
@@ -666,8 +714,10 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 def _inside(box: Box, outer: Box, slack: float = 0.0) -> bool:
     return (
-        box[0] >= outer[0] - slack and box[1] >= outer[1] - slack
-        and box[2] <= outer[2] + slack and box[3] <= outer[3] + slack
+        box[0] >= outer[0] - slack
+        and box[1] >= outer[1] - slack
+        and box[2] <= outer[2] + slack
+        and box[3] <= outer[3] + slack
     )
 
 

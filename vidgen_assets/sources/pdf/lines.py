@@ -26,8 +26,14 @@ _SMALL_CAPS_FONT = re.compile(r"csc|smallcaps|[-+]sc\b|caps$", re.I)  # TeX's cm
 _CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "size", "fontname", "matrix", "upright")
 _CID = re.compile(r"\(cid:\d+\)")  # glyphs without a Unicode mapping
 _SPACING_ACCENTS = {  # TeX's separate accent glyphs and the combining marks they stand for
-    "¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302",
-    "˜": "\u0303", "˚": "\u030a", "¸": "\u0327", "ˇ": "\u030c",
+    "¨": "\u0308",
+    "´": "\u0301",
+    "`": "\u0300",
+    "ˆ": "\u0302",
+    "˜": "\u0303",
+    "˚": "\u030a",
+    "¸": "\u0327",
+    "ˇ": "\u030c",
 }
 # Superscripts that mark a footnote or an affiliation rather than a charge or a power.
 _MARK = re.compile(r"[\d,∗*†‡§¶☯¤✉#–-]+|[a-h]")
@@ -224,8 +230,10 @@ def split_words(chars: list[dict], size: float = 0.0, base: float = 0.0) -> list
     words: list[list[dict]] = [[chars[0]]] if chars else []
     for prev, c in zip(chars, chars[1:]):
         gap = c["x0"] - prev["x1"]
-        if gap > 0.11 * min(prev["size"], c["size"]) and not c.get("_glue") and not (
-            size and gap < 0.16 * size and _script_joins(prev, c, size, base)
+        if (
+            gap > 0.11 * min(prev["size"], c["size"])
+            and not c.get("_glue")
+            and not (size and gap < 0.16 * size and _script_joins(prev, c, size, base))
         ):
             words.append([])
         words[-1].append(c)
@@ -242,7 +250,7 @@ def _script_joins(prev: dict, c: dict, size: float, base: float) -> bool:
 
 
 def _script(c: dict, size: float, base: float) -> str:
-    """"sup" or "sub" for a character smaller than the line's type and off its baseline."""
+    """ "sup" or "sub" for a character smaller than the line's type and off its baseline."""
     if c["size"] >= 0.9 * size or abs(c["_base"] - base) <= 0.12 * size:
         return ""
     return "sup" if c["_base"] < base else "sub"
@@ -269,7 +277,8 @@ def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
     texts = [_compose_accents(_CID.sub("", "".join(glyph(c) for c in word))) for word in words]
     letters = [c for c in chars if c["text"].isalpha()]
     small = sum(
-        1 for c in letters
+        1
+        for c in letters
         if _SMALL_CAPS_FONT.search(c.get("fontname", ""))
         or (c["text"].isupper() and c["size"] < 0.9 * size and abs(c["_base"] - base) < 0.8)
     )
@@ -326,15 +335,28 @@ def _without_marks(chars: list[dict], size: float, base: float) -> list[dict]:
         after = "".join(c["text"] for c in chars[j : j + 3] if c["x0"] - run[-1]["x1"] < 0.5 * size)
         signed = text[:1] in "−-–"  # an exponent: "spike−1", "m−2"
         isotope = text.isdigit() and re.match(r"[A-Z][a-z]?(?![a-z])", after) is not None  # "13C"
-        mark = kinds[i] == "sup" and bool(_MARK.fullmatch(text)) and not signed and not isotope and (
-            prev is None or not prev["text"].isalnum() or len(word) >= 3
+        mark = (
+            kinds[i] == "sup"
+            and bool(_MARK.fullmatch(text))
+            and not signed
+            and not isotope
+            and (prev is None or not prev["text"].isalnum() or len(word) >= 3)
         )
         if not mark:
             # An exponent, not a charge: "10^3", "m^−2", but "Cl−" and "Ca2+" as they are.
-            if kinds[i] == "sup" and prev is not None and (prev["text"].isdigit() and text[0].isalnum() or signed and text[1:2].isalnum()):
+            if (
+                kinds[i] == "sup"
+                and prev is not None
+                and (prev["text"].isdigit() and text[0].isalnum() or signed and text[1:2].isalnum())
+            ):
                 run[0]["_prefix"] = "^"
             kept.extend(run)
-        elif prev is not None and j < len(chars) and not chars[j]["text"].isalnum() and chars[j]["x0"] - run[-1]["x1"] < 0.11 * size:
+        elif (
+            prev is not None
+            and j < len(chars)
+            and not chars[j]["text"].isalnum()
+            and chars[j]["x0"] - run[-1]["x1"] < 0.11 * size
+        ):
             chars[j]["_glue"] = True  # "(∗)" without its mark is "()", not "( )"
         i = j
     return kept
@@ -344,8 +366,13 @@ def _attach_scripts(groups: list[list[dict]]) -> None:
     """Rows of small characters overlapping a line of larger type are its super- and
     subscripts: their characters join that line (it decides what is kept, see _without_marks)."""
     boxes = [
-        (min(c["top"] for c in g), max(c["bottom"] for c in g), min(c["x0"] for c in g), max(c["x1"] for c in g),
-         max(c["size"] for c in g))
+        (
+            min(c["top"] for c in g),
+            max(c["bottom"] for c in g),
+            min(c["x0"] for c in g),
+            max(c["x1"] for c in g),
+            max(c["size"] for c in g),
+        )
         for g in groups
     ]
     order = sorted(range(len(groups)), key=lambda i: boxes[i][0])
@@ -402,9 +429,7 @@ def _compose_accents(text: str) -> str:
     # A ring after a number is a degree sign set as an accent glyph: "0.08˚C".
     text = re.sub(r"(?<=[\d±])˚", "°", text)
     # An accent may come after its letter in reading order when nothing follows: "Lu¨".
-    text = _TRAILING_ACCENT.sub(
-        lambda m: unicodedata.normalize("NFC", m.group(1) + _SPACING_ACCENTS[m.group(2)]), text
-    )
+    text = _TRAILING_ACCENT.sub(lambda m: unicodedata.normalize("NFC", m.group(1) + _SPACING_ACCENTS[m.group(2)]), text)
     if not _SPACING_ACCENT.search(text):
         return text
 

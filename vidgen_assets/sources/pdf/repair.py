@@ -46,7 +46,9 @@ def starts_paragraph(prev2: Line | None, prev: Line, line: Line, edges: dict, bo
     same_flow = line.page == prev.page and line.column == prev.column and line.top > prev.top
     if same_flow and line.top - prev.bottom > 0.8 * body_size:
         return True  # vertical space between paragraphs
-    in_block = prev2 is not None and prev2.page == prev.page and prev2.column == prev.column and abs(prev2.x0 - prev.x0) < 2
+    in_block = (
+        prev2 is not None and prev2.page == prev.page and prev2.column == prev.column and abs(prev2.x0 - prev.x0) < 2
+    )
     if same_flow and in_block and line.x0 < prev.x0 - indent:
         return True  # back out of an indented block or list
     if prev.text.rstrip()[-1:] in ".!?:" and prev.x1 < prev_right - 2 * body_size:
@@ -182,7 +184,7 @@ def mend_unmapped_ligatures(raw_pages: list[dict]) -> dict[tuple[str, int], str]
             if len(fits) == 1:
                 votes[fits[0]] += 1
         if len(votes) == 1:
-            (ligature, count), = votes.items()
+            ((ligature, count),) = votes.items()
             if count >= 2 and 2 * count >= len(seen):
                 learned[key] = ligature
             elif count == 1 and len(seen) == 1:

@@ -9,7 +9,13 @@ from collections import Counter
 from vidgen_assets.sources.document import Section
 from vidgen_assets.sources.pdf.figures import CAPTION, Caption, find_captions
 from vidgen_assets.sources.pdf.lines import Line, Page, reading_order
-from vidgen_assets.sources.pdf.repair import clean_spaces, collect_vocabulary, column_edges, join_lines, starts_paragraph
+from vidgen_assets.sources.pdf.repair import (
+    clean_spaces,
+    collect_vocabulary,
+    column_edges,
+    join_lines,
+    starts_paragraph,
+)
 
 _REFERENCES = re.compile(
     r"^(\d+\.?\s*|[IVX]+\.\s*)?(references|bibliography|literature cited|works cited|reference list)\.?$",
@@ -35,9 +41,7 @@ def read_structure(pages: list[Page], metadata: dict) -> tuple[str, list[Section
     _mark_footnotes(pages, body_size)
     _mark_small_fragments(ordered, body_size)
     _mark_front_matter(ordered, body_size)
-    sections = _sections(
-        [line for line in ordered if line.role in ("body", "front")], pages, body_size
-    )
+    sections = _sections([line for line in ordered if line.role in ("body", "front")], pages, body_size)
     return title, sections, captions
 
 
@@ -103,9 +107,15 @@ def _mark_margins(pages: list[Page]) -> None:
 
     for page in pages:
         for line in page.lines:
-            if (reaches_margin(line, page) and repeated(line, page)) or seen[placed(line, page)] >= 3 or (
-                in_margin(line, page)
-                and re.fullmatch(r"(page\s*)?(\d+|[ivxlc]*[ivx][ivxlc]*)(\s*(of|/)\s*\d+)?", line.text.strip(), re.I)
+            if (
+                (reaches_margin(line, page) and repeated(line, page))
+                or seen[placed(line, page)] >= 3
+                or (
+                    in_margin(line, page)
+                    and re.fullmatch(
+                        r"(page\s*)?(\d+|[ivxlc]*[ivx][ivxlc]*)(\s*(of|/)\s*\d+)?", line.text.strip(), re.I
+                    )
+                )
             ):
                 line.role = "margin"
 
@@ -160,10 +170,7 @@ def _sensible_metadata_title(title: str) -> bool:
     if len(title.split()) < 2:
         return False
     lowered = title.lower()
-    return not (
-        lowered.startswith(("microsoft word", "untitled"))
-        or re.search(r"\.(dvi|pdf|tex|docx?|ps)$", lowered)
-    )
+    return not (lowered.startswith(("microsoft word", "untitled")) or re.search(r"\.(dvi|pdf|tex|docx?|ps)$", lowered))
 
 
 def _cut_references(ordered: list[Line]) -> list[Line]:
@@ -186,7 +193,12 @@ def _mark_footnotes(pages: list[Page], body_size: float) -> None:
                 continue
             last = max(l.bottom for l in body)
             for line in page.lines:
-                if line.column == column and line.role == "body" and line.size < body_size - 0.8 and line.top >= last - 1:
+                if (
+                    line.column == column
+                    and line.role == "body"
+                    and line.size < body_size - 0.8
+                    and line.top >= last - 1
+                ):
                     line.role = "footnote"
 
 

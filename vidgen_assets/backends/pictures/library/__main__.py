@@ -6,6 +6,7 @@ from tqdm import tqdm
 from vidgen_assets.backends.pictures.library.backend import index_bundled
 
 with tqdm(desc="indexing the bundled pictures", unit="picture") as bar:
+
     def _advance(done: float, total: float) -> None:
         bar.total = int(total)
         bar.update(int(done) - bar.n)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from PIL import Image
 
@@ -26,7 +26,14 @@ from vidgen_assets.backends.pictures.library.index import Match, join_shelves, l
 from vidgen_assets.backends.pictures.library.media_folder import MediaFolder
 from vidgen_assets.backends.pictures.library.openclipart import OpenClipart
 from vidgen_assets.backends.pictures.library.openmoji import OpenMoji
-from vidgen_assets.backends.pictures.library.raster import DEFAULT_PALETTE, RGB, load_image, rasterise_svg, tint, tint_icon
+from vidgen_assets.backends.pictures.library.raster import (
+    DEFAULT_PALETTE,
+    RGB,
+    load_image,
+    rasterise_svg,
+    tint,
+    tint_icon,
+)
 from vidgen_assets.backends.pictures.library.tabler import TablerIcons
 from vidgen_assets.errors import BackendUnavailable, InputError, VidgenError
 from vidgen_assets.media.ffmpeg import extract_thumbnail, probe
@@ -92,8 +99,12 @@ class LibraryPictures:
         if self.shared is None:
             shelf = load_shelf(self.db, [c.root for c in self._collections()])
         else:
-            shelf = join_shelves([load_shelf(self.shared, [c.root for c in self.bundled]),
-                                  load_shelf(self.db, [self.media.root] if self.media else [])])
+            shelf = join_shelves(
+                [
+                    load_shelf(self.shared, [c.root for c in self.bundled]),
+                    load_shelf(self.db, [self.media.root] if self.media else []),
+                ]
+            )
         queries = build_queries(self.embedder, [Wanted(r.text, r.summary, r.prompt, r.style) for r in requests])
         size = max(r.width for r in requests), max(r.height for r in requests)
         drawn: dict[Path, Image.Image | None] = {}
@@ -168,4 +179,3 @@ def _picture(match: Match, image: Image.Image) -> Picture:
         path=match.path,
         attribution=match.attribution,
     )
-

@@ -100,7 +100,9 @@ class NpmPackage(Folder):
         # npm gives every file the same mtime, so the version is part of the signature.
         version = self.version()
         paths = [self.root / self.svg_folder / f"{stem}.svg" for stem in self.stems()]
-        return sorted((Entry(p, f"{version}/{signature_of(p)}", self.kind) for p in paths if p.exists()), key=lambda e: e.path)
+        return sorted(
+            (Entry(p, f"{version}/{signature_of(p)}", self.kind) for p in paths if p.exists()), key=lambda e: e.path
+        )
 
     def version(self) -> str:
         """The installed version."""

@@ -19,9 +19,9 @@ earlier in the video.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -76,8 +76,15 @@ class Query:
 def query_texts(embedder: TextEmbedder, wanted: Wanted) -> list[tuple[str, str]]:
     """(kind, text) of each query for one chunk; empty texts left out."""
     subject = prompt_subject(wanted.prompt, wanted.style)
-    phrases = distinct_phrases(ranked_phrases(wanted.text, embedder.embed), SUBJECT_PHRASES) if wanted.text.strip() else []
-    pairs = [("subject", subject), *(("phrase", p) for p in phrases), ("summary", wanted.summary), ("text", wanted.text)]
+    phrases = (
+        distinct_phrases(ranked_phrases(wanted.text, embedder.embed), SUBJECT_PHRASES) if wanted.text.strip() else []
+    )
+    pairs = [
+        ("subject", subject),
+        *(("phrase", p) for p in phrases),
+        ("summary", wanted.summary),
+        ("text", wanted.text),
+    ]
     return [(kind, " ".join(text.split())) for kind, text in pairs if text.strip()]
 
 
@@ -114,8 +121,10 @@ def build_queries(embedder: TextEmbedder, wanted: Sequence[Wanted]) -> list[Quer
 
 def document_vector(queries: Sequence[Query]) -> np.ndarray | None:
     """The unit mean of each chunk's narration vector (or of its subject rows when it has no text)."""
-    rows = [q.vectors[[i for i, k in enumerate(q.kinds) if k in CONTEXT_KINDS] or list(range(len(q.kinds)))].mean(axis=0)
-            for q in queries]
+    rows = [
+        q.vectors[[i for i, k in enumerate(q.kinds) if k in CONTEXT_KINDS] or list(range(len(q.kinds)))].mean(axis=0)
+        for q in queries
+    ]
     if not rows:
         return None
     mean = np.mean(rows, axis=0)
@@ -152,8 +161,11 @@ def scores(shelf: Shelf, queries: Sequence[Query | None]) -> tuple[np.ndarray, n
                 if key not in documents:
                     documents[key] = shelf.similarities(q.document[None, :])[:, 0]
                 in_document = documents[key]
-            out[:, i] = (WEIGHTS["subject"] * part[np.arange(len(shelf)), rows[:, i]] + WEIGHTS["text"] * in_text
-                         + WEIGHTS["document"] * in_document)
+            out[:, i] = (
+                WEIGHTS["subject"] * part[np.arange(len(shelf)), rows[:, i]]
+                + WEIGHTS["text"] * in_text
+                + WEIGHTS["document"] * in_document
+            )
             column += len(q.kinds)
     return out, rows
 

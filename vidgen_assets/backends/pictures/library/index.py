@@ -8,9 +8,9 @@ per video (7,500 x 384 floats, 11 MB) and rank pictures by dot product (`choice`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -38,9 +38,13 @@ class IndexReport:
     removed: int
     unchanged: int
 
-    def __add__(self, other: "IndexReport") -> "IndexReport":
-        return IndexReport(self.added + other.added, self.changed + other.changed,
-                           self.removed + other.removed, self.unchanged + other.unchanged)
+    def __add__(self, other: IndexReport) -> IndexReport:
+        return IndexReport(
+            self.added + other.added,
+            self.changed + other.changed,
+            self.removed + other.removed,
+            self.unchanged + other.unchanged,
+        )
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,11 @@ def update_index(
         with db.connect() as con:
             con.execute(DDL)
             con.execute(MIGRATE)
-            known = dict(con.execute(
-                f"SELECT path, signature || '|' || model FROM {TABLE} WHERE collection = ?", [str(collection.root)]
-            ).fetchall())
+            known = dict(
+                con.execute(
+                    f"SELECT path, signature || '|' || model FROM {TABLE} WHERE collection = ?", [str(collection.root)]
+                ).fetchall()
+            )
         entries = collection.entries()
         todo = [e for e in entries if known.get(str(e.path)) != f"{e.signature}|{_model(embedder)}"]
         plans.append((collection, todo, set(known) - {str(e.path) for e in entries}))
@@ -97,8 +103,20 @@ def _write(db: Database, embedder: TextEmbedder, collection: Collection, entries
     descriptions = [collection.describe(e) for e in entries]
     vectors = embedder.embed([d.text for d in descriptions] + [d.name for d in descriptions])
     rows = [
-        [str(e.path), str(collection.root), collection.source, e.kind, d.licence, d.attribution, d.text,
-         e.signature, _model(embedder), v.tolist(), d.name, n.tolist() if d.name.strip() else None]
+        [
+            str(e.path),
+            str(collection.root),
+            collection.source,
+            e.kind,
+            d.licence,
+            d.attribution,
+            d.text,
+            e.signature,
+            _model(embedder),
+            v.tolist(),
+            d.name,
+            n.tolist() if d.name.strip() else None,
+        ]
         for e, d, v, n in zip(entries, descriptions, vectors[: len(entries)], vectors[len(entries) :])
     ]
     with db.connect() as con:
@@ -142,7 +160,12 @@ class Shelf:
         return similarity
 
     def best(
-        self, scores: np.ndarray, limit: int, preferred_source: str = "", preferred_above: float = 1.0, at_least: float = -1.0
+        self,
+        scores: np.ndarray,
+        limit: int,
+        preferred_source: str = "",
+        preferred_above: float = 1.0,
+        at_least: float = -1.0,
     ) -> list[Match]:
         """At most `limit` pictures scoring `at_least`, highest `scores` (one per picture) first.
 
@@ -199,5 +222,7 @@ def load_shelf(db: Database, roots: Sequence[Path]) -> Shelf:
         return Shelf([], np.zeros((0, DIMENSIONS), dtype=np.float32))
     vectors = np.stack(columns["embedding"]).astype(np.float32)
     none = np.zeros(DIMENSIONS, dtype=np.float32)
-    names = np.stack([none if v is None or np.ma.is_masked(v) else v for v in columns["name_embedding"]]).astype(np.float32)
+    names = np.stack([none if v is None or np.ma.is_masked(v) else v for v in columns["name_embedding"]]).astype(
+        np.float32
+    )
     return Shelf(matches, vectors, names)

@@ -18,7 +18,25 @@ LICENCE = "the user's own (media folder)"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
 CLIP_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi"}
 _CAPTION_CHARS = 600
-_CAMERA_WORDS = {"img", "dsc", "dscn", "dscf", "pxl", "mvi", "vid", "gopr", "dji", "screenshot", "image", "photo", "video", "clip", "copy", "final", "edit"}
+_CAMERA_WORDS = {
+    "img",
+    "dsc",
+    "dscn",
+    "dscf",
+    "pxl",
+    "mvi",
+    "vid",
+    "gopr",
+    "dji",
+    "screenshot",
+    "image",
+    "photo",
+    "video",
+    "clip",
+    "copy",
+    "final",
+    "edit",
+}
 
 
 class MediaFolder(Folder):

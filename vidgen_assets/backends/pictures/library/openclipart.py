@@ -30,7 +30,14 @@ _LICENCES = {
     "http://creativecommons.org/licenses/publicdomain/": PUBLIC_DOMAIN,
     "http://creativecommons.org/licenses/GPL/2.0/": "GPL-2.0",
 }
-_SKIPPED_FOLDERS = ("computer/icons", "computer/buttons", "shapes/stars", "special/gradients", "special/patterns", "signs_and_symbols")
+_SKIPPED_FOLDERS = (
+    "computer/icons",
+    "computer/buttons",
+    "shapes/stars",
+    "special/gradients",
+    "special/patterns",
+    "signs_and_symbols",
+)
 _HEAD_BYTES = 1 << 16  # metadata sits near the top; a few files are megabytes of paths
 # Titles that name an icon set or an author rather than what the picture shows.
 _SET_TITLE = re.compile(r"part of|collection|theme|icons?\b|iconset|clip ?art by|^clipart|gramastar", re.I)
@@ -65,14 +72,22 @@ class OpenClipart(Folder):
             parts.append(title)
         if meta["description"] and "@" not in meta["description"]:
             parts.append(meta["description"])
-        keywords = _unique(w for k in meta["subjects"] for w in [k.replace("_", " ").strip().lower()] if w and w not in _NOISE_WORDS)
-        folders = [p.replace("_", " ") for p in entry.path.parent.relative_to(self.root).parts if not p.endswith("-theme")]
+        keywords = _unique(
+            w for k in meta["subjects"] for w in [k.replace("_", " ").strip().lower()] if w and w not in _NOISE_WORDS
+        )
+        folders = [
+            p.replace("_", " ") for p in entry.path.parent.relative_to(self.root).parts if not p.endswith("-theme")
+        ]
         text = "; ".join(p for p in parts if p)
         extra = ", ".join(_unique([*keywords, *folders]))
         if extra:
             text = f"{text} ({extra})" if text else extra
         licence = _LICENCES.get(meta["licence"], PUBLIC_DOMAIN)
-        attribution = "" if licence == PUBLIC_DOMAIN else f"{title or entry.path.stem} by {meta['creator'] or 'unknown'}, {licence}"
+        attribution = (
+            ""
+            if licence == PUBLIC_DOMAIN
+            else f"{title or entry.path.stem} by {meta['creator'] or 'unknown'}, {licence}"
+        )
         name = " ".join(file_words) or (title if not _SET_TITLE.search(title) else "")
         return Description(text=text, licence=licence, attribution=attribution, name=name)
 
@@ -91,7 +106,9 @@ def read_metadata(svg_head: str) -> dict:
         # The work's own title comes before the publisher's and creator's agent titles.
         "title": first(r"^<cc:Work\b[^>]*>\s*<dc:title>(.*?)</dc:title>"),
         "description": first(r"<dc:description>(.*?)</dc:description>"),
-        "subjects": [html.unescape(s).strip() for s in re.findall(r"<rdf:li>(.*?)</rdf:li>", subjects.group(1))] if subjects else [],
+        "subjects": [html.unescape(s).strip() for s in re.findall(r"<rdf:li>(.*?)</rdf:li>", subjects.group(1))]
+        if subjects
+        else [],
         "creator": first(r"<dc:creator>.*?<dc:title>(.*?)</dc:title>"),
         "licence": first(r'<cc:license rdf:resource="([^"]*)"'),
     }

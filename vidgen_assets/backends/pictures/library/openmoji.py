@@ -36,7 +36,11 @@ class OpenMoji(NpmPackage):
         emoji = self._emoji[entry.path.stem]
         name = emoji["annotation"]
         tags = [t.strip() for field in ("tags", "openmoji_tags") for t in emoji[field].split(",")]
-        extra = list(dict.fromkeys([t.lower() for t in tags if t and t.lower() != name.lower()] + [emoji["subgroups"].replace("-", " ")]))
+        extra = list(
+            dict.fromkeys(
+                [t.lower() for t in tags if t and t.lower() != name.lower()] + [emoji["subgroups"].replace("-", " ")]
+            )
+        )
         author = emoji["openmoji_author"] or "the OpenMoji designers"
         return Description(
             text=f"{name} ({', '.join(extra)})" if extra else name,
@@ -53,4 +57,3 @@ class OpenMoji(NpmPackage):
             for e in self.data(_DATA)
             if not e["skintone"] and e["group"] not in _SKIPPED_GROUPS and e["subgroups"] not in _SKIPPED_SUBGROUPS
         }
-

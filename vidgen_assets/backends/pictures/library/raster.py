@@ -8,8 +8,8 @@ transparent becomes the palette's background. One-colour icons are drawn in a si
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import resvg_py

@@ -38,7 +38,11 @@ class TablerIcons(NpmPackage):
         icon = self._icons[entry.path.stem]
         name = " ".join(w for w in entry.path.stem.split("-") if not w.isdigit())  # "a-b-2" is a second "a b"
         tags = [str(t).replace("-", " ").lower() for t in icon.get("tags", [])]  # some tags are numbers (404)
-        extra = list(dict.fromkeys([t for t in tags if t and t != name] + ([icon["category"].lower()] if icon.get("category") else [])))
+        extra = list(
+            dict.fromkeys(
+                [t for t in tags if t and t != name] + ([icon["category"].lower()] if icon.get("category") else [])
+            )
+        )
         return Description(
             text=f"{name} ({', '.join(extra)})" if extra else name,
             licence=LICENCE,
@@ -61,8 +65,10 @@ class TablerIcons(NpmPackage):
         return {
             name: icon
             for name, icon in icons.items()
-            if "outline" in icon.get("styles", {}) and icon.get("category") not in _SKIPPED_CATEGORIES
-            and not name.endswith("-off") and name not in gauges
+            if "outline" in icon.get("styles", {})
+            and icon.get("category") not in _SKIPPED_CATEGORIES
+            and not name.endswith("-off")
+            and name not in gauges
         }
 
 
