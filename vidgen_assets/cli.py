@@ -194,7 +194,9 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
         }
         if get_origin(kind) is Literal:
             options["choices"] = get_args(kind)
-        elif kind in (int, float):
+        else:
+            options["metavar"] = s.flag.upper()  # not the namespaced dest ("SETTING:DATA-DIR")
+        if kind in (int, float):
             options["type"] = kind
         group.add_argument(f"--{s.flag}", **options)
 
