@@ -123,6 +123,9 @@ def _run(doc_id: str, executor: str, answers, pause: tuple[str, str] | None = No
         "vidgen_tests.helpers.load",
         "make_video_job",
         reconstructable_kwargs={"pause_in": pause_in, "pause_marker": str(marker)},
+        # Step processes import this module by name: the repository root is where it resolves
+        # (pytest puts it on sys.path, but a step process starts without it).
+        reconstructor_working_directory=str(Path(__file__).resolve().parents[2]),
     )
     try:
         with DagsterInstance.get() as instance:
