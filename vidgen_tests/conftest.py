@@ -40,6 +40,13 @@ SLOW_MODULES = frozenset(
         "test_frames",
         "test_pictures_diffusers",
         "test_tts",
+        # Whisper on the real recording (once per session, but a model run all the same).
+        "test_cues",
+        "test_caption_script",
+        "test_subtitle_files",
+        # Loopback servers that speak AUTOMATIC1111's and ComfyUI's protocols, timeouts included.
+        "test_pictures_automatic1111",
+        "test_pictures_comfyui",
     }
 )
 
