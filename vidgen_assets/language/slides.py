@@ -194,7 +194,7 @@ def _keep_clauses(text: str, max_words: int) -> str:
         kept.append(clause)
     if len(" ".join(kept).split()) < 6:  # nothing, or only an opener such as "That said,"
         if re.search(r"\d", clauses[0]):  # the opening clause has a number of its own: cut it
-            return _without_open_aside(_cut_words(clauses[0], max_words))
+            return _cut_words(clauses[0], max_words)  # compress drops an aside the cut left open
         numbered = next((c for c in clauses if re.search(r"\d", c) and len(c.split()) <= max_words), None)
         return numbered or _cut_words(text, max_words)
     dropped = clauses[len(kept) :]
