@@ -14,6 +14,7 @@ from PIL import Image
 from vidgen_assets.backends.embeddings import TextEmbedder
 from vidgen_assets.backends.pictures import PictureRequest
 from vidgen_assets.backends.pictures.library.backend import LibraryPictures
+from vidgen_assets.backends.pictures.library.catalog import Entry
 from vidgen_assets.backends.pictures.library.choice import RELIEF, THRESHOLD, Query, name_words, narration_acronyms
 from vidgen_assets.backends.pictures.library.index import update_index
 from vidgen_assets.backends.pictures.library.media_folder import MediaFolder, words_of_name
@@ -355,3 +356,17 @@ def test_a_rock_pool_survey_gets_no_billiard_ball_and_sealing_limpets_no_seal(tm
     limpets = pictures[3]
     assert limpets is None or "seal" not in name_words(limpets.description)
     assert pictures[4] is not None and "crab" in pictures[4].description
+
+
+def test_perl_references_in_clip_art_metadata_are_not_words_of_the_picture():
+    # Real files of Debian's openclipart-svg whose title or keywords read "HASH(0x...)": once they
+    # made a keyboard and toy blocks match a narration about hash tables.
+    collection = OpenClipart()
+    for name, expected in (
+        ("computer/hardware/computer_keyboard_01.svg", "computer keyboard (hardware, computer)"),
+        ("recreation/holiday/sunshine_matthew_gates_01.svg", "sunshine; Sunshine (holiday, sunny, crepuscular, sun"),
+    ):
+        path = COLLECTION_DIR / name
+        assert "hash(0x" in path.read_text(encoding="utf-8", errors="replace").lower()
+        description = collection.describe(Entry(path, "", "svg")).text
+        assert description.startswith(expected) and "0x" not in description

@@ -27,7 +27,7 @@ DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     embedding FLOAT[{DIMENSIONS}], indexed_at TIMESTAMP DEFAULT current_timestamp)"""
 # An index made before pictures had names gains the column; its rows are re-embedded (SCHEME).
 MIGRATE = f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS name VARCHAR; ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS name_embedding FLOAT[{DIMENSIONS}]"
-SCHEME = "names"  # bumped when what is embedded changes, so every row is embedded again
+SCHEME = "names; no perl references"  # bumped when what is embedded changes, so every row is embedded again
 _BATCH = 256  # files described, embedded and written per transaction
 
 

@@ -41,6 +41,10 @@ _SKIPPED_FOLDERS = (
 _HEAD_BYTES = 1 << 16  # metadata sits near the top; a few files are megabytes of paths
 # Titles that name an icon set or an author rather than what the picture shows.
 _SET_TITLE = re.compile(r"part of|collection|theme|icons?\b|iconset|clip ?art by|^clipart|gramastar", re.I)
+# About 50 files carry "HASH(0x8589f20)" as their title or among their keywords: the address of
+# a Perl hash that the tool which wrote their metadata printed instead of its contents. It is not
+# a word of the picture, and it made a keyboard, toy blocks and Einstein match "hash table".
+_PERL_REFERENCE = re.compile(r"\b(?:hash|array|scalar)\(0x[0-9a-f]+\)", re.I)
 _NOISE_WORDS = {"hash", "unsorted", "icons", "icon", "theme", "svg", "clipart", "clip", "art", "by", "openclipart"}
 
 
@@ -66,14 +70,18 @@ class OpenClipart(Folder):
         meta = read_metadata(head)
         creator_words = set(_words(meta["creator"]))
         file_words = [w for w in _words(entry.path.stem) if not _by_creator(w, creator_words) and not w.isdigit()]
-        title = meta["title"]
+        title = _PERL_REFERENCE.sub("", meta["title"]).strip()
         parts = [" ".join(file_words)]
         if title and not _SET_TITLE.search(title) and _words(title) != file_words:
             parts.append(title)
-        if meta["description"] and "@" not in meta["description"]:
-            parts.append(meta["description"])
+        description = _PERL_REFERENCE.sub("", meta["description"]).strip()
+        if description and "@" not in description:
+            parts.append(description)
         keywords = _unique(
-            w for k in meta["subjects"] for w in [k.replace("_", " ").strip().lower()] if w and w not in _NOISE_WORDS
+            w
+            for k in meta["subjects"]
+            for w in [_PERL_REFERENCE.sub("", k).replace("_", " ").strip().lower()]
+            if w and w not in _NOISE_WORDS
         )
         folders = [
             p.replace("_", " ") for p in entry.path.parent.relative_to(self.root).parts if not p.endswith("-theme")
