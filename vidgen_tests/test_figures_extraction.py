@@ -164,6 +164,23 @@ def test_a_float_continued_over_two_pages_keeps_its_first_part(read):
     assert "Purpose" in inside["Table 1"] and "m1Neutral" in inside["Table 2"]
 
 
+BMC = Path(__file__).parent / "data" / "papers" / "bmc-hsr-14-1-quality.pdf"  # CC BY 2.0, see data/README.md
+
+
+def test_a_tables_first_column_is_not_taken_for_a_side_column(read):
+    # BMC: Table 2 fills landscape page 5 and goes on, "(Continued)", on page 6. Its row labels
+    # ("1. Affiliate respondents (n = 5)") stand in a column apart, level with their rows; were
+    # they a side column, the caption would be split and only the continuation shown.
+    doc, _, _, captions, inside = read(BMC)
+    figures = {f.label: f for f in doc.figures}
+    assert set(figures) == {"Table 1", "Table 2", "Figure 1"}
+    assert figures["Table 2"].page == 5
+    assert figures["Table 2"].caption.startswith("Overview of themes on quality emerging from in-depth interviews")
+    text = "".join(inside["Table 2"])  # pdfplumber's words on this page run together: compare without spaces
+    assert "Respondentgroup" in text and "Affiliaterespondents" in text and "Staffrespondents" in text
+    assert "4.3Treatmentprotocols" not in text  # the continuation's first row
+
+
 @pytest.mark.parametrize(
     "label_line, label",
     [
