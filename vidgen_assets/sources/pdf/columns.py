@@ -100,6 +100,8 @@ def _rows_run_on(segments: list[list[dict]], x0: float, x1: float) -> bool:
     (each row label level with its row's cells); a side column of notes or a licence keeps its
     own line spacing, level with the body beside it only by chance."""
     inside = [seg for seg in segments if seg[0]["x0"] >= x0 - 2 and max(c["x1"] for c in seg) <= x1 + 2]
-    others = [min(c["top"] for c in seg) for seg in segments if seg[0]["x0"] > x1 + 2 or max(c["x1"] for c in seg) < x0 - 2]
+    others = [
+        min(c["top"] for c in seg) for seg in segments if seg[0]["x0"] > x1 + 2 or max(c["x1"] for c in seg) < x0 - 2
+    ]
     level = sum(any(abs(min(c["top"] for c in seg) - top) < 1.5 for top in others) for seg in inside)
     return len(inside) >= 4 and level >= 0.8 * len(inside)
