@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
 import pytest
-from PIL import Image, ImageStat
+from PIL import Image, ImageChops, ImageStat
 
 from vidgen_assets.sources.pdf import read_pdf
 from vidgen_assets.sources.pdf.figures import FIGURE_DPI
@@ -162,6 +163,31 @@ def test_a_float_continued_over_two_pages_keeps_its_first_part(read):
     with Image.open(figures["Figure 2"].image_path) as image:  # a picture filling most of the page, not the logo
         assert image.width * 72 / FIGURE_DPI > 350 and image.height * 72 / FIGURE_DPI > 450
     assert "Purpose" in inside["Table 1"] and "m1Neutral" in inside["Table 2"]
+
+
+@pytest.mark.parametrize("rotate", [0, 180], ids=["reading-up", "reading-down"])
+def test_a_table_printed_sideways_on_a_portrait_page_is_turned_upright(read, tmp_path, rotate):
+    # PeerJ's page 8 is a portrait page drawn sideways that its /Rotate 90 sets upright. With
+    # /Rotate 0 (or 180), pypdfium2 makes of it what journals print: a wide table whose text
+    # runs up (or down) a portrait page. Its crop must read left to right, as the landscape
+    # page's crop does.
+    source = pdfium.PdfDocument(PEERJ)
+    sideways = pdfium.PdfDocument.new()
+    sideways.import_pages(source, [6, 7, 8])
+    assert sideways[1].get_rotation() == 90
+    sideways[1].set_rotation(rotate)
+    path = tmp_path / "sideways.pdf"
+    sideways.save(path)
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    figures = {f.label: f for f in doc.figures}
+    assert figures["Table 2"].page == 2
+    assert figures["Table 2"].caption.startswith("Sample of a summary output file")
+    landscape = {f.label: f for f in read(PEERJ)[0].figures}["Table 2"]
+    with Image.open(figures["Table 2"].image_path) as crop, Image.open(landscape.image_path) as expected:
+        assert abs(crop.width - expected.width) <= 3 and abs(crop.height - expected.height) <= 3
+        small = (300, 210)  # the same picture: the same rows and columns (turned the wrong way: 17)
+        difference = ImageChops.difference(crop.convert("L").resize(small), expected.convert("L").resize(small))
+        assert ImageStat.Stat(difference).mean[0] < 6
 
 
 BMC = Path(__file__).parent / "data" / "papers" / "bmc-hsr-14-1-quality.pdf"  # CC BY 2.0, see data/README.md

@@ -67,7 +67,7 @@ def read_pdf(path: Path, figures_dir: Path, max_pages: int) -> Document:
         metadata["Author"] = authors(metadata.get("Author", ""), pages)
         with _unreadable_as_input_error(path):
             images = [
-                (caption, render_crop(pdf.pages[caption.page - 1], caption.crop))
+                (caption, render_crop(pdf.pages[caption.page - 1], caption.crop, pages[caption.page - 1].turn))
                 for caption in captions
                 if caption.crop is not None
             ]

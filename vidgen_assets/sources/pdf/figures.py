@@ -16,6 +16,7 @@ from pathlib import Path
 from vidgen_assets.sources.document import Figure
 from vidgen_assets.sources.pdf.lines import Line, Page
 from vidgen_assets.sources.pdf.repair import NO_VOCABULARY, join_lines
+from vidgen_assets.sources.pdf.sideways import box_on_page, upright
 from vidgen_assets.storage.files import atomic_path
 
 FIGURE_DPI = 150
@@ -721,12 +722,13 @@ def _inside(box: Box, outer: Box, slack: float = 0.0) -> bool:
     )
 
 
-def render_crop(page, box: Box):
-    """The box of a pdfplumber page as a Pillow image at FIGURE_DPI."""
-    x0, top, x1, bottom = box
+def render_crop(page, box: Box, turn: int = 0):
+    """The box of a pdfplumber page as a Pillow image at FIGURE_DPI; on a page read turned
+    upright (Page.turn), the box is of the turned page and the image is turned to match."""
+    x0, top, x1, bottom = box_on_page(box, turn, float(page.width), float(page.height))
     offset_x, offset_y = page.bbox[0], page.bbox[1]
     region = page.crop((x0 + offset_x, top + offset_y, x1 + offset_x, bottom + offset_y), strict=False)
-    return region.to_image(resolution=FIGURE_DPI, antialias=True).original.copy()
+    return upright(region.to_image(resolution=FIGURE_DPI, antialias=True).original.copy(), turn)
 
 
 def save_figures(captions: list[Caption], images: list, figures_dir: Path) -> tuple[Figure, ...]:
