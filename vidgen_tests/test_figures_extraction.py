@@ -207,6 +207,65 @@ def test_a_tables_first_column_is_not_taken_for_a_side_column(read):
     assert "4.3Treatmentprotocols" not in text  # the continuation's first row
 
 
+def test_a_table_set_over_three_columns_of_two_pages_is_shown_whole(tmp_path):
+    # IEEE's layout (as in a software-engineering paper of the trial set, not ours to copy): a
+    # ruled table begins at the foot of page 1's right column, fills page 2's left column and
+    # ends at the top of its right column over its caption. The picture is the three pieces side
+    # by side, first first, not the last piece alone; the rows are not read as text.
+    rows = [f"{n}      {_BINS[n % len(_BINS)]}      {_DESCRIBED[n % len(_DESCRIBED)]}" for n in range(1, 41)]
+    prose = _COLUMN_PROSE * 6
+
+    def table(lines: list[str], top: float, x: float) -> bytes:
+        rules = b"".join(b"0 g %.1f %.1f 200 0.5 re f\n" % (x - 4, top + 9 - i * 12) for i in range(len(lines) + 1))
+        return rules + b"".join(
+            b"BT /F1 8 Tf %.1f %.1f Td (%s) Tj ET\n" % (x + dx, top - i * 12, cell.encode("latin-1"))
+            for i, line in enumerate(lines)
+            for dx, cell in zip((0, 18, 80), line.split("      "))
+        )
+
+    header = "No      Bin      Description"
+    pages = [
+        (b"", _text(prose[:54], 740) + _text(prose[:36], 740, x=320) + table([header, *rows[:8]], 290, 322)),
+        (
+            b"",
+            table(rows[8:36], 740, 74)
+            + table(rows[36:], 740, 322)
+            + _text(["Table 1: Name and description of the bins."], 680, size=8, x=340)
+            + _text(prose[:44], 650, x=320),
+        ),
+    ]
+    path = tmp_path / "three-columns.pdf"
+    path.write_bytes(make_pdf(pages))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [(f.label, f.caption) for f in doc.figures] == [("Table 1", "Name and description of the bins.")]
+    with Image.open(doc.figures[0].image_path) as image:
+        assert image.width * 72 / FIGURE_DPI > 3 * 200  # three pieces, not one
+    with pdfplumber.open(path) as pdf:
+        pages_read = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages_read, {})[2][0]
+        pieces = [*caption.pieces, (caption.page, caption.crop)]
+        words = [_words_in(pdf.pages[number - 1], box) for number, box in pieces]
+    assert [number for number, _ in pieces] == [1, 2, 2]
+    assert words[0][:3] == ["No", "Bin", "Description"] and words[2][-1] == rows[-1].split()[-1]
+    assert sum(word.isdigit() for piece in words for word in piece) == 40  # every row, once
+    assert not any(_shingles(row) & _shingles(doc.text) for row in rows)
+    assert "thermometers" in doc.text  # the running text is still read
+
+
+_BINS = ["Scalability", "Security", "Usability", "Recovery", "Backup", "Portability"]
+_DESCRIBED = ["Copes with growing work", "Guards against intrusion", "People reach their goal", "Lost data is got back"]
+_COLUMN_PROSE = [
+    "The survey counted crabs and limpets in",
+    "forty rock pools along the northern shore,",
+    "returning at low tide on three mornings",
+    "so that the counts could be compared. The",
+    "pools higher on the shore held fewer of",
+    "them, and small thermometers logged the",
+    "water of every pool through the summer.",
+    "The lower pools kept their animals well.",
+]
+
+
 @pytest.mark.parametrize(
     "label_line, label",
     [

@@ -24,7 +24,7 @@ import pdfplumber
 from vidgen_assets.errors import InputError
 from vidgen_assets.sources.document import Document, title_from_file_name
 from vidgen_assets.sources.pdf.byline import authors
-from vidgen_assets.sources.pdf.figures import render_crop, save_figures
+from vidgen_assets.sources.pdf.figures import render_float, save_figures
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.repair import mend_unmapped_ligatures
 from vidgen_assets.sources.pdf.structure import read_structure
@@ -66,11 +66,7 @@ def read_pdf(path: Path, figures_dir: Path, max_pages: int) -> Document:
         title, sections, captions = read_structure(pages, metadata)
         metadata["Author"] = authors(metadata.get("Author", ""), pages)
         with _unreadable_as_input_error(path):
-            images = [
-                (caption, render_crop(pdf.pages[caption.page - 1], caption.crop, pages[caption.page - 1].turn))
-                for caption in captions
-                if caption.crop is not None
-            ]
+            images = [(caption, render_float(pdf, pages, caption)) for caption in captions if caption.crop is not None]
 
     figures = save_figures(captions, images, Path(figures_dir))
     return Document(

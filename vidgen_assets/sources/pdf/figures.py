@@ -10,8 +10,10 @@ line of running text or the running head and foot.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from PIL import Image
 
 from vidgen_assets.sources.document import Figure
 from vidgen_assets.sources.pdf.lines import Line, Page
@@ -62,6 +64,9 @@ class Caption:
     source: str = ""
     strength: int = 2  # 2: "Figure 2:" set apart; 1: a bare label ("Figure 2 Flow chart")
     continued: bool = False  # "Table 2 (continued)": the rest of a float begun on a page before
+    # The parts of a float set over several columns before the part by its caption, first
+    # first: (page, box); the picture shows them side by side, then the crop.
+    pieces: list[tuple[int, Box]] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -122,6 +127,9 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
     for caption in candidates:
         if caption.crop is None:
             _fall_back_to_region(layouts[caption.page], caption, body_size)
+    for caption in candidates:
+        if caption.kind == "Table" and caption.source == "drawing":
+            _gather_earlier_pieces(layouts, caption)
     return _one_per_label(candidates)
 
 
@@ -260,7 +268,8 @@ def _one_per_label(candidates: list[Caption]) -> list[Caption]:
             key=lambda c: (c.source == "caption", c.continued, rank.index(c.source), c is not text),
         )
         if cropped and cropped[0] is not text:
-            text.page, text.crop, text.source = cropped[0].page, cropped[0].crop, cropped[0].source
+            best = cropped[0]
+            text.page, text.crop, text.source, text.pieces = best.page, best.crop, best.source, best.pieces
         result.append(text)
     return result
 
@@ -601,6 +610,94 @@ def _look_on_neighbouring_pages(layouts: dict[int, _Layout], caption: Caption, p
         caption.page = caption.lines[0].page
 
 
+def _gather_earlier_pieces(layouts: dict[int, _Layout], caption: Caption) -> None:
+    """A table closed by its caption at the top of a column may have begun at the foot of the
+    column before (the left column of its page, or the right column of the page before), and
+    filled whole columns between, as IEEE sets a long table: those pieces are the table's, first
+    first. A piece is lines in the table's type, with the table's column starts or its rules,
+    running from the foot of its column up to running text, a heading or another caption."""
+    layout = layouts[caption.page]
+    column = caption.lines[0].column
+    crop = caption.crop
+    if not layout.page.two_column or column not in ("L", "R") or crop[3] > caption.top + 1:
+        return
+    inside = [l for l in layout.page.lines if l.role == "float" and _inside((l.x0, l.top, l.x1, l.bottom), crop, 1.0)]
+    above = [
+        l for l in layout.page.lines if l.column in (column, "W") and l.role != "margin" and l.bottom < crop[1] - 1
+    ]
+    if not inside or above:
+        return  # the table does not open its column: nothing of it went before
+    size = sorted(l.size for l in inside)[len(inside) // 2]
+    pieces: list[tuple[int, Box]] = []
+    page, column = caption.page, column
+    while True:
+        page, column = (page, "L") if column == "R" else (page - 1, "R")
+        if page not in layouts or not layouts[page].page.two_column:
+            break
+        piece, whole = _column_foot_piece(layouts[page], column, size)
+        if piece is None:
+            break
+        pieces.insert(0, (page, piece))
+        if not whole:
+            break
+    for number, box in pieces:
+        layouts[number].crops.append(box)
+        for line in layouts[number].page.lines:
+            if line.role == "body" and _inside((line.x0, line.top, line.x1, line.bottom), box, 1.0):
+                line.role = "float"
+    caption.pieces = pieces
+
+
+def _column_foot_piece(layout: _Layout, column: str, size: float) -> tuple[Box | None, bool]:
+    """The box of table rows at the foot of the column in the given type size, and whether they
+    fill the column (the table goes on from the column before); (None, False) if the column
+    ends in anything else."""
+    lines = sorted(
+        (l for l in layout.page.lines if l.column == column and l.role not in ("margin", "sidebar")),
+        key=lambda l: l.bottom,
+    )
+    piece: list[Line] = []
+    top = layout.head  # of the piece: under the line that ends what goes before it
+    for line in reversed(lines):
+        if (
+            layout.stops(line, "Table")
+            or abs(line.size - size) > 0.6
+            or layout.taken((line.x0, line.top, line.x1, line.bottom))
+        ):
+            top = line.bottom + 1
+            break
+        piece.append(line)
+    if len(piece) < 2:
+        return None, False
+    whole = len(piece) == len(lines)
+    span = layout.span(column)
+    rules = [
+        box
+        for box in layout.graphics
+        if _overlap(box[0], box[2], *span) >= 0.5 * max(box[2] - box[0], 1.0)
+        and box[1] >= top - 2
+        and box[3] <= layout.foot
+    ]
+    # Columns of cells: line starts at two places or more, far apart, each shared by several rows.
+    starts: list[list[float]] = []
+    for x in sorted(l.x0 for l in piece):
+        if starts and x - starts[-1][-1] <= 2:
+            starts[-1].append(x)
+        else:
+            starts.append([x])
+    cells = [group[0] for group in starts if len(group) >= 2]
+    if len(rules) < 2 and not (len(cells) >= 2 and cells[-1] - cells[0] >= 3 * size):
+        return None, False
+    items = [((l.x0, l.top, l.x1, l.bottom), l) for l in piece] + [(box, None) for box in rules]
+    x0, y0, x1, y1 = _bounds(items)
+    return (
+        max(span[0], x0 - 3),
+        max(top + 1, y0 - 3),
+        min(span[1], x1 + 3),
+        min(layout.foot - 1, y1 + 3),
+    ), whole
+
+
 def _same_column(layout: _Layout, box: Box, seed: Box) -> bool:
     """Whether the box may belong to the seed's float: on a two-column page, on the seed's side
     of the gutter or across it (the other column's float is another)."""
@@ -729,6 +826,26 @@ def render_crop(page, box: Box, turn: int = 0):
     offset_x, offset_y = page.bbox[0], page.bbox[1]
     region = page.crop((x0 + offset_x, top + offset_y, x1 + offset_x, bottom + offset_y), strict=False)
     return upright(region.to_image(resolution=FIGURE_DPI, antialias=True).original.copy(), turn)
+
+
+def render_float(pdf, pages: list[Page], caption: Caption):
+    """The float's picture: its crop, after the pieces of it set in the columns before (side
+    by side, top-aligned, in reading order)."""
+    parts = [
+        render_crop(pdf.pages[number - 1], box, pages[number - 1].turn)
+        for number, box in [*caption.pieces, (caption.page, caption.crop)]
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    gap = round(FIGURE_DPI / 6)  # a sixth of an inch between pieces, as between columns
+    joined = Image.new(
+        "RGB", (sum(p.width for p in parts) + gap * (len(parts) - 1), max(p.height for p in parts)), "white"
+    )
+    x = 0
+    for part in parts:
+        joined.paste(part.convert("RGB"), (x, 0))
+        x += part.width + gap
+    return joined
 
 
 def save_figures(captions: list[Caption], images: list, figures_dir: Path) -> tuple[Figure, ...]:
