@@ -252,6 +252,34 @@ def test_a_table_set_over_three_columns_of_two_pages_is_shown_whole(tmp_path):
     assert "thermometers" in doc.text  # the running text is still read
 
 
+def test_a_table_without_rules_whose_rows_read_like_prose_is_cropped_to_its_last_row(tmp_path):
+    # Rows that are sentences at the size of the text, no rules, under their caption: they
+    # read like running text, so the crop was the caption alone and the rows were narrated.
+    # The crop spans the rows until the running text resumes after the space below the table.
+    rows = [
+        "Edison invented the phonograph at Menlo Park in the year 1877.",
+        "Marie Curie was awarded the Nobel Prize in Physics in 1903.",
+        "The Wright brothers flew the first powered aircraft at Kitty Hawk.",
+        "Tim Berners-Lee proposed the World Wide Web at CERN in 1989.",
+        "Alexander Fleming discovered penicillin in his London laboratory.",
+    ]
+    caption = ["Table 1: Sentences from which relations were extracted."]
+    path = tmp_path / "sentences.pdf"
+    path.write_bytes(
+        make_pdf([(b"", _text(_PROSE, 740) + _text(caption, 660) + _text(rows, 640) + _text(_PROSE, 560))])
+    )
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [(f.label, f.caption) for f in doc.figures] == [
+        ("Table 1", "Sentences from which relations were extracted.")
+    ]
+    with pdfplumber.open(path) as pdf:
+        caption = read_structure([read_page(page_objects(pdf.pages[0]))], {})[2][0]
+        words = " ".join(_words_in(pdf.pages[0], caption.crop))
+    assert words.startswith("Edison invented") and words.endswith("London laboratory.")
+    assert "crabs" not in words and "Sentences" not in words
+    assert "phonograph" not in doc.text and doc.text.count("rock pools") == 2  # the rows are shown, not read
+
+
 _BINS = ["Scalability", "Security", "Usability", "Recovery", "Backup", "Portability"]
 _DESCRIBED = ["Copes with growing work", "Guards against intrusion", "People reach their goal", "Lost data is got back"]
 _COLUMN_PROSE = [

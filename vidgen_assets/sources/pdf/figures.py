@@ -120,6 +120,11 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
             if caption.crop is None and stacked is not None:
                 caption.crop = stacked
                 layout.crops.append(stacked)
+    for caption in candidates:  # a table without rules whose rows read like prose
+        if caption.crop is None and caption.kind == "Table":
+            rows = _rows_set_apart(layouts[caption.page], caption)
+            if rows:
+                _set_crop(layouts[caption.page], caption, _bounds(rows), "drawing", [l for _, l in rows])
     cropped = {c.label for c in candidates if c.crop is not None}
     for caption in candidates:  # the neighbouring page's drawings, once every page's own are taken
         if caption.label not in cropped:
@@ -510,6 +515,51 @@ def _stacked(layout: _Layout, caption: Caption, span, kind: str, body_size: floa
     if above and below:  # a line or two on one side is stray text, not the table
         return above if _height(above) >= _height(below) else below
     return above or below
+
+
+def _rows_set_apart(layout: _Layout, caption: Caption) -> list:
+    """The rows of a table without rules whose rows read like prose (sentences, phrases), which
+    _stacked takes for running text: the lines under its caption (else over it), evenly spaced,
+    ragged rather than justified to the column, up to where the running text resumes after the
+    space a float is set off by (or a heading, another caption, the margin)."""
+    column = caption.lines[0].column
+    span = layout.span(column)
+    lines = [
+        l
+        for l in layout.page.lines
+        if l.role == "body" and l.column == column and _overlap(l.x0, l.x1, *span) > 0 and l not in caption.lines
+    ]
+    full = max((l.width for l in lines if id(l) in layout.running), default=0.0)
+    for direction in (1, -1):
+        pool = sorted(
+            (l for l in lines if (l.top >= caption.bottom - 1 if direction > 0 else l.bottom <= caption.top + 1)),
+            key=lambda l: l.top * direction,
+        )
+        rows: list[Line] = []
+        edge = caption.bottom if direction > 0 else caption.top
+        for line in pool:
+            gap = line.top - edge if direction > 0 else edge - line.bottom
+            if rows:
+                pitch = abs(rows[1].top - rows[0].top) if len(rows) > 1 else abs(line.top - rows[-1].top)
+                if abs(line.top - rows[-1].top) > 1.4 * pitch:
+                    break  # the space after a float: the running text resumes
+            elif gap > 2.0 * line.size:
+                break
+            if layout.stops(line, "Table") and id(line) not in layout.running or layout.taken(_box(line)):
+                rows = []  # a heading or another caption inside: not a float
+                break
+            rows.append(line)
+            edge = line.bottom if direction > 0 else line.top
+        else:
+            rows = []  # the text runs on to the end of the column: it is the running text
+        ragged = sum(l.width < 0.9 * full for l in rows)
+        if len(rows) >= 2 and full and ragged >= 0.6 * len(rows):
+            return [(_box(l), l) for l in rows]
+    return []
+
+
+def _box(line: Line) -> Box:
+    return (line.x0, line.top, line.x1, line.bottom)
 
 
 def _cells(items: list) -> int:
