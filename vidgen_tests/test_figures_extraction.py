@@ -190,6 +190,22 @@ def test_a_table_printed_sideways_on_a_portrait_page_is_turned_upright(read, tmp
         assert ImageStat.Stat(difference).mean[0] < 6
 
 
+def test_a_landscape_pages_running_head_set_down_its_side_stays_out_of_the_crop(read):
+    # PeerJ's landscape page 8 carries its running head, page-number bar and journal logo down
+    # its long sides, set sideways (not read, so no margin line bounds them): Table 2's crop
+    # had them at its left and right edges.
+    captions = {c.label: c for c in read(PEERJ)[3]}
+    x0, top, x1, bottom = captions["Table 2"].crop
+    with pdfplumber.open(PEERJ) as pdf:
+        page = pdf.pages[captions["Table 2"].page - 1]
+        sideways = [c for c in page.chars if not c["upright"]]
+        text = [c for c in page.chars if c["upright"]]
+        logo = [obj for obj in page.curves if obj["x0"] > max(c["x1"] for c in text)]
+    assert sideways and logo
+    assert not any(c["x1"] > x0 and c["x0"] < x1 and c["bottom"] > top and c["top"] < bottom for c in sideways)
+    assert not any(obj["x1"] > x0 and obj["x0"] < x1 and obj["bottom"] > top and obj["top"] < bottom for obj in logo)
+
+
 BMC = Path(__file__).parent / "data" / "papers" / "bmc-hsr-14-1-quality.pdf"  # CC BY 2.0, see data/README.md
 
 

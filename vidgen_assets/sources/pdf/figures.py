@@ -10,6 +10,7 @@ line of running text or the running head and foot.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,7 +101,8 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
     per label in reading order; caption lines are marked "caption" and lines inside a crop
     "float"."""
     candidates = _without_sentences_opening_with_a_label(_caption_blocks(pages, ordered, body_size), body_size)
-    layouts = {page.number: _Layout(page, body_size) for page in pages}
+    furniture = _page_furniture(pages)
+    layouts = {page.number: _Layout(page, body_size, furniture[page.number]) for page in pages}
     found = {id(c): _locate_float(layouts[c.page], c, body_size) for c in candidates}
     _share_out(candidates, found)
     for caption in candidates:
@@ -283,7 +285,7 @@ class _Layout:
     """What one page offers a float: its running text, head and foot, drawings, and what
     crops have already taken."""
 
-    def __init__(self, page: Page, body_size: float):
+    def __init__(self, page: Page, body_size: float, furniture: set[Box] = frozenset()):
         self.page = page
         self.body_size = body_size
         self.mid = page.gutter or page.width / 2
@@ -294,7 +296,10 @@ class _Layout:
         self.graphics = [
             box
             for box in page.graphics
-            if box[3] > self.head + 12 and box[1] < self.foot - 12 and (box[2] - box[0]) * (box[3] - box[1]) > 0
+            if box[3] > self.head + 12
+            and box[1] < self.foot - 12
+            and (box[2] - box[0]) * (box[3] - box[1]) > 0
+            and box not in furniture
         ]
         self.running = _running_text(page, body_size)
         self.crops: list[Box] = []
@@ -343,6 +348,30 @@ class _Layout:
 
     def taken(self, box: Box) -> bool:
         return any(_inside(box, crop) for crop in self.crops)
+
+
+def _page_furniture(pages: list[Page]) -> dict[int, set[Box]]:
+    """Per page, the drawings of a side margin beside all its text, repeated at the same place
+    on another page of its size or level with text set sideways there: the logo and page-number
+    bar a landscape page carries down its long sides by its running head, which is set sideways
+    and not read, so that no margin line bounds them."""
+
+    def key(page: Page, box: Box) -> tuple:
+        return (round(page.width), round(page.height), *(round(v) for v in box))
+
+    seen = Counter(k for page in pages for k in {key(page, box) for box in page.graphics})
+    furniture: dict[int, set[Box]] = {}
+    for page in pages:
+        left = min((l.x0 for l in page.lines), default=0.0)
+        right = max((l.x1 for l in page.lines), default=page.width)
+        beside = [box for box in page.graphics if box[2] < left - 2 or box[0] > right + 2]
+        heads = [box for box in page.aside if box[2] < left - 2 or box[0] > right + 2]
+        furniture[page.number] = {
+            box
+            for box in beside
+            if seen[key(page, box)] >= 2 or any(_overlap(box[0], box[2], head[0], head[2]) > -3 for head in heads)
+        }
+    return furniture
 
 
 def _running_text(page: Page, body_size: float) -> set[int]:

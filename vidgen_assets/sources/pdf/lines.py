@@ -79,6 +79,7 @@ class Page:
     two_column: bool = False
     gutter: float = 0.0  # x between the columns of a two-column page
     turn: int = 0  # the page's text runs sideways: read turned upright by this many degrees (sideways.py)
+    aside: list[tuple[float, float, float, float]] = field(default_factory=list)  # boxes of text not read: sideways
 
 
 def page_objects(page, recover_glyphs: bool = True) -> dict:
@@ -94,6 +95,13 @@ def page_objects(page, recover_glyphs: bool = True) -> dict:
     chars = [c for c in page.chars if c["text"].strip()]
     # A page whose text runs up or down it is read turned upright (see sideways.py).
     turn = page_turn(chars)
+    # Text set across the reading direction (a landscape page's running head down its long
+    # side, rotated axis titles) is not read; where it stands is kept (figures._page_furniture).
+    aside = [
+        turn_box((float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"])), turn, width, height)
+        for c in chars
+        if bool(c.get("upright", True)) == bool(turn)
+    ]
     if turn:
         chars = [turn_char(c, turn, width, height) for c in chars if not c.get("upright", True)]
     graphics = [
@@ -114,6 +122,7 @@ def page_objects(page, recover_glyphs: bool = True) -> dict:
             if c.get("upright", True)
         ],
         "graphics": graphics,
+        "aside": aside,
     }
 
 
@@ -211,7 +220,9 @@ def read_page(raw: dict) -> Page:
     for line in lines:
         if line.column == "S":
             line.role = "sidebar"
-    return Page(raw["number"], width, height, lines, graphics, two_column, mid, raw.get("turn", 0))
+    return Page(
+        raw["number"], width, height, lines, graphics, two_column, mid, raw.get("turn", 0), raw.get("aside", [])
+    )
 
 
 def loose_rows(raw: dict) -> list[list[dict]]:
