@@ -2,7 +2,8 @@
 
 Works from pdfplumber's characters rather than its text, because paper PDFs need decisions
 pdfplumber does not make. The stages, one module each: glyphs (characters the PDF does not map
-to Unicode, read from their fonts' glyph names), lines (characters to lines with their
+to Unicode, read from their fonts' glyph names), sideways (a page whose text runs up or down it
+is read turned upright, and its crops turned to match), lines (characters to lines with their
 super- and subscripts, and reading order), columns (the gutter, side columns and line numbers
 that are not read), figures (captions, and crops of figures, tables and algorithm boxes),
 structure (title, headings, sections, and what is not read: running heads, page numbers, tables
