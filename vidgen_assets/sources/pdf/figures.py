@@ -568,13 +568,11 @@ def _rows_set_apart(layout: _Layout, caption: Caption) -> list:
         edge = caption.bottom if direction > 0 else caption.top
         for line in pool:
             gap = line.top - edge if direction > 0 else edge - line.bottom
-            if rows:
-                pitch = abs(rows[1].top - rows[0].top) if len(rows) > 1 else abs(line.top - rows[-1].top)
-                if abs(line.top - rows[-1].top) > 1.4 * pitch:
-                    break  # the space after a float: the running text resumes
-            elif gap > 2.0 * line.size:
+            if len(rows) >= 2 and abs(line.top - rows[-1].top) > 1.4 * abs(rows[1].top - rows[0].top):
+                break  # the space after a float: the running text resumes
+            if not rows and gap > 2.0 * line.size:
                 break
-            if layout.stops(line, "Table") and id(line) not in layout.running or layout.taken(_box(line)):
+            if (layout.stops(line, "Table") and id(line) not in layout.running) or layout.taken(_box(line)):
                 rows = []  # a heading or another caption inside: not a float
                 break
             rows.append(line)
@@ -700,7 +698,7 @@ def _gather_earlier_pieces(layouts: dict[int, _Layout], caption: Caption) -> Non
     crop = caption.crop
     if not layout.page.two_column or column not in ("L", "R") or crop[3] > caption.top + 1:
         return
-    inside = [l for l in layout.page.lines if l.role == "float" and _inside((l.x0, l.top, l.x1, l.bottom), crop, 1.0)]
+    inside = [l for l in layout.page.lines if l.role == "float" and _inside(_box(l), crop, 1.0)]
     above = [
         l for l in layout.page.lines if l.column in (column, "W") and l.role != "margin" and l.bottom < crop[1] - 1
     ]
@@ -708,7 +706,7 @@ def _gather_earlier_pieces(layouts: dict[int, _Layout], caption: Caption) -> Non
         return  # the table does not open its column: nothing of it went before
     size = sorted(l.size for l in inside)[len(inside) // 2]
     pieces: list[tuple[int, Box]] = []
-    page, column = caption.page, column
+    page = caption.page
     while True:
         page, column = (page, "L") if column == "R" else (page - 1, "R")
         if page not in layouts or not layouts[page].page.two_column:
@@ -722,7 +720,7 @@ def _gather_earlier_pieces(layouts: dict[int, _Layout], caption: Caption) -> Non
     for number, box in pieces:
         layouts[number].crops.append(box)
         for line in layouts[number].page.lines:
-            if line.role == "body" and _inside((line.x0, line.top, line.x1, line.bottom), box, 1.0):
+            if line.role == "body" and _inside(_box(line), box, 1.0):
                 line.role = "float"
     caption.pieces = pieces
 
@@ -738,11 +736,7 @@ def _column_foot_piece(layout: _Layout, column: str, size: float) -> tuple[Box |
     piece: list[Line] = []
     top = layout.head  # of the piece: under the line that ends what goes before it
     for line in reversed(lines):
-        if (
-            layout.stops(line, "Table")
-            or abs(line.size - size) > 0.6
-            or layout.taken((line.x0, line.top, line.x1, line.bottom))
-        ):
+        if layout.stops(line, "Table") or abs(line.size - size) > 0.6 or layout.taken(_box(line)):
             top = line.bottom + 1
             break
         piece.append(line)
@@ -767,7 +761,7 @@ def _column_foot_piece(layout: _Layout, column: str, size: float) -> tuple[Box |
     cells = [group[0] for group in starts if len(group) >= 2]
     if len(rules) < 2 and not (len(cells) >= 2 and cells[-1] - cells[0] >= 3 * size):
         return None, False
-    items = [((l.x0, l.top, l.x1, l.bottom), l) for l in piece] + [(box, None) for box in rules]
+    items = [(_box(l), l) for l in piece] + [(box, None) for box in rules]
     x0, y0, x1, y1 = _bounds(items)
     return (
         max(span[0], x0 - 3),
