@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
 import pytest
-from PIL import Image, ImageStat
+from PIL import Image, ImageChops, ImageStat
 
 from vidgen_assets.sources.pdf import read_pdf
 from vidgen_assets.sources.pdf.figures import FIGURE_DPI
@@ -162,6 +163,151 @@ def test_a_float_continued_over_two_pages_keeps_its_first_part(read):
     with Image.open(figures["Figure 2"].image_path) as image:  # a picture filling most of the page, not the logo
         assert image.width * 72 / FIGURE_DPI > 350 and image.height * 72 / FIGURE_DPI > 450
     assert "Purpose" in inside["Table 1"] and "m1Neutral" in inside["Table 2"]
+
+
+@pytest.mark.parametrize("rotate", [0, 180], ids=["reading-up", "reading-down"])
+def test_a_table_printed_sideways_on_a_portrait_page_is_turned_upright(read, tmp_path, rotate):
+    # PeerJ's page 8 is a portrait page drawn sideways that its /Rotate 90 sets upright. With
+    # /Rotate 0 (or 180), pypdfium2 makes of it what journals print: a wide table whose text
+    # runs up (or down) a portrait page. Its crop must read left to right, as the landscape
+    # page's crop does.
+    source = pdfium.PdfDocument(PEERJ)
+    sideways = pdfium.PdfDocument.new()
+    sideways.import_pages(source, [6, 7, 8])
+    assert sideways[1].get_rotation() == 90
+    sideways[1].set_rotation(rotate)
+    path = tmp_path / "sideways.pdf"
+    sideways.save(path)
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    figures = {f.label: f for f in doc.figures}
+    assert figures["Table 2"].page == 2
+    assert figures["Table 2"].caption.startswith("Sample of a summary output file")
+    landscape = {f.label: f for f in read(PEERJ)[0].figures}["Table 2"]
+    with Image.open(figures["Table 2"].image_path) as crop, Image.open(landscape.image_path) as expected:
+        assert abs(crop.width - expected.width) <= 3 and abs(crop.height - expected.height) <= 3
+        small = (300, 210)  # the same picture: the same rows and columns (turned the wrong way: 17)
+        difference = ImageChops.difference(crop.convert("L").resize(small), expected.convert("L").resize(small))
+        assert ImageStat.Stat(difference).mean[0] < 6
+
+
+def test_a_landscape_pages_running_head_set_down_its_side_stays_out_of_the_crop(read):
+    # PeerJ's landscape page 8 carries its running head, page-number bar and journal logo down
+    # its long sides, set sideways (not read, so no margin line bounds them): Table 2's crop
+    # had them at its left and right edges.
+    captions = {c.label: c for c in read(PEERJ)[3]}
+    x0, top, x1, bottom = captions["Table 2"].crop
+    with pdfplumber.open(PEERJ) as pdf:
+        page = pdf.pages[captions["Table 2"].page - 1]
+        sideways = [c for c in page.chars if not c["upright"]]
+        text = [c for c in page.chars if c["upright"]]
+        logo = [obj for obj in page.curves if obj["x0"] > max(c["x1"] for c in text)]
+    assert sideways and logo
+    assert not any(c["x1"] > x0 and c["x0"] < x1 and c["bottom"] > top and c["top"] < bottom for c in sideways)
+    assert not any(obj["x1"] > x0 and obj["x0"] < x1 and obj["bottom"] > top and obj["top"] < bottom for obj in logo)
+
+
+BMC = Path(__file__).parent / "data" / "papers" / "bmc-hsr-14-1-quality.pdf"  # CC BY 2.0, see data/README.md
+
+
+def test_a_tables_first_column_is_not_taken_for_a_side_column(read):
+    # BMC: Table 2 fills landscape page 5 and goes on, "(Continued)", on page 6. Its row labels
+    # ("1. Affiliate respondents (n = 5)") stand in a column apart, level with their rows; were
+    # they a side column, the caption would be split and only the continuation shown.
+    doc, _, _, captions, inside = read(BMC)
+    figures = {f.label: f for f in doc.figures}
+    assert set(figures) == {"Table 1", "Table 2", "Figure 1"}
+    assert figures["Table 2"].page == 5
+    assert figures["Table 2"].caption.startswith("Overview of themes on quality emerging from in-depth interviews")
+    text = "".join(inside["Table 2"])  # pdfplumber's words on this page run together: compare without spaces
+    assert "Respondentgroup" in text and "Affiliaterespondents" in text and "Staffrespondents" in text
+    assert "4.3Treatmentprotocols" not in text  # the continuation's first row
+
+
+def test_a_table_set_over_three_columns_of_two_pages_is_shown_whole(tmp_path):
+    # IEEE's layout (as in a software-engineering paper of the trial set, not ours to copy): a
+    # ruled table begins at the foot of page 1's right column, fills page 2's left column and
+    # ends at the top of its right column over its caption. The picture is the three pieces side
+    # by side, first first, not the last piece alone; the rows are not read as text.
+    rows = [f"{n}      {_BINS[n % len(_BINS)]}      {_DESCRIBED[n % len(_DESCRIBED)]}" for n in range(1, 41)]
+    prose = _COLUMN_PROSE * 6
+
+    def table(lines: list[str], top: float, x: float) -> bytes:
+        rules = b"".join(b"0 g %.1f %.1f 200 0.5 re f\n" % (x - 4, top + 9 - i * 12) for i in range(len(lines) + 1))
+        return rules + b"".join(
+            b"BT /F1 8 Tf %.1f %.1f Td (%s) Tj ET\n" % (x + dx, top - i * 12, cell.encode("latin-1"))
+            for i, line in enumerate(lines)
+            for dx, cell in zip((0, 18, 80), line.split("      "))
+        )
+
+    header = "No      Bin      Description"
+    pages = [
+        (b"", _text(prose[:54], 740) + _text(prose[:36], 740, x=320) + table([header, *rows[:8]], 290, 322)),
+        (
+            b"",
+            table(rows[8:36], 740, 74)
+            + table(rows[36:], 740, 322)
+            + _text(["Table 1: Name and description of the bins."], 680, size=8, x=340)
+            + _text(prose[:44], 650, x=320),
+        ),
+    ]
+    path = tmp_path / "three-columns.pdf"
+    path.write_bytes(make_pdf(pages))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [(f.label, f.caption) for f in doc.figures] == [("Table 1", "Name and description of the bins.")]
+    with Image.open(doc.figures[0].image_path) as image:
+        assert image.width * 72 / FIGURE_DPI > 3 * 200  # three pieces, not one
+    with pdfplumber.open(path) as pdf:
+        pages_read = [read_page(page_objects(page)) for page in pdf.pages]
+        caption = read_structure(pages_read, {})[2][0]
+        pieces = [*caption.pieces, (caption.page, caption.crop)]
+        words = [_words_in(pdf.pages[number - 1], box) for number, box in pieces]
+    assert [number for number, _ in pieces] == [1, 2, 2]
+    assert words[0][:3] == ["No", "Bin", "Description"] and words[2][-1] == rows[-1].split()[-1]
+    assert sum(word.isdigit() for piece in words for word in piece) == 40  # every row, once
+    assert not any(_shingles(row) & _shingles(doc.text) for row in rows)
+    assert "thermometers" in doc.text  # the running text is still read
+
+
+def test_a_table_without_rules_whose_rows_read_like_prose_is_cropped_to_its_last_row(tmp_path):
+    # Rows that are sentences at the size of the text, no rules, under their caption: they
+    # read like running text, so the crop was the caption alone and the rows were narrated.
+    # The crop spans the rows until the running text resumes after the space below the table.
+    rows = [
+        "Edison invented the phonograph at Menlo Park in the year 1877.",
+        "Marie Curie was awarded the Nobel Prize in Physics in 1903.",
+        "The Wright brothers flew the first powered aircraft at Kitty Hawk.",
+        "Tim Berners-Lee proposed the World Wide Web at CERN in 1989.",
+        "Alexander Fleming discovered penicillin in his London laboratory.",
+    ]
+    caption = ["Table 1: Sentences from which relations were extracted."]
+    path = tmp_path / "sentences.pdf"
+    path.write_bytes(
+        make_pdf([(b"", _text(_PROSE, 740) + _text(caption, 660) + _text(rows, 640) + _text(_PROSE, 560))])
+    )
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    assert [(f.label, f.caption) for f in doc.figures] == [
+        ("Table 1", "Sentences from which relations were extracted.")
+    ]
+    with pdfplumber.open(path) as pdf:
+        caption = read_structure([read_page(page_objects(pdf.pages[0]))], {})[2][0]
+        words = " ".join(_words_in(pdf.pages[0], caption.crop))
+    assert words.startswith("Edison invented") and words.endswith("London laboratory.")
+    assert "crabs" not in words and "Sentences" not in words
+    assert "phonograph" not in doc.text and doc.text.count("rock pools") == 2  # the rows are shown, not read
+
+
+_BINS = ["Scalability", "Security", "Usability", "Recovery", "Backup", "Portability"]
+_DESCRIBED = ["Copes with growing work", "Guards against intrusion", "People reach their goal", "Lost data is got back"]
+_COLUMN_PROSE = [
+    "The survey counted crabs and limpets in",
+    "forty rock pools along the northern shore,",
+    "returning at low tide on three mornings",
+    "so that the counts could be compared. The",
+    "pools higher on the shore held fewer of",
+    "them, and small thermometers logged the",
+    "water of every pool through the summer.",
+    "The lower pools kept their animals well.",
+]
 
 
 @pytest.mark.parametrize(

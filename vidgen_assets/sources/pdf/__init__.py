@@ -2,7 +2,8 @@
 
 Works from pdfplumber's characters rather than its text, because paper PDFs need decisions
 pdfplumber does not make. The stages, one module each: glyphs (characters the PDF does not map
-to Unicode, read from their fonts' glyph names), lines (characters to lines with their
+to Unicode, read from their fonts' glyph names), sideways (a page whose text runs up or down it
+is read turned upright, and its crops turned to match), lines (characters to lines with their
 super- and subscripts, and reading order), columns (the gutter, side columns and line numbers
 that are not read), figures (captions, and crops of figures, tables and algorithm boxes),
 structure (title, headings, sections, and what is not read: running heads, page numbers, tables
@@ -24,7 +25,7 @@ import pdfplumber
 from vidgen_assets.errors import InputError
 from vidgen_assets.sources.document import Document, title_from_file_name
 from vidgen_assets.sources.pdf.byline import authors
-from vidgen_assets.sources.pdf.figures import render_crop, save_figures
+from vidgen_assets.sources.pdf.figures import render_float, save_figures
 from vidgen_assets.sources.pdf.lines import page_objects, read_page
 from vidgen_assets.sources.pdf.repair import mend_unmapped_ligatures
 from vidgen_assets.sources.pdf.structure import read_structure
@@ -66,11 +67,7 @@ def read_pdf(path: Path, figures_dir: Path, max_pages: int) -> Document:
         title, sections, captions = read_structure(pages, metadata)
         metadata["Author"] = authors(metadata.get("Author", ""), pages)
         with _unreadable_as_input_error(path):
-            images = [
-                (caption, render_crop(pdf.pages[caption.page - 1], caption.crop))
-                for caption in captions
-                if caption.crop is not None
-            ]
+            images = [(caption, render_float(pdf, pages, caption)) for caption in captions if caption.crop is not None]
 
     figures = save_figures(captions, images, Path(figures_dir))
     return Document(

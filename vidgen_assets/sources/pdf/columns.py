@@ -74,10 +74,18 @@ def sidebar_and_gutter(segments: list[list[dict]], width: float) -> tuple[tuple[
         return len(rows) >= 4 and sum(rows) >= 20 * len(rows)
 
     # The side column reaches to the far edge of the gutter: its rows end anywhere inside it.
-    if 40 < first[0] - lo < 0.45 * (hi - first[1]) and text_within(lo, first[1] - 3):
+    if (
+        40 < first[0] - lo < 0.45 * (hi - first[1])
+        and text_within(lo, first[1] - 3)
+        and not _rows_run_on(segments, lo - 2, first[1] - 3)
+    ):
         sidebar = (float(lo) - 2, float(first[1]) - 3)
         runs = runs[1:]
-    elif 40 < hi - last[1] < 0.45 * (last[0] - lo) and text_within(last[0] + 3, hi):
+    elif (
+        40 < hi - last[1] < 0.45 * (last[0] - lo)
+        and text_within(last[0] + 3, hi)
+        and not _rows_run_on(segments, last[0] + 3, hi + 2)
+    ):
         sidebar = (float(last[0]) + 3, float(hi) + 2)
         runs = runs[:-1]
     if runs:
@@ -85,3 +93,15 @@ def sidebar_and_gutter(segments: list[list[dict]], width: float) -> tuple[tuple[
         if abs((centre[0] + centre[1]) / 2 - mid) < 0.15 * width:
             mid = (centre[0] + centre[1]) / 2
     return sidebar, mid
+
+
+def _rows_run_on(segments: list[list[dict]], x0: float, x1: float) -> bool:
+    """Whether the rows between x0 and x1 go on across the gap, as a table's first column does
+    (each row label level with its row's cells); a side column of notes or a licence keeps its
+    own line spacing, level with the body beside it only by chance."""
+    inside = [seg for seg in segments if seg[0]["x0"] >= x0 - 2 and max(c["x1"] for c in seg) <= x1 + 2]
+    others = [
+        min(c["top"] for c in seg) for seg in segments if seg[0]["x0"] > x1 + 2 or max(c["x1"] for c in seg) < x0 - 2
+    ]
+    level = sum(any(abs(min(c["top"] for c in seg) - top) < 1.5 for top in others) for seg in inside)
+    return len(inside) >= 4 and level >= 0.8 * len(inside)

@@ -10,12 +10,16 @@ line of running text or the running head and foot.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from PIL import Image
 
 from vidgen_assets.sources.document import Figure
 from vidgen_assets.sources.pdf.lines import Line, Page
 from vidgen_assets.sources.pdf.repair import NO_VOCABULARY, join_lines
+from vidgen_assets.sources.pdf.sideways import box_on_page, upright
 from vidgen_assets.storage.files import atomic_path
 
 FIGURE_DPI = 150
@@ -61,6 +65,9 @@ class Caption:
     source: str = ""
     strength: int = 2  # 2: "Figure 2:" set apart; 1: a bare label ("Figure 2 Flow chart")
     continued: bool = False  # "Table 2 (continued)": the rest of a float begun on a page before
+    # The parts of a float set over several columns before the part by its caption, first
+    # first: (page, box); the picture shows them side by side, then the crop.
+    pieces: list[tuple[int, Box]] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -94,7 +101,8 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
     per label in reading order; caption lines are marked "caption" and lines inside a crop
     "float"."""
     candidates = _without_sentences_opening_with_a_label(_caption_blocks(pages, ordered, body_size), body_size)
-    layouts = {page.number: _Layout(page, body_size) for page in pages}
+    furniture = _page_furniture(pages)
+    layouts = {page.number: _Layout(page, body_size, furniture[page.number]) for page in pages}
     found = {id(c): _locate_float(layouts[c.page], c, body_size) for c in candidates}
     _share_out(candidates, found)
     for caption in candidates:
@@ -114,6 +122,11 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
             if caption.crop is None and stacked is not None:
                 caption.crop = stacked
                 layout.crops.append(stacked)
+    for caption in candidates:  # a table without rules whose rows read like prose
+        if caption.crop is None and caption.kind == "Table":
+            rows = _rows_set_apart(layouts[caption.page], caption)
+            if rows:
+                _set_crop(layouts[caption.page], caption, _bounds(rows), "drawing", [l for _, l in rows])
     cropped = {c.label for c in candidates if c.crop is not None}
     for caption in candidates:  # the neighbouring page's drawings, once every page's own are taken
         if caption.label not in cropped:
@@ -121,6 +134,9 @@ def find_captions(pages: list[Page], ordered: list[Line], body_size: float) -> l
     for caption in candidates:
         if caption.crop is None:
             _fall_back_to_region(layouts[caption.page], caption, body_size)
+    for caption in candidates:
+        if caption.kind == "Table" and caption.source == "drawing":
+            _gather_earlier_pieces(layouts, caption)
     return _one_per_label(candidates)
 
 
@@ -259,7 +275,8 @@ def _one_per_label(candidates: list[Caption]) -> list[Caption]:
             key=lambda c: (c.source == "caption", c.continued, rank.index(c.source), c is not text),
         )
         if cropped and cropped[0] is not text:
-            text.page, text.crop, text.source = cropped[0].page, cropped[0].crop, cropped[0].source
+            best = cropped[0]
+            text.page, text.crop, text.source, text.pieces = best.page, best.crop, best.source, best.pieces
         result.append(text)
     return result
 
@@ -268,7 +285,7 @@ class _Layout:
     """What one page offers a float: its running text, head and foot, drawings, and what
     crops have already taken."""
 
-    def __init__(self, page: Page, body_size: float):
+    def __init__(self, page: Page, body_size: float, furniture: set[Box] = frozenset()):
         self.page = page
         self.body_size = body_size
         self.mid = page.gutter or page.width / 2
@@ -279,7 +296,10 @@ class _Layout:
         self.graphics = [
             box
             for box in page.graphics
-            if box[3] > self.head + 12 and box[1] < self.foot - 12 and (box[2] - box[0]) * (box[3] - box[1]) > 0
+            if box[3] > self.head + 12
+            and box[1] < self.foot - 12
+            and (box[2] - box[0]) * (box[3] - box[1]) > 0
+            and box not in furniture
         ]
         self.running = _running_text(page, body_size)
         self.crops: list[Box] = []
@@ -328,6 +348,30 @@ class _Layout:
 
     def taken(self, box: Box) -> bool:
         return any(_inside(box, crop) for crop in self.crops)
+
+
+def _page_furniture(pages: list[Page]) -> dict[int, set[Box]]:
+    """Per page, the drawings of a side margin beside all its text, repeated at the same place
+    on another page of its size or level with text set sideways there: the logo and page-number
+    bar a landscape page carries down its long sides by its running head, which is set sideways
+    and not read, so that no margin line bounds them."""
+
+    def key(page: Page, box: Box) -> tuple:
+        return (round(page.width), round(page.height), *(round(v) for v in box))
+
+    seen = Counter(k for page in pages for k in {key(page, box) for box in page.graphics})
+    furniture: dict[int, set[Box]] = {}
+    for page in pages:
+        left = min((l.x0 for l in page.lines), default=0.0)
+        right = max((l.x1 for l in page.lines), default=page.width)
+        beside = [box for box in page.graphics if box[2] < left - 2 or box[0] > right + 2]
+        heads = [box for box in page.aside if box[2] < left - 2 or box[0] > right + 2]
+        furniture[page.number] = {
+            box
+            for box in beside
+            if seen[key(page, box)] >= 2 or any(_overlap(box[0], box[2], head[0], head[2]) > -3 for head in heads)
+        }
+    return furniture
 
 
 def _running_text(page: Page, body_size: float) -> set[int]:
@@ -502,6 +546,49 @@ def _stacked(layout: _Layout, caption: Caption, span, kind: str, body_size: floa
     return above or below
 
 
+def _rows_set_apart(layout: _Layout, caption: Caption) -> list:
+    """The rows of a table without rules whose rows read like prose (sentences, phrases), which
+    _stacked takes for running text: the lines under its caption (else over it), evenly spaced,
+    ragged rather than justified to the column, up to where the running text resumes after the
+    space a float is set off by (or a heading, another caption, the margin)."""
+    column = caption.lines[0].column
+    span = layout.span(column)
+    lines = [
+        l
+        for l in layout.page.lines
+        if l.role == "body" and l.column == column and _overlap(l.x0, l.x1, *span) > 0 and l not in caption.lines
+    ]
+    full = max((l.width for l in lines if id(l) in layout.running), default=0.0)
+    for direction in (1, -1):
+        pool = sorted(
+            (l for l in lines if (l.top >= caption.bottom - 1 if direction > 0 else l.bottom <= caption.top + 1)),
+            key=lambda l: l.top * direction,
+        )
+        rows: list[Line] = []
+        edge = caption.bottom if direction > 0 else caption.top
+        for line in pool:
+            gap = line.top - edge if direction > 0 else edge - line.bottom
+            if len(rows) >= 2 and abs(line.top - rows[-1].top) > 1.4 * abs(rows[1].top - rows[0].top):
+                break  # the space after a float: the running text resumes
+            if not rows and gap > 2.0 * line.size:
+                break
+            if (layout.stops(line, "Table") and id(line) not in layout.running) or layout.taken(_box(line)):
+                rows = []  # a heading or another caption inside: not a float
+                break
+            rows.append(line)
+            edge = line.bottom if direction > 0 else line.top
+        else:
+            rows = []  # the text runs on to the end of the column: it is the running text
+        ragged = sum(l.width < 0.9 * full for l in rows)
+        if len(rows) >= 2 and full and ragged >= 0.6 * len(rows):
+            return [(_box(l), l) for l in rows]
+    return []
+
+
+def _box(line: Line) -> Box:
+    return (line.x0, line.top, line.x1, line.bottom)
+
+
 def _cells(items: list) -> int:
     """How table-like the items are: rules, and lines with the wide gaps of columns."""
     return sum(line is None or line.max_gap >= 1.5 * line.size for _, line in items)
@@ -598,6 +685,90 @@ def _look_on_neighbouring_pages(layouts: dict[int, _Layout], caption: Caption, p
         if caption.crop is not None:
             return
         caption.page = caption.lines[0].page
+
+
+def _gather_earlier_pieces(layouts: dict[int, _Layout], caption: Caption) -> None:
+    """A table closed by its caption at the top of a column may have begun at the foot of the
+    column before (the left column of its page, or the right column of the page before), and
+    filled whole columns between, as IEEE sets a long table: those pieces are the table's, first
+    first. A piece is lines in the table's type, with the table's column starts or its rules,
+    running from the foot of its column up to running text, a heading or another caption."""
+    layout = layouts[caption.page]
+    column = caption.lines[0].column
+    crop = caption.crop
+    if not layout.page.two_column or column not in ("L", "R") or crop[3] > caption.top + 1:
+        return
+    inside = [l for l in layout.page.lines if l.role == "float" and _inside(_box(l), crop, 1.0)]
+    above = [
+        l for l in layout.page.lines if l.column in (column, "W") and l.role != "margin" and l.bottom < crop[1] - 1
+    ]
+    if not inside or above:
+        return  # the table does not open its column: nothing of it went before
+    size = sorted(l.size for l in inside)[len(inside) // 2]
+    pieces: list[tuple[int, Box]] = []
+    page = caption.page
+    while True:
+        page, column = (page, "L") if column == "R" else (page - 1, "R")
+        if page not in layouts or not layouts[page].page.two_column:
+            break
+        piece, whole = _column_foot_piece(layouts[page], column, size)
+        if piece is None:
+            break
+        pieces.insert(0, (page, piece))
+        if not whole:
+            break
+    for number, box in pieces:
+        layouts[number].crops.append(box)
+        for line in layouts[number].page.lines:
+            if line.role == "body" and _inside(_box(line), box, 1.0):
+                line.role = "float"
+    caption.pieces = pieces
+
+
+def _column_foot_piece(layout: _Layout, column: str, size: float) -> tuple[Box | None, bool]:
+    """The box of table rows at the foot of the column in the given type size, and whether they
+    fill the column (the table goes on from the column before); (None, False) if the column
+    ends in anything else."""
+    lines = sorted(
+        (l for l in layout.page.lines if l.column == column and l.role not in ("margin", "sidebar")),
+        key=lambda l: l.bottom,
+    )
+    piece: list[Line] = []
+    top = layout.head  # of the piece: under the line that ends what goes before it
+    for line in reversed(lines):
+        if layout.stops(line, "Table") or abs(line.size - size) > 0.6 or layout.taken(_box(line)):
+            top = line.bottom + 1
+            break
+        piece.append(line)
+    if len(piece) < 2:
+        return None, False
+    whole = len(piece) == len(lines)
+    span = layout.span(column)
+    rules = [
+        box
+        for box in layout.graphics
+        if _overlap(box[0], box[2], *span) >= 0.5 * max(box[2] - box[0], 1.0)
+        and box[1] >= top - 2
+        and box[3] <= layout.foot
+    ]
+    # Columns of cells: line starts at two places or more, far apart, each shared by several rows.
+    starts: list[list[float]] = []
+    for x in sorted(l.x0 for l in piece):
+        if starts and x - starts[-1][-1] <= 2:
+            starts[-1].append(x)
+        else:
+            starts.append([x])
+    cells = [group[0] for group in starts if len(group) >= 2]
+    if len(rules) < 2 and not (len(cells) >= 2 and cells[-1] - cells[0] >= 3 * size):
+        return None, False
+    items = [(_box(l), l) for l in piece] + [(box, None) for box in rules]
+    x0, y0, x1, y1 = _bounds(items)
+    return (
+        max(span[0], x0 - 3),
+        max(top + 1, y0 - 3),
+        min(span[1], x1 + 3),
+        min(layout.foot - 1, y1 + 3),
+    ), whole
 
 
 def _same_column(layout: _Layout, box: Box, seed: Box) -> bool:
@@ -721,12 +892,33 @@ def _inside(box: Box, outer: Box, slack: float = 0.0) -> bool:
     )
 
 
-def render_crop(page, box: Box):
-    """The box of a pdfplumber page as a Pillow image at FIGURE_DPI."""
-    x0, top, x1, bottom = box
+def render_crop(page, box: Box, turn: int = 0):
+    """The box of a pdfplumber page as a Pillow image at FIGURE_DPI; on a page read turned
+    upright (Page.turn), the box is of the turned page and the image is turned to match."""
+    x0, top, x1, bottom = box_on_page(box, turn, float(page.width), float(page.height))
     offset_x, offset_y = page.bbox[0], page.bbox[1]
     region = page.crop((x0 + offset_x, top + offset_y, x1 + offset_x, bottom + offset_y), strict=False)
-    return region.to_image(resolution=FIGURE_DPI, antialias=True).original.copy()
+    return upright(region.to_image(resolution=FIGURE_DPI, antialias=True).original.copy(), turn)
+
+
+def render_float(pdf, pages: list[Page], caption: Caption):
+    """The float's picture: its crop, after the pieces of it set in the columns before (side
+    by side, top-aligned, in reading order)."""
+    parts = [
+        render_crop(pdf.pages[number - 1], box, pages[number - 1].turn)
+        for number, box in [*caption.pieces, (caption.page, caption.crop)]
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    gap = round(FIGURE_DPI / 6)  # a sixth of an inch between pieces, as between columns
+    joined = Image.new(
+        "RGB", (sum(p.width for p in parts) + gap * (len(parts) - 1), max(p.height for p in parts)), "white"
+    )
+    x = 0
+    for part in parts:
+        joined.paste(part.convert("RGB"), (x, 0))
+        x += part.width + gap
+    return joined
 
 
 def save_figures(captions: list[Caption], images: list, figures_dir: Path) -> tuple[Figure, ...]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from vidgen_assets.sources.pdf.columns import sidebar_and_gutter, without_line_numbers
 from vidgen_assets.sources.pdf.glyphs import font_descents, recover_page_glyphs
+from vidgen_assets.sources.pdf.sideways import page_turn, turn_box, turn_char
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 # "Medi" is the bold cut of the URW/Nimbus fonts that LaTeX's times package embeds; CMBX is
@@ -77,6 +78,8 @@ class Page:
     graphics: list[tuple[float, float, float, float]] = field(default_factory=list)
     two_column: bool = False
     gutter: float = 0.0  # x between the columns of a two-column page
+    turn: int = 0  # the page's text runs sideways: read turned upright by this many degrees (sideways.py)
+    aside: list[tuple[float, float, float, float]] = field(default_factory=list)  # boxes of text not read: sideways
 
 
 def page_objects(page, recover_glyphs: bool = True) -> dict:
@@ -88,21 +91,38 @@ def page_objects(page, recover_glyphs: bool = True) -> dict:
     if recover_glyphs:
         recover_page_glyphs(page)
     descents = font_descents(page)
+    width, height = float(page.width), float(page.height)
+    chars = [c for c in page.chars if c["text"].strip()]
+    # A page whose text runs up or down it is read turned upright (see sideways.py).
+    turn = page_turn(chars)
+    # Text set across the reading direction (a landscape page's running head down its long
+    # side, rotated axis titles) is not read; where it stands is kept (figures._page_furniture).
+    aside = [
+        turn_box((float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"])), turn, width, height)
+        for c in chars
+        if bool(c.get("upright", True)) == bool(turn)
+    ]
+    if turn:
+        chars = [turn_char(c, turn, width, height) for c in chars if not c.get("upright", True)]
     graphics = [
-        (float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"]))
+        turn_box((float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])), turn, width, height)
         for obj in (*page.images, *page.rects, *page.curves, *page.lines)
     ]
+    if turn:
+        width, height = height, width
     return {
         "number": page.page_number,
-        "width": float(page.width),
-        "height": float(page.height),
+        "width": width,
+        "height": height,
+        "turn": turn,
         # Only what the reader uses, so pages parsed in another process travel cheaply.
         "chars": [
             {**{key: c.get(key) for key in _CHAR_KEYS}, "rise": _rise(c, descents)}
-            for c in page.chars
-            if c.get("upright", True) and c["text"].strip()
+            for c in chars
+            if c.get("upright", True)
         ],
         "graphics": graphics,
+        "aside": aside,
     }
 
 
@@ -200,7 +220,9 @@ def read_page(raw: dict) -> Page:
     for line in lines:
         if line.column == "S":
             line.role = "sidebar"
-    return Page(raw["number"], width, height, lines, graphics, two_column, mid)
+    return Page(
+        raw["number"], width, height, lines, graphics, two_column, mid, raw.get("turn", 0), raw.get("aside", [])
+    )
 
 
 def loose_rows(raw: dict) -> list[list[dict]]:
