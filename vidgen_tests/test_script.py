@@ -14,7 +14,7 @@ from vidgen_assets.language.script import (
 )
 from vidgen_assets.sources.document import Document, Section
 from vidgen_assets.sources.markdown import read_markdown
-from vidgen_tests.helpers.paths import EXAMPLES, PAPER
+from vidgen_tests.helpers.paths import EXAMPLES, FIXTURES, PAPER
 
 WPM = 165.0
 
@@ -200,6 +200,27 @@ def test_chemical_and_ionic_notation_is_read_as_the_expression():
     assert to_spoken("Crystals of Fe2O3 formed.") == "Crystals of Fe 2 O 3 formed."  # the rule, no table entry
     assert to_spoken("The networks CN1 and CN2 denoise.") == "The networks CN1 and CN2 denoise."  # names, not formulae
     assert to_spoken("The LC-HRMS platform measured IROA peaks.") == "The LC-HRMS platform measured IROA peaks."
+
+
+def test_isotopes_are_said_as_a_chemist_says_them(read_paper):
+    # The wheat paper's internal standard is labelled with 13C; Piper read it "thirteen C".
+    script = write_script(read_paper(FIXTURES / "papers" / "wheat-heat-stress-plos.pdf"), target_seconds=100000.0)
+    labelled = [s for s in script if re.search(r"\b1[23]C\b", s.shown)]
+    assert len(labelled) >= 4
+    assert all("carbon 13" in s.text or "carbon 12" in s.text for s in labelled)
+    assert not [s.text for s in labelled if re.search(r"\b1[23]C\b", s.text)]
+    # A phytochemistry paper's proton spectrum: "proton NMR", as a chemist says it; "1H" that
+    # counts protons in NMR data ("1H each") and sizes ("7B", "4K") are not isotopes.
+    assert to_spoken("The 1H NMR spectrum of compound 3 readily demonstrated the steroidal nature.") == (
+        "The proton NMR spectrum of compound 3 readily demonstrated the steroidal nature."
+    )
+    assert to_spoken("The 1H and 13C NMR spectra were recorded on a 1H-13C HSQC experiment.") == (
+        "The proton and carbon 13 NMR spectra were recorded on a proton-carbon 13 HSQC experiment."
+    )
+    assert to_spoken("Two broad singlets at 4.67 and 4.55 (1H each) were seen.") == (
+        "Two broad singlets at 4.67 and 4.55 (1H each) were seen."
+    )
+    assert to_spoken("We trained a 7B model on 4K video of 3D scenes.") == "We trained a 7B model on 4K video of 3D scenes."
 
 
 def test_greek_letters_operators_and_units_are_named():
