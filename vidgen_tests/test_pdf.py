@@ -11,6 +11,7 @@ from PIL import Image, ImageStat
 
 from vidgen_assets.sources.pdf import read_pdf
 from vidgen_tests.helpers.paths import MAX_PAGES, PAPER
+from vidgen_tests.helpers.pdfs import make_pdf, text_lines
 
 ABSTRACT_START = (
     "Traditionally, Information Extraction (IE) has focused on satisfying precise, narrow, "
@@ -136,3 +137,36 @@ def test_figure_and_table_are_cropped_with_their_captions(paper, figures_dir):
 def test_captions_and_table_cells_are_not_body_text(paper):
     assert "Overview of the tuples extracted" not in paper.text
     assert "11,476" not in paper.text and "Error rate" not in paper.text
+
+
+_RECORDS = [
+    "Since the input of the task is a list of questions, their answers and the documents holding",
+    "these answers, we adapt them into pairs of a text and a hypothesis for the entailment system.",
+    "The question, each candidate answer and its supporting document are combined into one pair,",
+    "and the pairs are checked one by one against the document that the answer was taken from.",
+]
+
+
+def test_a_bold_line_of_a_boxed_example_is_not_a_section(tmp_path):
+    # An LNCS paper (Wang and Neumann, AVE 2008) sets its example in an indented block whose
+    # first line, "Id: 87_1", is bold: it became a section. Headings start at the column's
+    # edge or are centred in it; numbered and usual section names are headings wherever set.
+    page = (
+        text_lines(["3.1 Preprocessing"], 720, bold=True)
+        + text_lines(_RECORDS, 700)
+        + text_lines(["Id: 87_1"], 640, x=106, bold=True)
+        + text_lines(["Entailment: Unknown", "Text: Steve Webster has won ten world championships."], 628, x=106)
+        + text_lines(_RECORDS, 596)
+        + text_lines(["Error Analysis"], 536, bold=True)
+        + text_lines(_RECORDS, 516)
+        + text_lines(["A Closer Look"], 456, x=245, bold=True)  # centred on the text block
+        + text_lines(_RECORDS, 436)
+        + text_lines(["Discussion"], 376, x=106, bold=True)
+        + text_lines(_RECORDS, 356)
+    )
+    path = tmp_path / "example-box.pdf"
+    path.write_bytes(make_pdf([(b"", page)]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    headings = [s.heading for s in doc.sections]
+    assert headings == ["3.1 Preprocessing", "Error Analysis", "A Closer Look", "Discussion"]
+    assert "Id: 87_1 Entailment: Unknown" in doc.sections[0].text

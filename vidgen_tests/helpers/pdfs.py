@@ -28,3 +28,13 @@ def make_pdf(pages: list[tuple[bytes, bytes]]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def text_lines(lines: list[str], top: float, size: float = 10, x: float = 72, bold: bool = False) -> bytes:
+    """Content-stream text for make_pdf: one line each, from `top` (points from the page bottom)
+    down, in Helvetica or Helvetica-Bold."""
+    font = b"F2" if bold else b"F1"
+    return b"".join(
+        b"BT /%s %.1f Tf %.1f %.1f Td (%s) Tj ET\n" % (font, size, x, top - i * size * 1.2, line.encode("latin-1"))
+        for i, line in enumerate(lines)
+    )

@@ -24,6 +24,13 @@ _REFERENCES = re.compile(
 _NUMBERED_HEADING = re.compile(r"^(\d+(\.\d+)*|[IVX]+)\.?\s+\S")
 _CONTENTS_ENTRY = re.compile(r"\S\s*[. ]*\s(\d{1,4}|[ivxlc]{1,6})$")
 _ABSTRACT_RUN_IN = re.compile(r"^(Abstract|ABSTRACT)\s*[.:—–-]\s*(?=\S)")
+# Words of the sections every paper has: such a heading is one wherever it is set.
+_KNOWN_HEADING = re.compile(
+    r"\b(abstract|summary|introduction|background|related work|materials?|methods?|methodology|experiments?|"
+    r"evaluation|results?|findings|discussion|conclusions?|acknowledge?ments?|references|bibliography|appendix|"
+    r"keywords)\b",
+    re.I,
+)
 
 
 def read_structure(pages: list[Page], metadata: dict) -> tuple[str, list[Section], list[Caption]]:
@@ -270,6 +277,18 @@ def _is_heading(line: Line, body_size: float) -> bool:
     return all_caps and len(words) <= 4
 
 
+def _set_in(line: Line, edges: dict, body_size: float) -> bool:
+    """Whether a line that looks like a heading is set in from its column's left edge without
+    being centred in the column, as the lines of a boxed example, a quotation, a listing or a
+    table are ("Id: 87_1" in bold over an example's fields): not a heading, unless numbered or
+    named like a section every paper has. Headings start at the edge or are centred."""
+    if (line.page, line.column) not in edges or _NUMBERED_HEADING.match(line.text) or _KNOWN_HEADING.search(line.text):
+        return False
+    left, right = edges[(line.page, line.column)]
+    centred = abs((line.x0 + line.x1) - (left + right)) / 2 <= body_size
+    return line.x0 - left > 2 * body_size and not centred
+
+
 def _sections(lines: list[Line], pages: list[Page], body_size: float) -> list[Section]:
     edges = column_edges(pages, body_size)
     vocabulary = collect_vocabulary(lines)
@@ -280,7 +299,7 @@ def _sections(lines: list[Line], pages: list[Page], body_size: float) -> list[Se
     while i < len(lines):
         line = lines[i]
         text = line.text
-        if line.role == "body" and _is_heading(line, body_size):
+        if line.role == "body" and _is_heading(line, body_size) and not _set_in(line, edges, body_size):
             heading = [text]
             while (
                 i + 1 < len(lines)
