@@ -6,12 +6,14 @@ import re
 
 import pytest
 
+from vidgen_assets.language import script
 from vidgen_assets.language.script import (
     TITLE_SECTION,
     ScriptSentence,
     to_spoken,
     write_script,
 )
+from vidgen_assets.language.sentences import split_sentences
 from vidgen_assets.sources.document import Document, Section
 from vidgen_assets.sources.markdown import read_markdown
 from vidgen_tests.helpers.paths import EXAMPLES, FIXTURES, PAPER
@@ -55,6 +57,27 @@ def test_each_spoken_sentence_keeps_the_sentence_as_written_for_the_slides(paper
     assert any("(OIE)—a novel" in written and "(OIE), a novel" in spoken for spoken, written in pairs.items())
     assert all("[" not in written and "(Banko" not in written for written in pairs.values())
     assert all(s.shown.split()[0].strip(",.") == s.text.split()[0].strip(",.") for s in paper_script[1:])
+
+
+def test_each_paragraph_is_spoken_once(paper, monkeypatch):
+    # _spoken_sentences spoke every paragraph whole and then sentence by sentence, to pair
+    # each spoken sentence with its written one: the work twice, the speech once. Now the
+    # paragraph is spoken whole only where a bracket spans a sentence end or the spoken
+    # sentences run together.
+    spoken_chars = []
+    real = script.to_spoken
+    monkeypatch.setattr(script, "to_spoken", lambda text: spoken_chars.append(len(text)) or real(text))
+    write_script(paper, target_seconds=240.0, words_per_minute=WPM)
+    paragraphs = sum(len(p) for s in paper.sections for p in s.text.split("\n\n"))
+    assert sum(spoken_chars) <= 1.15 * paragraphs
+
+
+def test_a_paragraph_spoken_sentence_by_sentence_says_what_it_says_spoken_whole(read_paper):
+    for path in [PAPER, *sorted((FIXTURES / "papers").glob("*.pdf"))]:
+        for section in read_paper(path).sections:
+            for paragraph in section.text.split("\n\n"):
+                spoken = [text for text, _ in script._spoken_sentences(paragraph)]
+                assert spoken == split_sentences(to_spoken(paragraph))
 
 
 def test_paper_script_has_no_citations_urls_or_et_al(paper_script):

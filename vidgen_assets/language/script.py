@@ -96,19 +96,24 @@ def to_spoken(text: str) -> str:
 
 
 def _spoken_sentences(paragraph: str) -> list[tuple[str, str]]:
-    """(spoken, written) for each sentence of a paragraph. The paragraph is spoken whole (a
-    citation or formula may span what a split would cut); each spoken sentence is paired with
-    the written sentence it came from, found by speaking the written sentences one by one. Where
-    that speaks differently, the spoken sentence stands for itself."""
-    spoken = split_sentences(to_spoken(paragraph))
-    pairs = [
-        (part, _written(sentence))
-        for sentence in split_sentences(paragraph)
-        for part in split_sentences(to_spoken(sentence))
-    ]
-    if [part for part, _ in pairs] == spoken:
-        return [(part, written or part) for part, written in pairs]
-    return [(part, part) for part in spoken]
+    """(spoken, written) for each sentence of a paragraph, each written sentence paired with
+    what it is spoken as. Speaking the sentences one by one is the paragraph's speech unless a
+    bracket spans a sentence end (a citation or formula a split would cut) or the spoken
+    sentences run together where the written ones did not ("expectation E [v h]." spoken "E."
+    then reads as an initial): only then is the paragraph spoken whole, which wins where the
+    two differ, each spoken sentence then standing for itself."""
+    written = split_sentences(paragraph)
+    pairs = [(part, _written(sentence)) for sentence in written for part in split_sentences(to_spoken(sentence))]
+    parts = [part for part, _ in pairs]
+    if not all(_brackets_closed(sentence) for sentence in written) or split_sentences(" ".join(parts)) != parts:
+        spoken = split_sentences(to_spoken(paragraph))
+        if parts != spoken:
+            return [(part, part) for part in spoken]
+    return [(part, text or part) for part, text in pairs]
+
+
+def _brackets_closed(sentence: str) -> bool:
+    return sentence.count("(") == sentence.count(")") and sentence.count("[") == sentence.count("]")
 
 
 def _written(text: str) -> str:
