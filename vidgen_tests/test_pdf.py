@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from vidgen_assets.sources.pdf import read_pdf
-from vidgen_tests.helpers.paths import MAX_PAGES, PAPER
+from vidgen_tests.helpers.paths import FIXTURES, MAX_PAGES, PAPER
 from vidgen_tests.helpers.pdfs import make_pdf, text_lines
 
 ABSTRACT_START = (
@@ -170,3 +170,49 @@ def test_a_bold_line_of_a_boxed_example_is_not_a_section(tmp_path):
     headings = [s.heading for s in doc.sections]
     assert headings == ["3.1 Preprocessing", "Error Analysis", "A Closer Look", "Discussion"]
     assert "Id: 87_1 Entailment: Unknown" in doc.sections[0].text
+
+
+def test_a_run_in_head_is_a_paragraph_of_its_own_not_the_start_of_its_sentence(read_paper):
+    # mapreduce: "Distributed Grep: The map function emits a line ..." in bold was narrated
+    # whole; the head stays in the section, set apart, and the narration starts at "The".
+    from vidgen_assets.language.script import write_script
+
+    doc = read_paper(FIXTURES / "papers" / "mapreduce-osdi04.pdf")
+    (examples,) = [s for s in doc.sections if s.heading == "2.3 More Examples"]
+    paragraphs = examples.text.split("\n\n")
+    for head in ("Distributed Grep", "Count of URL Access Frequency", "Inverted Index", "Distributed Sort"):
+        assert head in paragraphs
+        assert paragraphs[paragraphs.index(head) + 1].startswith("The map function")
+    spoken = [s.text for s in write_script(doc, target_seconds=100000.0) if s.section == "2.3 More Examples"]
+    assert "The map function emits a line if it matches a supplied pattern." in spoken
+    # ("Term-Vector per Host:" follows a paragraph the reader ends without a stop, so it is
+    # not known to open one.)
+    assert not [s for s in spoken if re.match(r"(Distributed|Count of|Inverted|Reverse)\b", s)]
+
+
+def test_a_run_in_head_in_italic_or_naming_a_part_of_an_abstract_is_set_apart(tmp_path):
+    # A heart-failure paper's abstract sets "Objectives." in italic; structured abstracts
+    # write "Methods:" in the text's own type. An italic word opening a sentence is no head.
+    lines = [
+        (b"F3", "Data collection.", b"F1", " We sampled forty rock pools along the northern shore at low tide."),
+        (b"F1", "Methods: The counts were repeated on three mornings in each of the weeks.", b"", ""),
+        (b"F3", "Each", b"F1", " pool was visited at the same hour, so the counts could be compared."),
+    ]
+    content = b""
+    for n, (font, lead, rest_font, rest) in enumerate(lines):
+        top = 700 - n * 36
+        content += b"BT /%s 10 Tf 72 %d Td (%s) Tj " % (font, top, lead.encode())
+        if rest:
+            content += b"/%s 10 Tf (%s) Tj " % (rest_font, rest.encode())
+        content += b"ET\n"
+    path = tmp_path / "run-in.pdf"
+    path.write_bytes(make_pdf([(b"", text_lines(["A Survey of Rock Pools"], 740, bold=True) + content)]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    paragraphs = "\n\n".join(s.text for s in doc.sections).split("\n\n")
+    assert paragraphs[:4] == [
+        "Data collection",
+        "We sampled forty rock pools along the northern shore at low tide.",
+        "Methods",
+        "The counts were repeated on three mornings in each of the weeks.",
+    ]
+    assert paragraphs[4].startswith("Each pool was visited")

@@ -167,7 +167,9 @@ def _is_mathematical(sentence: str) -> bool:
 
 # --- selection -------------------------------------------------------------------------------
 
-_EXCLUDED = re.compile(r"acknowle|thanks|reference|bibliograph|appendix|related work|supplementa|funding", re.I)
+_EXCLUDED = re.compile(
+    r"acknowle|thanks|reference|bibliograph|appendix|related work|supplementa|funding|author contributions", re.I
+)
 _CATEGORIES = [  # checked in order: "Discussion and Conclusions" is a conclusion
     ("conclusion", re.compile(r"conclu|future work|final remarks|outlook|closing", re.I)),
     ("abstract", re.compile(r"\babstract\b|\bsummary\b", re.I)),

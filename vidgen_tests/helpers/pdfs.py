@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 def make_pdf(pages: list[tuple[bytes, bytes]]) -> bytes:
-    """A small PDF of US-letter pages in Helvetica (/F1) and Helvetica-Bold (/F2), from
-    (stream dictionary entries, content)."""
+    """A small PDF of US-letter pages in Helvetica (/F1), Helvetica-Bold (/F2) and
+    Helvetica-Oblique (/F3), from (stream dictionary entries, content)."""
     count = len(pages)
     font = 3 + 2 * count
     kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count))
@@ -13,11 +13,12 @@ def make_pdf(pages: list[tuple[bytes, bytes]]) -> bytes:
     for i, (entries, content) in enumerate(pages):
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> >>" % (4 + 2 * i, font, font + 1)
+            b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R /F3 %d 0 R >> >> >>" % (4 + 2 * i, font, font + 1, font + 2)
         )
         objects.append(b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(content), entries, content))
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Oblique >>")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):

@@ -289,6 +289,38 @@ def _set_in(line: Line, edges: dict, body_size: float) -> bool:
     return line.x0 - left > 2 * body_size and not centred
 
 
+def _run_in_head(line: Line, prev: Line | None) -> str:
+    """The run-in head a paragraph opens with, as written, or "": a few words, the first
+    capitalised, after a finished sentence and before a new one, set in bold ("Automation The
+    first step", "Distributed Grep: The map function"), in another type (italic, another face)
+    and ending in a full stop, colon or dash ("Objectives. Patient experiences"), or in the
+    text's own type when they name a part of a structured abstract ("Methods: The study"; these
+    also after a line that is lost or a heading of its own, "Abstract")."""
+    text = line.text
+    after_sentence = prev is None or prev.text.rstrip()[-1:] in ".!?:"
+    for lead, needs_end in ((line.lead_bold, False), (line.lead_font, True)):
+        if not lead or not text.startswith(lead) or not after_sentence:
+            continue
+        end = re.match(rf"[{_RUN_IN_ENDS}]?", text[len(lead) :]).group(0)
+        head, rest = lead + end, text[len(lead) + len(end) :].lstrip(_RUN_IN_ENDS + " ")
+        if (
+            len(lead.split()) <= 8
+            and lead[:1].isupper()
+            and (head[-1] in _RUN_IN_ENDS or not needs_end)
+            and (not rest or rest[:1].isupper() or rest[:1].isdigit())
+        ):
+            return head
+    known = _KNOWN_RUN_IN.match(text)
+    return known.group(1) if known else ""
+
+
+_RUN_IN_ENDS = ".:—–"
+_KNOWN_RUN_IN = re.compile(
+    r"^((?:Background|Objectives?|Aims?|Purpose|Context|Methods?|Methodology|Design|Setting|Participants|Results?|"
+    r"Findings|Conclusions?|Interpretation|Significance)\s*[.:—–])\s*(?=[A-Z])"
+)
+
+
 def _sections(lines: list[Line], pages: list[Page], body_size: float) -> list[Section]:
     edges = column_edges(pages, body_size)
     vocabulary = collect_vocabulary(lines)
@@ -323,19 +355,19 @@ def _sections(lines: list[Line], pages: list[Page], body_size: float) -> list[Se
             text = text[run_in.end() :]
             prev = None
         paragraphs = sections[-1][1]
-        # A bold phrase opening a line after a finished sentence is a run-in heading
-        # ("Automation The first step..."): it starts a paragraph and is read as a sentence.
-        run_in_heading = bool(line.lead_bold) and not run_in and (prev is None or prev.text.rstrip()[-1:] in ".!?:")
-        if run_in_heading:
-            lead = line.lead_bold
-            rest = text[len(lead) :].strip()
-            text = lead + ("" if lead[-1] in ".:;!?—–-" else ".") + (" " + rest if rest else "")
-        if prev is None or run_in_heading or starts_paragraph(prev2, prev, line, edges, body_size):
+        head = "" if run_in else _run_in_head(line, prev)
+        if head:
+            # Its own paragraph without a full stop: never spoken, never read into the
+            # sentence it opens.
+            paragraphs.append([head.rstrip(_RUN_IN_ENDS + " ")])
+            text = text[len(head) :].lstrip(_RUN_IN_ENDS + " ")
+        if prev is None or head or starts_paragraph(prev2, prev, line, edges, body_size):
             paragraphs.append([])
             prev2 = None
         else:
             prev2 = prev
-        paragraphs[-1].append(text)
+        if text:
+            paragraphs[-1].append(text)
         prev = line
         i += 1
 
