@@ -225,6 +225,18 @@ def test_chemical_and_ionic_notation_is_read_as_the_expression():
     assert to_spoken("The LC-HRMS platform measured IROA peaks.") == "The LC-HRMS platform measured IROA peaks."
 
 
+def test_a_concentration_in_brackets_is_shown_as_written_not_taken_for_a_citation():
+    # The biology review's slides read "Increases ini that are propagated ...": the written
+    # sentence lost "[Ca2+]" as if it were a citation like "[12]".
+    (pair,) = script._spoken_sentences("Increases in [Ca2+]i that are propagated in a wave-like fashion [12].")
+    assert pair == (
+        "Increases in intracellular calcium ion that are propagated in a wave-like fashion.",
+        "Increases in [Ca2+]i that are propagated in a wave-like fashion.",
+    )
+    (pair,) = script._spoken_sentences("Glia buffer extracellular [K+], as reported [3, 4; Smith et al., 2001].")
+    assert pair[1] == "Glia buffer extracellular [K+], as reported."
+
+
 def test_isotopes_are_said_as_a_chemist_says_them(read_paper):
     # The wheat paper's internal standard is labelled with 13C; Piper read it "thirteen C".
     script = write_script(read_paper(FIXTURES / "papers" / "wheat-heat-stress-plos.pdf"), target_seconds=100000.0)

@@ -37,7 +37,11 @@ class ScriptSentence:
 _URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)\S*?(?=[.,;:!?)\]]*(?:\s|$))", re.I)
 _DOI = re.compile(r"\b(?:doi:|arXiv:)\s*\S+?(?=[.,;:)\]]*(?:\s|$))", re.I)
 _EMAIL = re.compile(r"(?:\{[^{}]*\}|[\w.+-]+)@[\w-]+(?:\.[\w-]+)+")
-_BRACKETS = re.compile(r"\s*\[[^\[\]]*\]")
+# A concentration written as an ion in brackets ("[Ca2+]i", "[K+]") is not a citation: a slide
+# shows it as written (speech names it before citations go, see to_spoken).
+_ION = r"(?:[A-Z][a-z]?\d*){1,4}\d?[+−–-]"
+_BRACKETS = re.compile(rf"\s*\[(?!{_ION}\])[^\[\]]*\]")
+_STRAY_BRACKET = re.compile(rf"\[(?!{_ION}\])|(?<![+−–-])\]")
 _PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
 _YEAR = r"(?:19|20)\d{2}[a-z]?"
 _CITATION_PART = re.compile(
@@ -133,7 +137,7 @@ def _strip_citations(text: str) -> str:
     while previous != text:  # nested brackets unwind from the inside
         previous = text
         text = _BRACKETS.sub("", text)
-    text = text.replace("[", "").replace("]", "")
+    text = _STRAY_BRACKET.sub("", text)
 
     def citation(match: re.Match) -> str:
         content = match.group(1).strip()
