@@ -123,17 +123,15 @@ KEYS = ("chunks", "given", "fit", "misfit", "unlabelled")
 
 
 def chunk_document(path: Path, max_words: int = CHUNK_WORDS) -> list[str]:
-    """The narration of one document in chunks as the pipeline cuts it: script sentences grouped
-    while a group stays within `max_words` (a sentence longer than that is a chunk of its own)."""
+    """The narration of one document in chunks as the pipeline cuts it: the chunker's own
+    grouping (timeline.group_sentences) of script sentences spoken at 165 words a minute, at
+    most `max_words` words a chunk (a sentence longer than that is a chunk of its own)."""
     from vidgen_assets.language.script import write_script
+    from vidgen_assets.timeline import group_sentences
 
-    chunks: list[list[str]] = []
-    for sentence in (s.text for s in write_script(_read(path))):
-        if chunks and sum(len(s.split()) for s in chunks[-1]) + len(sentence.split()) <= max_words:
-            chunks[-1].append(sentence)
-        else:
-            chunks.append([sentence])
-    return [" ".join(c) for c in chunks]
+    sentences = [s.text for s in write_script(_read(path))]
+    groups = group_sentences(sentences, max_seconds=max_words * 60 / 165, words_per_minute=165)
+    return [" ".join(sentences[i] for i in group) for group in groups]
 
 
 def shown_figures(path: Path, texts: list[str], embedder: TextEmbedder) -> list[str | None]:

@@ -46,11 +46,14 @@ class Chunk:
         return self.end_s - self.start_s
 
 
+HARD_LIMIT_S = 30.0  # the longest chunk, for transcripts without punctuation
+
+
 def split_into_chunks(
     segments: Sequence[Segment],
     duration_s: float,
     max_seconds: float = 8.0,
-    hard_limit_s: float = 30.0,
+    hard_limit_s: float = HARD_LIMIT_S,
 ) -> list[Chunk]:
     """Consecutive segments in chunks of at most `max_seconds`, each ending at a sentence end.
 
@@ -81,3 +84,20 @@ def split_into_chunks(
         text = " ".join(segments[i].text.strip() for i in group)
         chunks.append(Chunk(idx, start, end, text, tuple(group)))
     return chunks
+
+
+def group_sentences(
+    sentences: Sequence[str], max_seconds: float = 8.0, words_per_minute: float = 165.0
+) -> list[tuple[int, ...]]:
+    """Which consecutive sentences `split_into_chunks` puts in one chunk when they are spoken
+    at a steady `words_per_minute`: the chunks of a script without synthesizing its speech,
+    for tests and benchmarks of what each chunk shows. The clock counts words (exact), so a
+    chunk of exactly `max_seconds` of words is kept whole as the chunker keeps one."""
+    per_second = words_per_minute / 60.0
+    segments, clock = [], 0.0
+    for text in sentences:
+        words = len(text.split())
+        segments.append(Segment(clock, clock + words, text))
+        clock += words
+    chunks = split_into_chunks(segments, clock, max_seconds * per_second, HARD_LIMIT_S * per_second)
+    return [chunk.segment_idx for chunk in chunks]

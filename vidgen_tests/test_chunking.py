@@ -43,3 +43,24 @@ def test_unpunctuated_transcripts_are_still_cut_at_the_hard_limit():
     chunks = split_into_chunks(segs, duration_s=100.0, max_seconds=8.0, hard_limit_s=30.0)
     assert all(c.duration_s <= 30.0 for c in chunks)
     assert sum(len(c.segment_idx) for c in chunks) == 20
+
+
+def test_the_beats_of_tests_and_benchmarks_are_the_chunkers_own_chunks(read_paper):
+    # helpers/beats.script_beats and benchmarks/pictures.chunk_document each imitated the
+    # chunker (one took sentences until 22 words or more, the other while 22 or fewer): both
+    # now call timeline.group_sentences, which is split_into_chunks on the script timed at
+    # 165 words a minute.
+    from vidgen_assets.language.script import TITLE_SECTION, write_script
+    from vidgen_tests.helpers.beats import script_beats
+    from vidgen_tests.helpers.paths import PAPER
+
+    script = write_script(read_paper(PAPER), target_seconds=240.0)
+    segments, clock = [], 0.0
+    for sentence in script:
+        seconds = len(sentence.text.split()) * 60 / 165
+        segments.append(Segment(clock, clock + seconds, sentence.text))
+        clock += seconds
+    chunks = split_into_chunks(segments, clock, max_seconds=8.0)
+    expected = [[script[i] for i in c.segment_idx if script[i].section != TITLE_SECTION] for c in chunks]
+    assert script_beats(script) == [(s[0].section, " ".join(x.shown for x in s)) for s in expected if s]
+    assert len(chunks) > 20

@@ -48,3 +48,15 @@ def test_without_a_model_the_key_phrase_is_the_richest_run_of_content_words():
     phrase = key_phrase(chunk, None)
     assert 1 <= len(phrase.split()) <= MAX_WORDS and phrase in chunk and phrase != first_clause(chunk)
     assert phrase in {"light-sensitive film", "inverted image forms", "camera body", "inverted image"}
+
+
+def test_an_isotopes_mass_number_stays_with_its_symbol():
+    # A phytochemistry paper's headline read "H NMR spectrum": the superscript 1 of "1H" was lost.
+    chunk = (
+        "The 1H NMR spectrum of compound 3 readily demonstrated the steroidal nature of these compounds. "
+        "The spectral data of compound 3 was superimposable to the 1H NMR spectrum recorded for sitosterol."
+    )
+    assert key_phrase(chunk, None) == "1H NMR spectrum"
+    candidates = candidate_phrases("Leaves were grown in 13C labeled carbon dioxide for 3D imaging.")
+    assert "13C" in candidates and "3D imaging" in candidates
+    assert "C" not in candidates and "D imaging" not in candidates

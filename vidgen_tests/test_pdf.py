@@ -10,7 +10,8 @@ import pytest
 from PIL import Image, ImageStat
 
 from vidgen_assets.sources.pdf import read_pdf
-from vidgen_tests.helpers.paths import MAX_PAGES, PAPER
+from vidgen_tests.helpers.paths import FIXTURES, MAX_PAGES, PAPER
+from vidgen_tests.helpers.pdfs import make_pdf, text_lines
 
 ABSTRACT_START = (
     "Traditionally, Information Extraction (IE) has focused on satisfying precise, narrow, "
@@ -136,3 +137,82 @@ def test_figure_and_table_are_cropped_with_their_captions(paper, figures_dir):
 def test_captions_and_table_cells_are_not_body_text(paper):
     assert "Overview of the tuples extracted" not in paper.text
     assert "11,476" not in paper.text and "Error rate" not in paper.text
+
+
+_RECORDS = [
+    "Since the input of the task is a list of questions, their answers and the documents holding",
+    "these answers, we adapt them into pairs of a text and a hypothesis for the entailment system.",
+    "The question, each candidate answer and its supporting document are combined into one pair,",
+    "and the pairs are checked one by one against the document that the answer was taken from.",
+]
+
+
+def test_a_bold_line_of_a_boxed_example_is_not_a_section(tmp_path):
+    # An LNCS paper (Wang and Neumann, AVE 2008) sets its example in an indented block whose
+    # first line, "Id: 87_1", is bold: it became a section. Headings start at the column's
+    # edge or are centred in it; numbered and usual section names are headings wherever set.
+    page = (
+        text_lines(["3.1 Preprocessing"], 720, bold=True)
+        + text_lines(_RECORDS, 700)
+        + text_lines(["Id: 87_1"], 640, x=106, bold=True)
+        + text_lines(["Entailment: Unknown", "Text: Steve Webster has won ten world championships."], 628, x=106)
+        + text_lines(_RECORDS, 596)
+        + text_lines(["Error Analysis"], 536, bold=True)
+        + text_lines(_RECORDS, 516)
+        + text_lines(["A Closer Look"], 456, x=245, bold=True)  # centred on the text block
+        + text_lines(_RECORDS, 436)
+        + text_lines(["Discussion"], 376, x=106, bold=True)
+        + text_lines(_RECORDS, 356)
+    )
+    path = tmp_path / "example-box.pdf"
+    path.write_bytes(make_pdf([(b"", page)]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    headings = [s.heading for s in doc.sections]
+    assert headings == ["3.1 Preprocessing", "Error Analysis", "A Closer Look", "Discussion"]
+    assert "Id: 87_1 Entailment: Unknown" in doc.sections[0].text
+
+
+def test_a_run_in_head_is_a_paragraph_of_its_own_not_the_start_of_its_sentence(read_paper):
+    # mapreduce: "Distributed Grep: The map function emits a line ..." in bold was narrated
+    # whole; the head stays in the section, set apart, and the narration starts at "The".
+    from vidgen_assets.language.script import write_script
+
+    doc = read_paper(FIXTURES / "papers" / "mapreduce-osdi04.pdf")
+    (examples,) = [s for s in doc.sections if s.heading == "2.3 More Examples"]
+    paragraphs = examples.text.split("\n\n")
+    for head in ("Distributed Grep", "Count of URL Access Frequency", "Inverted Index", "Distributed Sort"):
+        assert head in paragraphs
+        assert paragraphs[paragraphs.index(head) + 1].startswith("The map function")
+    spoken = [s.text for s in write_script(doc, target_seconds=100000.0) if s.section == "2.3 More Examples"]
+    assert "The map function emits a line if it matches a supplied pattern." in spoken
+    # ("Term-Vector per Host:" follows a paragraph the reader ends without a stop, so it is
+    # not known to open one.)
+    assert not [s for s in spoken if re.match(r"(Distributed|Count of|Inverted|Reverse)\b", s)]
+
+
+def test_a_run_in_head_in_italic_or_naming_a_part_of_an_abstract_is_set_apart(tmp_path):
+    # A heart-failure paper's abstract sets "Objectives." in italic; structured abstracts
+    # write "Methods:" in the text's own type. An italic word opening a sentence is no head.
+    lines = [
+        (b"F3", "Data collection.", b"F1", " We sampled forty rock pools along the northern shore at low tide."),
+        (b"F1", "Methods: The counts were repeated on three mornings in each of the weeks.", b"", ""),
+        (b"F3", "Each", b"F1", " pool was visited at the same hour, so the counts could be compared."),
+    ]
+    content = b""
+    for n, (font, lead, rest_font, rest) in enumerate(lines):
+        top = 700 - n * 36
+        content += b"BT /%s 10 Tf 72 %d Td (%s) Tj " % (font, top, lead.encode())
+        if rest:
+            content += b"/%s 10 Tf (%s) Tj " % (rest_font, rest.encode())
+        content += b"ET\n"
+    path = tmp_path / "run-in.pdf"
+    path.write_bytes(make_pdf([(b"", text_lines(["A Survey of Rock Pools"], 740, bold=True) + content)]))
+    doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
+    paragraphs = "\n\n".join(s.text for s in doc.sections).split("\n\n")
+    assert paragraphs[:4] == [
+        "Data collection",
+        "We sampled forty rock pools along the northern shore at low tide.",
+        "Methods",
+        "The counts were repeated on three mornings in each of the weeks.",
+    ]
+    assert paragraphs[4].startswith("Each pool was visited")

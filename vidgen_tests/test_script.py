@@ -6,15 +6,17 @@ import re
 
 import pytest
 
+from vidgen_assets.language import script
 from vidgen_assets.language.script import (
     TITLE_SECTION,
     ScriptSentence,
     to_spoken,
     write_script,
 )
+from vidgen_assets.language.sentences import split_sentences
 from vidgen_assets.sources.document import Document, Section
 from vidgen_assets.sources.markdown import read_markdown
-from vidgen_tests.helpers.paths import EXAMPLES, PAPER
+from vidgen_tests.helpers.paths import EXAMPLES, FIXTURES, PAPER
 
 WPM = 165.0
 
@@ -55,6 +57,27 @@ def test_each_spoken_sentence_keeps_the_sentence_as_written_for_the_slides(paper
     assert any("(OIE)—a novel" in written and "(OIE), a novel" in spoken for spoken, written in pairs.items())
     assert all("[" not in written and "(Banko" not in written for written in pairs.values())
     assert all(s.shown.split()[0].strip(",.") == s.text.split()[0].strip(",.") for s in paper_script[1:])
+
+
+def test_each_paragraph_is_spoken_once(paper, monkeypatch):
+    # _spoken_sentences spoke every paragraph whole and then sentence by sentence, to pair
+    # each spoken sentence with its written one: the work twice, the speech once. Now the
+    # paragraph is spoken whole only where a bracket spans a sentence end or the spoken
+    # sentences run together.
+    spoken_chars = []
+    real = script.to_spoken
+    monkeypatch.setattr(script, "to_spoken", lambda text: spoken_chars.append(len(text)) or real(text))
+    write_script(paper, target_seconds=240.0, words_per_minute=WPM)
+    paragraphs = sum(len(p) for s in paper.sections for p in s.text.split("\n\n"))
+    assert sum(spoken_chars) <= 1.15 * paragraphs
+
+
+def test_a_paragraph_spoken_sentence_by_sentence_says_what_it_says_spoken_whole(read_paper):
+    for path in [PAPER, *sorted((FIXTURES / "papers").glob("*.pdf"))]:
+        for section in read_paper(path).sections:
+            for paragraph in section.text.split("\n\n"):
+                spoken = [text for text, _ in script._spoken_sentences(paragraph)]
+                assert spoken == split_sentences(to_spoken(paragraph))
 
 
 def test_paper_script_has_no_citations_urls_or_et_al(paper_script):
@@ -200,6 +223,39 @@ def test_chemical_and_ionic_notation_is_read_as_the_expression():
     assert to_spoken("Crystals of Fe2O3 formed.") == "Crystals of Fe 2 O 3 formed."  # the rule, no table entry
     assert to_spoken("The networks CN1 and CN2 denoise.") == "The networks CN1 and CN2 denoise."  # names, not formulae
     assert to_spoken("The LC-HRMS platform measured IROA peaks.") == "The LC-HRMS platform measured IROA peaks."
+
+
+def test_a_concentration_in_brackets_is_shown_as_written_not_taken_for_a_citation():
+    # The biology review's slides read "Increases ini that are propagated ...": the written
+    # sentence lost "[Ca2+]" as if it were a citation like "[12]".
+    (pair,) = script._spoken_sentences("Increases in [Ca2+]i that are propagated in a wave-like fashion [12].")
+    assert pair == (
+        "Increases in intracellular calcium ion that are propagated in a wave-like fashion.",
+        "Increases in [Ca2+]i that are propagated in a wave-like fashion.",
+    )
+    (pair,) = script._spoken_sentences("Glia buffer extracellular [K+], as reported [3, 4; Smith et al., 2001].")
+    assert pair[1] == "Glia buffer extracellular [K+], as reported."
+
+
+def test_isotopes_are_said_as_a_chemist_says_them(read_paper):
+    # The wheat paper's internal standard is labelled with 13C; Piper read it "thirteen C".
+    script = write_script(read_paper(FIXTURES / "papers" / "wheat-heat-stress-plos.pdf"), target_seconds=100000.0)
+    labelled = [s for s in script if re.search(r"\b1[23]C\b", s.shown)]
+    assert len(labelled) >= 4
+    assert all("carbon 13" in s.text or "carbon 12" in s.text for s in labelled)
+    assert not [s.text for s in labelled if re.search(r"\b1[23]C\b", s.text)]
+    # A phytochemistry paper's proton spectrum: "proton NMR", as a chemist says it; "1H" that
+    # counts protons in NMR data ("1H each") and sizes ("7B", "4K") are not isotopes.
+    assert to_spoken("The 1H NMR spectrum of compound 3 readily demonstrated the steroidal nature.") == (
+        "The proton NMR spectrum of compound 3 readily demonstrated the steroidal nature."
+    )
+    assert to_spoken("The 1H and 13C NMR spectra were recorded on a 1H-13C HSQC experiment.") == (
+        "The proton and carbon 13 NMR spectra were recorded on a proton-carbon 13 HSQC experiment."
+    )
+    assert to_spoken("Two broad singlets at 4.67 and 4.55 (1H each) were seen.") == (
+        "Two broad singlets at 4.67 and 4.55 (1H each) were seen."
+    )
+    assert to_spoken("We trained a 7B model on 4K video of 3D scenes.") == "We trained a 7B model on 4K video of 3D scenes."
 
 
 def test_greek_letters_operators_and_units_are_named():

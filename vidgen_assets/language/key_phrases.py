@@ -122,7 +122,9 @@ VERB_FORMS = frozenset(
     "wore",
     "worn",
 }
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*")
+# A word may open with digits set against a capital: an isotope's mass number ("1H NMR", "13C")
+# or a count ("3D", "7B") is part of the word, not a number the phrase may drop.
+_WORD = re.compile(r"(?<![\w.,])\d{1,3}(?=[A-Z])[A-Za-z0-9'\-]+|[A-Za-z][A-Za-z0-9'\-]*")
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’—–]|\s-\s")
 
 

@@ -72,6 +72,23 @@ _SPACED_BARE_CHARGE = re.compile(
 _SPACED_CHARGE = re.compile(r"(?<![\w\[])([A-Z][a-z]?) (\d[+−-]|[+−](?!\s*[A-Z\d(]))(?![\w\d])")
 # Element symbols with counts, then an optional charge: "Ca2+", "H2O", "SO42-".
 _FORMULA = re.compile(r"(?<![\w\[])(\[)?((?:[A-Z][a-z]?\d*){1,6})(\d?[+−–-](?![\w\d]))?(\])?([io](?!\w))?")
+# Isotopes a paper names by mass number and symbol ("13C", "15N", "125I"), as NMR nuclei, tracers
+# and labels: said the way a chemist says them, "carbon 13". A list, not a rule, because digits
+# before a capital are as often a count or a size ("7B" parameters, "4K" video, "3H" in NMR data,
+# three protons). Hydrogen's mass numbers are left out for that reason; "1H" before an NMR
+# experiment is the proton, and a chemist says "proton NMR".
+_ISOTOPES = frozenset(
+    "6Li 7Li 10B 11B 11C 12C 13C 14C 14N 15N 16O 17O 18O 18F 19F 22Na 23Na 24Mg 25Mg 27Al 29Si 31P 32P 33P "
+    "32S 34S 35S 36Cl 37Cl 39K 40K 40Ar 42Ca 44Ca 45Ca 51Cr 55Fe 57Fe 59Fe 57Co 60Co 65Zn 67Ga 68Ga 77Se "
+    "86Rb 87Rb 87Sr 89Sr 90Sr 99Tc 111In 113Cd 119Sn 123I 125I 127I 129I 131I 129Xe 133Cs 137Cs 195Pt "
+    "199Hg 201Tl 206Pb 207Pb 208Pb 210Pb 226Ra 222Rn 232Th 234U 235U 238U".split()
+)
+_ISOTOPE = re.compile(r"(?<![\w.,^])(\d{1,3})([A-Z][a-z]?)(?![a-z\d])")
+# "1H NMR", "1H and 13C NMR", "1H-13C HSQC": the proton, named by the experiment after it.
+_PROTON = re.compile(
+    r"(?<![\w.,^])1H(?=(?:\s*(?:[-–/,]|and)\s*(?:\d{1,3}[A-Z][a-z]?|1H))*[\s-]*"
+    r"(?:NMR|COSY|HSQC|HMBC|HMQC|NOESY|ROESY|TOCSY)\b)"
+)
 _GREEK = {
     "α": "alpha",
     "β": "beta",
@@ -147,10 +164,24 @@ _SYMBOLS = [
 
 
 def say_chemistry(text: str) -> str:
-    """Chemical formulae and ions as words, before brackets are taken for citations."""
+    """Chemical formulae, ions and isotopes as words, before brackets are taken for citations."""
+    text = say_isotopes(text)
     text = _SPACED_CHARGE.sub(_joined_charge, text)
     text = _SPACED_BARE_CHARGE.sub(r"\1\2", text)
     return _FORMULA.sub(_formula, text)
+
+
+def say_isotopes(text: str) -> str:
+    """Isotopes by element and mass number ("13C" is "carbon 13"), "1H" before an NMR
+    experiment as "proton" ("1H NMR" is "proton NMR")."""
+    text = _PROTON.sub("proton", text)
+
+    def isotope(match: re.Match) -> str:
+        if match.group(0) not in _ISOTOPES:
+            return match.group(0)
+        return f"{_ELEMENT_NAMES[match.group(2)]} {match.group(1)}"
+
+    return _ISOTOPE.sub(isotope, text)
 
 
 def say_units(text: str) -> str:

@@ -37,7 +37,11 @@ class ScriptSentence:
 _URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)\S*?(?=[.,;:!?)\]]*(?:\s|$))", re.I)
 _DOI = re.compile(r"\b(?:doi:|arXiv:)\s*\S+?(?=[.,;:)\]]*(?:\s|$))", re.I)
 _EMAIL = re.compile(r"(?:\{[^{}]*\}|[\w.+-]+)@[\w-]+(?:\.[\w-]+)+")
-_BRACKETS = re.compile(r"\s*\[[^\[\]]*\]")
+# A concentration written as an ion in brackets ("[Ca2+]i", "[K+]") is not a citation: a slide
+# shows it as written (speech names it before citations go, see to_spoken).
+_ION = r"(?:[A-Z][a-z]?\d*){1,4}\d?[+−–-]"
+_BRACKETS = re.compile(rf"\s*\[(?!{_ION}\])[^\[\]]*\]")
+_STRAY_BRACKET = re.compile(rf"\[(?!{_ION}\])|(?<![+−–-])\]")
 _PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
 _YEAR = r"(?:19|20)\d{2}[a-z]?"
 _CITATION_PART = re.compile(
@@ -96,19 +100,24 @@ def to_spoken(text: str) -> str:
 
 
 def _spoken_sentences(paragraph: str) -> list[tuple[str, str]]:
-    """(spoken, written) for each sentence of a paragraph. The paragraph is spoken whole (a
-    citation or formula may span what a split would cut); each spoken sentence is paired with
-    the written sentence it came from, found by speaking the written sentences one by one. Where
-    that speaks differently, the spoken sentence stands for itself."""
-    spoken = split_sentences(to_spoken(paragraph))
-    pairs = [
-        (part, _written(sentence))
-        for sentence in split_sentences(paragraph)
-        for part in split_sentences(to_spoken(sentence))
-    ]
-    if [part for part, _ in pairs] == spoken:
-        return [(part, written or part) for part, written in pairs]
-    return [(part, part) for part in spoken]
+    """(spoken, written) for each sentence of a paragraph, each written sentence paired with
+    what it is spoken as. Speaking the sentences one by one is the paragraph's speech unless a
+    bracket spans a sentence end (a citation or formula a split would cut) or the spoken
+    sentences run together where the written ones did not ("expectation E [v h]." spoken "E."
+    then reads as an initial): only then is the paragraph spoken whole, which wins where the
+    two differ, each spoken sentence then standing for itself."""
+    written = split_sentences(paragraph)
+    pairs = [(part, _written(sentence)) for sentence in written for part in split_sentences(to_spoken(sentence))]
+    parts = [part for part, _ in pairs]
+    if not all(_brackets_closed(sentence) for sentence in written) or split_sentences(" ".join(parts)) != parts:
+        spoken = split_sentences(to_spoken(paragraph))
+        if parts != spoken:
+            return [(part, part) for part in spoken]
+    return [(part, text or part) for part, text in pairs]
+
+
+def _brackets_closed(sentence: str) -> bool:
+    return sentence.count("(") == sentence.count(")") and sentence.count("[") == sentence.count("]")
 
 
 def _written(text: str) -> str:
@@ -128,7 +137,7 @@ def _strip_citations(text: str) -> str:
     while previous != text:  # nested brackets unwind from the inside
         previous = text
         text = _BRACKETS.sub("", text)
-    text = text.replace("[", "").replace("]", "")
+    text = _STRAY_BRACKET.sub("", text)
 
     def citation(match: re.Match) -> str:
         content = match.group(1).strip()
@@ -162,7 +171,9 @@ def _is_mathematical(sentence: str) -> bool:
 
 # --- selection -------------------------------------------------------------------------------
 
-_EXCLUDED = re.compile(r"acknowle|thanks|reference|bibliograph|appendix|related work|supplementa|funding", re.I)
+_EXCLUDED = re.compile(
+    r"acknowle|thanks|reference|bibliograph|appendix|related work|supplementa|funding|author contributions", re.I
+)
 _CATEGORIES = [  # checked in order: "Discussion and Conclusions" is a conclusion
     ("conclusion", re.compile(r"conclu|future work|final remarks|outlook|closing", re.I)),
     ("abstract", re.compile(r"\babstract\b|\bsummary\b", re.I)),

@@ -6,23 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from vidgen_assets.language.script import TITLE_SECTION, ScriptSentence
+from vidgen_assets.timeline import group_sentences
 
-WORDS_PER_CHUNK = 22  # about the chunker's 8 s beat at 165 words a minute
 
-
-def script_beats(script: Sequence[ScriptSentence], words: int = WORDS_PER_CHUNK) -> list[tuple[str, str]]:
-    """(section, written text) of consecutive script sentences grouped as the chunker groups
-    speech: at least `words` words, ending at a sentence end; the title left out."""
-    out, section, current = [], "", []
-    for sentence in script:
-        if sentence.section == TITLE_SECTION:
-            continue
-        if not current:
-            section = sentence.section
-        current.append(sentence.shown)
-        if sum(len(s.split()) for s in current) >= words:
-            out.append((section, " ".join(current)))
-            current = []
-    if current:
-        out.append((section, " ".join(current)))
+def script_beats(script: Sequence[ScriptSentence], max_seconds: float = 8.0) -> list[tuple[str, str]]:
+    """(section, written text) of the script's chunks, grouped by the pipeline's own chunker
+    (timeline.group_sentences) as it groups the spoken sentences; the title left out."""
+    out = []
+    for group in group_sentences([s.text for s in script], max_seconds):
+        sentences = [script[i] for i in group if script[i].section != TITLE_SECTION]
+        if sentences:
+            out.append((sentences[0].section, " ".join(s.shown for s in sentences)))
     return out

@@ -55,6 +55,7 @@ class Line:
     text: str
     max_gap: float  # widest gap between words, in points (tables have wide ones)
     small_caps: bool = False  # set in small capitals, as some headings are
+    lead_font: str = ""  # words at the start of a line in another type than the rest (italic, bold, another face)
     column: str = "W"  # L(eft), R(ight), W(ide) or S(idebar)
     # body, or why it is not read: margin, sidebar, title, caption, float, footnote, fragment,
     # front-matter; "front" is page-1 text before the first heading that may be an abstract.
@@ -305,14 +306,10 @@ def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
         or (c["text"].isupper() and c["size"] < 0.9 * size and abs(c["_base"] - base) < 0.8)
     )
     bold = bool(letters) and all(c["_bold"] for c in letters)
-    lead = []
-    if letters and not bold:
-        for word, text in zip(words, texts):
-            if not all(c["_bold"] for c in word if c["text"].isalpha()):
-                break
-            lead.append(text)
-        if lead and not any(ch.isalpha() for ch in "".join(lead)):
-            lead = []
+    lead = _lead(words, texts, lambda c: c["_bold"]) if letters and not bold else []
+    fonts = Counter(c.get("fontname") for c in letters)
+    main = fonts.most_common(1)[0][0] if len(fonts) > 1 else None
+    lead_font = _lead(words, texts, lambda c: c.get("fontname") != main) if main is not None else []
     return Line(
         page=page_number,
         x0=chars[0]["x0"],
@@ -326,7 +323,18 @@ def _make_line(page_number: int, column: str, chars: list[dict]) -> Line:
         max_gap=max(gaps),
         column=column,
         small_caps=small >= 0.5 * len(letters) > 0,
+        lead_font=" ".join(lead_font),
     )
+
+
+def _lead(words: list[list[dict]], texts: list[str], styled) -> list[str]:
+    """The words at the start of a line whose letters are all `styled`."""
+    lead = []
+    for word, text in zip(words, texts):
+        if not all(styled(c) for c in word if c["text"].isalpha()):
+            break
+        lead.append(text)
+    return lead if any(ch.isalpha() for ch in "".join(lead)) else []
 
 
 def _without_marks(chars: list[dict], size: float, base: float) -> list[dict]:

@@ -24,6 +24,13 @@ _REFERENCES = re.compile(
 _NUMBERED_HEADING = re.compile(r"^(\d+(\.\d+)*|[IVX]+)\.?\s+\S")
 _CONTENTS_ENTRY = re.compile(r"\S\s*[. ]*\s(\d{1,4}|[ivxlc]{1,6})$")
 _ABSTRACT_RUN_IN = re.compile(r"^(Abstract|ABSTRACT)\s*[.:—–-]\s*(?=\S)")
+# Words of the sections every paper has: such a heading is one wherever it is set.
+_KNOWN_HEADING = re.compile(
+    r"\b(abstract|summary|introduction|background|related work|materials?|methods?|methodology|experiments?|"
+    r"evaluation|results?|findings|discussion|conclusions?|acknowledge?ments?|references|bibliography|appendix|"
+    r"keywords)\b",
+    re.I,
+)
 
 
 def read_structure(pages: list[Page], metadata: dict) -> tuple[str, list[Section], list[Caption]]:
@@ -270,6 +277,50 @@ def _is_heading(line: Line, body_size: float) -> bool:
     return all_caps and len(words) <= 4
 
 
+def _set_in(line: Line, edges: dict, body_size: float) -> bool:
+    """Whether a line that looks like a heading is set in from its column's left edge without
+    being centred in the column, as the lines of a boxed example, a quotation, a listing or a
+    table are ("Id: 87_1" in bold over an example's fields): not a heading, unless numbered or
+    named like a section every paper has. Headings start at the edge or are centred."""
+    if (line.page, line.column) not in edges or _NUMBERED_HEADING.match(line.text) or _KNOWN_HEADING.search(line.text):
+        return False
+    left, right = edges[(line.page, line.column)]
+    centred = abs((line.x0 + line.x1) - (left + right)) / 2 <= body_size
+    return line.x0 - left > 2 * body_size and not centred
+
+
+def _run_in_head(line: Line, prev: Line | None) -> str:
+    """The run-in head a paragraph opens with, as written, or "": a few words, the first
+    capitalised, after a finished sentence and before a new one, set in bold ("Automation The
+    first step", "Distributed Grep: The map function"), in another type (italic, another face)
+    and ending in a full stop, colon or dash ("Objectives. Patient experiences"), or in the
+    text's own type when they name a part of a structured abstract ("Methods: The study"; these
+    also after a line that is lost or a heading of its own, "Abstract")."""
+    text = line.text
+    after_sentence = prev is None or prev.text.rstrip()[-1:] in ".!?:"
+    for lead, needs_end in ((line.lead_bold, False), (line.lead_font, True)):
+        if not lead or not text.startswith(lead) or not after_sentence:
+            continue
+        end = re.match(rf"[{_RUN_IN_ENDS}]?", text[len(lead) :]).group(0)
+        head, rest = lead + end, text[len(lead) + len(end) :].lstrip(_RUN_IN_ENDS + " ")
+        if (
+            len(lead.split()) <= 8
+            and lead[:1].isupper()
+            and (head[-1] in _RUN_IN_ENDS or not needs_end)
+            and (not rest or rest[:1].isupper() or rest[:1].isdigit())
+        ):
+            return head
+    known = _KNOWN_RUN_IN.match(text)
+    return known.group(1) if known else ""
+
+
+_RUN_IN_ENDS = ".:—–"
+_KNOWN_RUN_IN = re.compile(
+    r"^((?:Background|Objectives?|Aims?|Purpose|Context|Methods?|Methodology|Design|Setting|Participants|Results?|"
+    r"Findings|Conclusions?|Interpretation|Significance)\s*[.:—–])\s*(?=[A-Z])"
+)
+
+
 def _sections(lines: list[Line], pages: list[Page], body_size: float) -> list[Section]:
     edges = column_edges(pages, body_size)
     vocabulary = collect_vocabulary(lines)
@@ -280,7 +331,7 @@ def _sections(lines: list[Line], pages: list[Page], body_size: float) -> list[Se
     while i < len(lines):
         line = lines[i]
         text = line.text
-        if line.role == "body" and _is_heading(line, body_size):
+        if line.role == "body" and _is_heading(line, body_size) and not _set_in(line, edges, body_size):
             heading = [text]
             while (
                 i + 1 < len(lines)
@@ -304,19 +355,19 @@ def _sections(lines: list[Line], pages: list[Page], body_size: float) -> list[Se
             text = text[run_in.end() :]
             prev = None
         paragraphs = sections[-1][1]
-        # A bold phrase opening a line after a finished sentence is a run-in heading
-        # ("Automation The first step..."): it starts a paragraph and is read as a sentence.
-        run_in_heading = bool(line.lead_bold) and not run_in and (prev is None or prev.text.rstrip()[-1:] in ".!?:")
-        if run_in_heading:
-            lead = line.lead_bold
-            rest = text[len(lead) :].strip()
-            text = lead + ("" if lead[-1] in ".:;!?—–-" else ".") + (" " + rest if rest else "")
-        if prev is None or run_in_heading or starts_paragraph(prev2, prev, line, edges, body_size):
+        head = "" if run_in else _run_in_head(line, prev)
+        if head:
+            # Its own paragraph without a full stop: never spoken, never read into the
+            # sentence it opens.
+            paragraphs.append([head.rstrip(_RUN_IN_ENDS + " ")])
+            text = text[len(head) :].lstrip(_RUN_IN_ENDS + " ")
+        if prev is None or head or starts_paragraph(prev2, prev, line, edges, body_size):
             paragraphs.append([])
             prev2 = None
         else:
             prev2 = prev
-        paragraphs[-1].append(text)
+        if text:
+            paragraphs[-1].append(text)
         prev = line
         i += 1
 
