@@ -31,7 +31,7 @@ from vidgen_assets.media.credits import credits_text
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.records import load_segments, save_segments
 from vidgen_assets.storage.tables import FrameRow, NarrationAudioRow, TranscriptRow, VideoRow
-from vidgen_tests.helpers.cli import run_vidgen
+from vidgen_tests.helpers.cli import ffprobe_entries, run_vidgen
 from vidgen_tests.helpers.documents import NOTE
 
 CHECKS = {spec.name for c in ASSET_CHECKS for spec in c.check_specs}
@@ -186,24 +186,8 @@ def test_burned_in_plain_captions_are_drawn_in_the_bottom_band_of_the_picture_an
     start, end = re.search(r"^Dialogue: 0,([^,]+),([^,]+),", script, flags=re.M).groups()
     middle = (_seconds(start) + _seconds(end)) / 2
     # The picture on screen then: the last frame stamped at or before it (one frame per change).
-    stamps = subprocess.run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-select_streams",
-            "v",
-            "-show_entries",
-            "packet=pts_time",
-            "-of",
-            "csv=p=0",
-            str(made["video"]),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    n = sum(1 for stamp in stamps.split() if float(stamp) <= middle) - 1
+    stamps = ffprobe_entries(made["video"], "packet=pts_time", "-select_streams", "v")
+    n = sum(1 for stamp in stamps if float(stamp) <= middle) - 1
     shown = made["root"] / "shown.png"
     ffmpeg("-i", str(made["video"]), "-vf", f"select=eq(n\\,{n})", "-frames:v", "1", str(shown))
     frame = next(f for f in made["db"].read(FrameRow, made["doc_id"]) if f.start_s <= middle < f.end_s)

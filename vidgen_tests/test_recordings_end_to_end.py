@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from vidgen_tests.helpers.cli import assert_refused, ffprobe, q, run_vidgen, snapshot
+from vidgen_tests.helpers.cli import assert_refused, ffprobe, ffprobe_entries, q, run_vidgen, snapshot
 from vidgen_tests.helpers.paths import RECORDING
 from vidgen_tests.helpers.speech import JFK_TEXT, word_error_rate
 
@@ -76,25 +76,8 @@ def test_every_chunk_is_illustrated_and_ends_at_a_sentence_end(made):
 
 def test_burned_in_captions_add_frames_where_the_spoken_word_changes(made):
     chunks = q(made, "SELECT count(*) FROM chunks")[0][0]
-    out = subprocess.run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-count_frames",
-            "-select_streams",
-            "v:0",
-            "-show_entries",
-            "stream=nb_read_frames",
-            "-of",
-            "csv=p=0",
-            str(made["video"]),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert int(out.strip()) > chunks + 15, "one picture per word change, not one per chunk"
+    shown = ffprobe_entries(made["video"], "stream=nb_read_frames", "-count_frames", "-select_streams", "v:0")
+    assert int(shown[0]) > chunks + 15, "one picture per word change, not one per chunk"
     captions = Path(q(made, "SELECT captions_path FROM videos")[0][0])
     assert captions.is_file() and captions.parent == Path(q(made, "SELECT path FROM videos")[0][0]).parent
 
