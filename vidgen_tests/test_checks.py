@@ -32,31 +32,16 @@ from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.records import load_segments, save_segments
 from vidgen_assets.storage.tables import FrameRow, NarrationAudioRow, TranscriptRow, VideoRow
 from vidgen_tests.helpers.cli import ffprobe_entries, run_vidgen
-from vidgen_tests.helpers.documents import NOTE
 
 CHECKS = {spec.name for c in ASSET_CHECKS for spec in c.check_specs}
 BLOCKING = {"audio_not_silent", "subtitles_say_the_narration", "every_chunk_has_a_frame", "no_blank_frame"}
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory) -> dict:
-    """`vidgen make --burn-in plain` on a short note, in a private data directory (the checks
+def made(note_video) -> dict:
+    """The short note's video, made once per session by `vidgen make --burn-in plain` (the checks
     see captions drawn into the picture; test_burned_in_plain_captions... looks at them)."""
-    root = tmp_path_factory.mktemp("checks")
-    note = root / "rock-pools.md"
-    note.write_text(NOTE)
-    data = root / "data"
-    result = run_vidgen(data, "make", str(note), "--quiet", "--burn-in", "plain")
-    assert result.returncode == 0, result.stderr[-3000:]
-    video = Path(result.stdout.strip().splitlines()[-1])
-    return {
-        "data": data,
-        "note": note,
-        "video": video,
-        "doc_id": video.stem,
-        "root": root,
-        "db": Database(data / "vidgen.duckdb"),
-    }
+    return {**note_video, "db": Database(note_video["data"] / "vidgen.duckdb")}
 
 
 def check_evaluations(data: Path) -> dict[str, bool]:
