@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+# Session fixtures: one video of a short note (test_checks, test_cli); of the web tests, one video
+# of the example and `vidgen serve` over it.
+from vidgen_tests.helpers.documents import note_video  # noqa: F401
 from vidgen_tests.helpers.paths import MAX_PAGES, PAPER, RECORDING
-
-# Session fixtures of the web tests (one video of the example, `vidgen serve` over it).
 from vidgen_tests.helpers.web import example_video, site  # noqa: F401
 
 # Modules whose tests run the whole pipeline, a server, a browser or a real model for minutes:

@@ -31,32 +31,17 @@ from vidgen_assets.media.credits import credits_text
 from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.records import load_segments, save_segments
 from vidgen_assets.storage.tables import FrameRow, NarrationAudioRow, TranscriptRow, VideoRow
-from vidgen_tests.helpers.cli import run_vidgen
-from vidgen_tests.helpers.documents import NOTE
+from vidgen_tests.helpers.cli import ffprobe_entries, run_vidgen
 
 CHECKS = {spec.name for c in ASSET_CHECKS for spec in c.check_specs}
 BLOCKING = {"audio_not_silent", "subtitles_say_the_narration", "every_chunk_has_a_frame", "no_blank_frame"}
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory) -> dict:
-    """`vidgen make --burn-in plain` on a short note, in a private data directory (the checks
+def made(note_video) -> dict:
+    """The short note's video, made once per session by `vidgen make --burn-in plain` (the checks
     see captions drawn into the picture; test_burned_in_plain_captions... looks at them)."""
-    root = tmp_path_factory.mktemp("checks")
-    note = root / "rock-pools.md"
-    note.write_text(NOTE)
-    data = root / "data"
-    result = run_vidgen(data, "make", str(note), "--quiet", "--burn-in", "plain")
-    assert result.returncode == 0, result.stderr[-3000:]
-    video = Path(result.stdout.strip().splitlines()[-1])
-    return {
-        "data": data,
-        "note": note,
-        "video": video,
-        "doc_id": video.stem,
-        "root": root,
-        "db": Database(data / "vidgen.duckdb"),
-    }
+    return {**note_video, "db": Database(note_video["data"] / "vidgen.duckdb")}
 
 
 def check_evaluations(data: Path) -> dict[str, bool]:
@@ -186,24 +171,8 @@ def test_burned_in_plain_captions_are_drawn_in_the_bottom_band_of_the_picture_an
     start, end = re.search(r"^Dialogue: 0,([^,]+),([^,]+),", script, flags=re.M).groups()
     middle = (_seconds(start) + _seconds(end)) / 2
     # The picture on screen then: the last frame stamped at or before it (one frame per change).
-    stamps = subprocess.run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-select_streams",
-            "v",
-            "-show_entries",
-            "packet=pts_time",
-            "-of",
-            "csv=p=0",
-            str(made["video"]),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    n = sum(1 for stamp in stamps.split() if float(stamp) <= middle) - 1
+    stamps = ffprobe_entries(made["video"], "packet=pts_time", "-select_streams", "v")
+    n = sum(1 for stamp in stamps if float(stamp) <= middle) - 1
     shown = made["root"] / "shown.png"
     ffmpeg("-i", str(made["video"]), "-vf", f"select=eq(n\\,{n})", "-frames:v", "1", str(shown))
     frame = next(f for f in made["db"].read(FrameRow, made["doc_id"]) if f.start_s <= middle < f.end_s)

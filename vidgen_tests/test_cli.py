@@ -51,22 +51,22 @@ def _every_file(root: Path) -> dict[str, str]:
     }
 
 
-def test_an_unreachable_ollama_fails_the_run_before_it_changes_anything(data_dir, tmp_path):
-    """The issue's example: make a video, edit the source, run again with Ollama down. The
-    backends a run needs are checked before it starts, so data/ stays exactly as it was:
-    every file, byte for byte (the DuckDB file and the Dagster instance included), and the
-    earlier video is never replaced by one made with another backend."""
-    doc = tmp_path / "short-note.md"
-    doc.write_text("# A short note\n\nThis note has two sentences for the narrator. It ends here.\n")
-    made = run_vidgen(data_dir, "make", str(doc), "--quiet")
-    assert made.returncode == 0, made.stderr[-3000:]
-    doc.write_text("# A short note\n\nThis note was edited. Its narration would change.\n")
-    before = _every_file(data_dir)
-    assert "videos/short-note.mp4" in before
-
+def test_an_unreachable_ollama_fails_the_run_before_it_changes_anything(note_video):
+    """The issue's example: make a video (the session's short note), edit the source, run again
+    with Ollama down. The backends a run needs are checked before it starts, so data/ stays
+    exactly as it was: every file, byte for byte (the DuckDB file and the Dagster instance
+    included), and the earlier video is never replaced by one made with another backend."""
+    data, doc = note_video["data"], note_video["note"]
+    written = doc.read_text()
+    before = _every_file(data)
+    assert f"videos/{note_video['doc_id']}.mp4" in before
     host = f"http://127.0.0.1:{_closed_port()}"
-    result = run_vidgen(data_dir, "make", str(doc), "--quiet", VIDGEN_LLM="ollama", OLLAMA_HOST=host)
+    try:
+        doc.write_text(written + "\nThis note was edited. Its narration would change.\n")
+        result = run_vidgen(data, "make", str(doc), "--quiet", VIDGEN_LLM="ollama", OLLAMA_HOST=host)
+    finally:
+        doc.write_text(written)  # the note is shared with test_checks
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert "ollama" in last and host in last and "ollama serve" in last
-    assert _every_file(data_dir) == before
+    assert _every_file(data) == before

@@ -11,9 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance, DagsterRunStatus, job, op
-from dagster._core.remote_origin import InProcessCodeLocationOrigin, RemoteJobOrigin, RemoteRepositoryOrigin
-from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+from dagster import DagsterInstance, DagsterRunStatus
 
 from vidgen_assets.errors import DocumentBusy
 from vidgen_assets.runs.document_lock import document_lock, holder_elsewhere
@@ -23,6 +21,7 @@ from vidgen_assets.storage.duckdb import Database
 from vidgen_assets.storage.paths import Paths
 from vidgen_assets.storage.versions import new_version
 from vidgen_tests.helpers.cli import database_rows, run_vidgen, snapshot
+from vidgen_tests.helpers.runs import ONE_STEP_JOB_ORIGIN, one_step_job
 
 HOLD = """
 import sys, time
@@ -32,23 +31,6 @@ with document_lock(Path(sys.argv[1]), "doc"):
     print("held", flush=True)
     time.sleep(600)
 """
-
-
-@op
-def _step():
-    pass
-
-
-@job
-def _a_job():
-    _step()
-
-
-# A queued run must say where its job comes from, as the UI's runs do.
-_ORIGIN = RemoteJobOrigin(
-    RemoteRepositoryOrigin(InProcessCodeLocationOrigin(LoadableTargetOrigin(python_file=__file__)), "__repository__"),
-    "_a_job",
-)
 
 
 @pytest.fixture
@@ -94,7 +76,10 @@ def test_vidgen_make_refuses_while_a_run_of_the_document_is_queued_and_changes_n
     register(Database(data_dir / "vidgen.duckdb"), other)  # a database with something in it
     with DagsterInstance.from_config(str(data_dir / "dagster_home")) as inst:
         queued = inst.create_run_for_job(
-            _a_job, status=DagsterRunStatus.QUEUED, tags={"dagster/partition": "note"}, remote_job_origin=_ORIGIN
+            one_step_job,
+            status=DagsterRunStatus.QUEUED,
+            tags={"dagster/partition": "note"},
+            remote_job_origin=ONE_STEP_JOB_ORIGIN,
         )
 
     def files() -> dict[str, str]:
@@ -119,8 +104,10 @@ def test_vidgen_make_refuses_while_a_run_of_the_document_is_queued_and_changes_n
 def test_the_first_step_stops_beside_another_run_and_otherwise_sweeps(tmp_path, instance):
     paths, db = Paths(tmp_path / "data"), Database(tmp_path / "data" / "v.duckdb")
     leftover = new_version(db, paths, "doc", "frames").directory  # never committed
-    mine = instance.create_run_for_job(_a_job, status=DagsterRunStatus.STARTED, tags={"dagster/partition": "doc"})
-    other = instance.create_run_for_job(_a_job, status=DagsterRunStatus.STARTED, tags={"dagster/partition": "doc"})
+    mine = instance.create_run_for_job(one_step_job, status=DagsterRunStatus.STARTED, tags={"dagster/partition": "doc"})
+    other = instance.create_run_for_job(
+        one_step_job, status=DagsterRunStatus.STARTED, tags={"dagster/partition": "doc"}
+    )
     with pytest.raises(DocumentBusy, match=f"Dagster run {other.run_id} \\(started, from the Dagster UI"):
         start_document_run(instance, paths, db, "doc", mine.run_id)
     assert leftover.is_dir(), "nothing is swept while another run may be writing"

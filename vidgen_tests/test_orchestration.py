@@ -324,20 +324,17 @@ def _sensor_ticks_since(port, since: float) -> list[dict]:
 
 
 def test_a_drop_becomes_a_video_under_dagster_dev_and_is_not_redone_after_a_restart(data_dir):
-    """The daemon runs the sensor; its cursor lives in DAGSTER_HOME and survives a restart."""
+    """The daemon runs the sensor; its cursor lives in DAGSTER_HOME and survives a restart. The
+    dropped file is the smallest real document: one sentence, after the title its name gives."""
     with dagster_dev(data_dir) as port:
-        _drop(
-            data_dir / "inbox",
-            "dropped-note.md",
-            b"# A dropped note\n\nThis note was dropped into the inbox. It becomes a short video.\n",
-        )
+        _drop(data_dir / "inbox", "dropped-note.txt", b"A dropped note becomes a short video.\n")
         deadline = time.monotonic() + 300
         while not (runs := _sensor_runs(port)) or runs[0]["status"] not in ("SUCCESS", "FAILURE"):
             assert time.monotonic() < deadline, "the sensor's run did not finish"
             time.sleep(3)
         assert [r["status"] for r in runs] == ["SUCCESS"]
     assert (data_dir / "videos" / "dropped-note.mp4").is_file()
-    os.utime(data_dir / "inbox" / "dropped-note.md")  # touched, same content
+    os.utime(data_dir / "inbox" / "dropped-note.txt")  # touched, same content
     # Forget the run, so Dagster's run-key check cannot skip a re-request: only the cursor kept
     # in DAGSTER_HOME can tell the restarted sensor that this file was already taken.
     with DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:

@@ -1,14 +1,35 @@
 """A real recording through `vidgen make`: transcribed, chunked, illustrated, and played back
 with its own audio and burned-in captions that follow the words."""
 
+import io
 import subprocess
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from vidgen_tests.helpers.cli import assert_refused, ffprobe, q, run_vidgen, snapshot
+from vidgen_assets import progress
+from vidgen_assets.cli import main
+from vidgen_assets.graph import stage_names
+from vidgen_tests.helpers.cli import assert_refused, ffprobe, ffprobe_entries, q, snapshot
 from vidgen_tests.helpers.paths import RECORDING
 from vidgen_tests.helpers.speech import JFK_TEXT, word_error_rate
+
+
+class _Watcher:
+    """A progress listener, as the CLI's bars are one: the stages announced, and the stage each
+    report of work was made in against the stage last announced."""
+
+    def __init__(self):
+        self.stages: list[str] = []
+        self.mismatched: list[tuple[str, str]] = []
+
+    def stage(self, name: str) -> None:
+        self.stages.append(name)
+
+    def advance(self, name: str, done: float, total: float) -> None:
+        if not self.stages or self.stages[-1] != name:
+            self.mismatched.append((self.stages[-1] if self.stages else "", name))
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +58,19 @@ def made(tmp_path_factory):
         ],
         check=True,
     )
-    result = run_vidgen(data, "make", str(talk), "--quiet", "--burn-in", "highlight")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return {"data": data, "video": Path(result.stdout.strip().splitlines()[-1]), "source": talk}
+    # The command line run in this process, so that a listener hears its stages as its bars do.
+    watcher = _Watcher()
+    progress.add_listener(watcher)
+    try:
+        with pytest.MonkeyPatch.context() as env, redirect_stdout(io.StringIO()) as out:
+            env.setenv("VIDGEN_DATA_DIR", str(data))
+            env.setenv("DAGSTER_HOME", str(data / "dagster_home"))
+            code = main(["make", str(talk), "--quiet", "--burn-in", "highlight"])
+    finally:
+        progress.remove_listener(watcher)
+    assert code == 0
+    video = Path(out.getvalue().strip().splitlines()[-1])
+    return {"data": data, "video": video, "source": talk, "watcher": watcher}
 
 
 def test_the_transcript_matches_the_speech(made):
@@ -76,25 +107,8 @@ def test_every_chunk_is_illustrated_and_ends_at_a_sentence_end(made):
 
 def test_burned_in_captions_add_frames_where_the_spoken_word_changes(made):
     chunks = q(made, "SELECT count(*) FROM chunks")[0][0]
-    out = subprocess.run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-count_frames",
-            "-select_streams",
-            "v:0",
-            "-show_entries",
-            "stream=nb_read_frames",
-            "-of",
-            "csv=p=0",
-            str(made["video"]),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert int(out.strip()) > chunks + 15, "one picture per word change, not one per chunk"
+    shown = ffprobe_entries(made["video"], "stream=nb_read_frames", "-count_frames", "-select_streams", "v:0")
+    assert int(shown[0]) > chunks + 15, "one picture per word change, not one per chunk"
     captions = Path(q(made, "SELECT captions_path FROM videos")[0][0])
     assert captions.is_file() and captions.parent == Path(q(made, "SELECT path FROM videos")[0][0]).parent
 
@@ -126,36 +140,8 @@ def test_bad_recordings_fail_with_one_line_naming_the_file_and_touch_nothing(mad
     assert snapshot(made["data"]) == before
 
 
-class _Watcher:
-    """A progress listener, as the CLI's bars are one: the stages announced, and the stage each
-    report of work was made in against the stage last announced."""
-
-    def __init__(self):
-        self.stages: list[str] = []
-        self.mismatched: list[tuple[str, str]] = []
-
-    def stage(self, name: str) -> None:
-        self.stages.append(name)
-
-    def advance(self, name: str, done: float, total: float) -> None:
-        if not self.stages or self.stages[-1] != name:
-            self.mismatched.append((self.stages[-1] if self.stages else "", name))
-
-
-def test_a_recordings_run_shows_each_stage_by_its_own_name(data_dir, tmp_path):
+def test_a_recordings_run_shows_each_stage_by_its_own_name(made):
     """A recording has no script to synthesize, so its narration_audio reports no work: its
     stage must still be announced, not left showing narration_scripts while the audio is read."""
-    from vidgen_assets import progress
-    from vidgen_assets.cli import make
-    from vidgen_assets.graph import stage_names
-
-    talk = tmp_path / "jfk.flac"
-    talk.write_bytes(RECORDING.read_bytes())
-    watcher = _Watcher()
-    progress.add_listener(watcher)
-    try:
-        make(talk, quiet=True)
-    finally:
-        progress.remove_listener(watcher)
-    assert watcher.stages == stage_names()
-    assert watcher.mismatched == []
+    assert made["watcher"].stages == stage_names()
+    assert made["watcher"].mismatched == []

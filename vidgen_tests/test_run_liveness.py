@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dagster import DagsterInstance, DagsterRunStatus, job, op
+from dagster import DagsterInstance, DagsterRunStatus
 
 from vidgen_assets.runs.liveness import (
     DATA_DIR_TAG,
@@ -23,6 +23,7 @@ from vidgen_assets.runs.liveness import (
     reap_dead_runs,
 )
 from vidgen_assets.storage.paths import Paths
+from vidgen_tests.helpers.runs import one_step_job
 
 ROOT = Path(__file__).resolve().parents[1]
 HOLD_LOCK = """
@@ -55,16 +56,6 @@ with DagsterInstance.from_config(sys.argv[1]) as instance:
 """
 
 
-@op
-def _step():
-    pass
-
-
-@job
-def _a_job():
-    _step()
-
-
 def _started(proc: subprocess.Popen, line: str) -> subprocess.Popen:
     assert proc.stdout.readline().strip() == line, proc.stderr.read()[-2000:]
     return proc
@@ -94,7 +85,7 @@ def test_the_reaper_fails_exactly_the_runs_whose_process_is_gone_and_frees_their
 
             def run(doc_id: str, tags: dict[str, str]) -> str:
                 return instance.create_run_for_job(
-                    _a_job, status=DagsterRunStatus.STARTED, tags={PARTITION_TAG: doc_id, **tags}
+                    one_step_job, status=DagsterRunStatus.STARTED, tags={PARTITION_TAG: doc_id, **tags}
                 ).run_id
 
             cli = cli_run_tags(paths, tmp_path / "doc.md")  # this process's pid: alive by pid

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from PIL import Image, ImageChops, ImageStat
 from playwright.sync_api import Page, sync_playwright
 
 from vidgen_assets.doctor import report
-from vidgen_tests.helpers.cli import q
+from vidgen_tests.helpers.cli import ffprobe_entries, q
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -40,13 +38,7 @@ def page(site):
 
 
 def ffprobe_duration(path: Path) -> float:
-    out = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return float(json.loads(out)["format"]["duration"])
+    return float(ffprobe_entries(path, "format=duration")[0])
 
 
 def open_player(page: Page, site) -> None:

@@ -29,6 +29,18 @@ def ffprobe(path: Path) -> dict:
     return json.loads(out)
 
 
+def ffprobe_entries(path: Path, entries: str, *options: str) -> list[str]:
+    """The values ffprobe shows for `entries` (its -show_entries, e.g. "packet=pts_time"), one
+    line each; `options` go before the input (e.g. "-select_streams", "v")."""
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", *options, "-show_entries", entries, "-of", "csv=p=0", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return out.split()
+
+
 def q(made: dict, sql: str) -> list[tuple]:
     """Query the run's DuckDB file; the connection is closed at once so vidgen can write again."""
     con = duckdb.connect(str(made["data"] / "vidgen.duckdb"), read_only=True)
