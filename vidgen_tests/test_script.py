@@ -255,7 +255,10 @@ def test_isotopes_are_said_as_a_chemist_says_them(read_paper):
     assert to_spoken("Two broad singlets at 4.67 and 4.55 (1H each) were seen.") == (
         "Two broad singlets at 4.67 and 4.55 (1H each) were seen."
     )
-    assert to_spoken("We trained a 7B model on 4K video of 3D scenes.") == "We trained a 7B model on 4K video of 3D scenes."
+    assert (
+        to_spoken("We trained a 7B model on 4K video of 3D scenes.")
+        == "We trained a 7B model on 4K video of 3D scenes."
+    )
 
 
 def test_greek_letters_operators_and_units_are_named():
