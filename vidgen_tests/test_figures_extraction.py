@@ -343,10 +343,7 @@ def test_caption_styles_of_other_journals_are_read(tmp_path, label_line, label):
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [f.label for f in doc.figures] == [label]
     assert doc.figures[0].caption == "Yield per plot in the three seasons"
-    with pdfplumber.open(path) as pdf:
-        pages = [read_page(page_objects(page)) for page in pdf.pages]
-        caption = read_structure(pages, {})[2][0]
-        words = _words_in(pdf.pages[0], caption.crop)
+    caption, words = _first_caption(path)
     assert "Plot" in words and "36.7" in words  # the whole float
     assert "crabs" not in words and "Yield" not in words  # and neither running text nor caption
 
@@ -377,10 +374,7 @@ def test_a_table_continued_on_the_next_page_is_shown_and_named_by_its_first_part
     )
     doc = read_pdf(path, tmp_path / "figures", MAX_PAGES)
     assert [(f.label, f.page, f.caption) for f in doc.figures] == [("Table 1", 1, "Animals counted per plot.")]
-    with pdfplumber.open(path) as pdf:
-        pages = [read_page(page_objects(page)) for page in pdf.pages]
-        caption = read_structure(pages, {})[2][0]
-        words = _words_in(pdf.pages[0], caption.crop)
+    caption, words = _first_caption(path)
     assert "Plot" in words and "36.7" in words
 
 
@@ -398,10 +392,7 @@ def test_a_caption_carried_over_takes_the_float_nearest_the_page_break(tmp_path)
             ]
         )
     )
-    with pdfplumber.open(path) as pdf:
-        pages = [read_page(page_objects(page)) for page in pdf.pages]
-        caption = read_structure(pages, {})[2][0]
-        words = _words_in(pdf.pages[0], caption.crop)
+    caption, words = _first_caption(path)
     assert (caption.label, caption.page, caption.source) == ("Table 1", 1, "neighbour")
     assert "Plot" in words and "34.7" in words
     assert caption.crop[1] > 792 - 210  # the table at the foot of the page, not the banner
@@ -423,10 +414,7 @@ def test_a_boxed_table_whose_rows_read_like_prose_is_cropped_whole(tmp_path):
     content = _text(_PROSE, 740) + frame + _text(rows, 653) + _text(["Table 1: Classes of the package."], 585)
     path = tmp_path / "boxed.pdf"
     path.write_bytes(make_pdf([(b"", content + _text(_PROSE, 555))]))
-    with pdfplumber.open(path) as pdf:
-        pages = [read_page(page_objects(page)) for page in pdf.pages]
-        caption = read_structure(pages, {})[2][0]
-        words = _words_in(pdf.pages[0], caption.crop)
+    caption, words = _first_caption(path)
     assert caption.label == "Table 1" and caption.source == "drawing"
     assert "dat:" in words and "res:" in words and "kinetic" in words
     assert "crabs" not in words and "Classes" not in words
@@ -486,10 +474,7 @@ def test_a_numbered_heading_over_a_figure_is_not_part_of_it(tmp_path):
     content += _text(["Figure 1: The pools and the days they were visited."], 515, size=8) + _text(_PROSE, 490)
     path = tmp_path / "heading.pdf"
     path.write_bytes(make_pdf([(b"", content)]))
-    with pdfplumber.open(path) as pdf:
-        pages = [read_page(page_objects(page)) for page in pdf.pages]
-        caption = read_structure(pages, {})[2][0]
-        words = _words_in(pdf.pages[0], caption.crop)
+    caption, words = _first_caption(path)
     assert caption.label == "Figure 1" and caption.source == "drawing"
     assert "Survey" not in words and "Design" not in words
 
@@ -531,10 +516,7 @@ def test_a_running_head_set_low_on_every_page_is_not_part_of_a_figure(tmp_path):
             ]
         )
     )
-    with pdfplumber.open(path) as pdf:
-        pages = [read_page(page_objects(page)) for page in pdf.pages]
-        caption = read_structure(pages, {})[2][0]
-        words = _words_in(pdf.pages[1], caption.crop)
+    caption, words = _first_caption(path)
     assert caption.label == "Figure 1" and caption.source == "drawing"
     assert "northern" not in words and "shore" not in words
 
@@ -587,6 +569,13 @@ def _text(lines: list[str], top: float, size: float = 10, x: float = 72) -> byte
         b"BT /F1 %.1f Tf %.1f %.1f Td (%s) Tj ET\n" % (size, x, top - i * size * 1.2, line.encode("latin-1"))
         for i, line in enumerate(lines)
     )
+
+
+def _first_caption(path: Path):
+    """The first caption the reader finds in the PDF at `path`, and the words inside its crop."""
+    with pdfplumber.open(path) as pdf:
+        caption = read_structure([read_page(page_objects(page)) for page in pdf.pages], {})[2][0]
+        return caption, _words_in(pdf.pages[caption.page - 1], caption.crop)
 
 
 def _words_in(page, box) -> list[str]:
