@@ -337,9 +337,7 @@ class _Layout:
     def items(self, span: tuple[float, float], exclude: list[Line]) -> list[tuple[Box, Line | None]]:
         """Drawings and lines mostly inside the span, not yet taken by a crop."""
         found: list[tuple[Box, Line | None]] = [(box, None) for box in self.graphics]
-        found += [
-            ((l.x0, l.top, l.x1, l.bottom), l) for l in self.page.lines if l not in exclude and l.role != "sidebar"
-        ]
+        found += [(_box(l), l) for l in self.page.lines if l not in exclude and l.role != "sidebar"]
         return [
             (box, line)
             for box, line in found
@@ -617,11 +615,7 @@ def _beside(layout: _Layout, caption: Caption) -> list:
         else (0.0, 0.0, caption.x0, layout.page.height)
     )
     pool = [(box, None) for box in layout.graphics if _inside(box, region, 1.0)]
-    pool += [
-        ((l.x0, l.top, l.x1, l.bottom), l)
-        for l in layout.page.lines
-        if l not in caption.lines and _inside((l.x0, l.top, l.x1, l.bottom), region, 1.0)
-    ]
+    pool += [(_box(l), l) for l in layout.page.lines if l not in caption.lines and _inside(_box(l), region, 1.0)]
     return _grow([(box, None) for box in sides[side]], pool, layout, "Figure")
 
 
@@ -656,7 +650,7 @@ def _look_on_neighbouring_pages(layouts: dict[int, _Layout], caption: Caption, p
         free = [(box, None) for box in layout.graphics if not layout.taken(box)]
         if not free:
             continue
-        pool = free + [((l.x0, l.top, l.x1, l.bottom), l) for l in layout.page.lines if l.role == "body"]
+        pool = free + [(_box(l), l) for l in layout.page.lines if l.role == "body"]
         groups: list[Box] = []
         members: dict[Box, list] = {}
         for seed in sorted(free, key=lambda it: -(it[0][2] - it[0][0]) * (it[0][3] - it[0][1]))[:12]:
@@ -832,7 +826,7 @@ def _set_crop(layout: _Layout, caption: Caption, box: Box, source: str, members:
     caption.crop, caption.source = box, source
     layout.crops.append(box)
     for line in page.lines:
-        if line.role == "body" and _inside((line.x0, line.top, line.x1, line.bottom), box, 1.0):
+        if line.role == "body" and _inside(_box(line), box, 1.0):
             line.role = "float"
 
 
